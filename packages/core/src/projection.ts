@@ -1,0 +1,293 @@
+import type { EscalationRequest, EscalationRoute, Ratings } from './escalation.ts';
+import { type Lane, type LaneState, lanes, stepLane } from './lanes.ts';
+import type { ErrorInfo, Json, Signal, SignalOf, SkipReason } from './signals.ts';
+import type { Ladder } from './tier.ts';
+
+export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** The approval a node is waiting on. */
+export interface PendingApproval {
+  approvalId: string;
+  prompt: string;
+  payload?: Json;
+  expiresAt?: string;
+  since: string;
+}
+
+/** Tokens and cost, summed. */
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  calls: number;
+}
+
+/** One node's projected state. Mutated in place by {@link apply}; `rev` changes whenever it does. */
+export interface NodeView extends LaneState {
+  id: string;
+  label?: string;
+  tier: number;
+  model?: string;
+  parentId?: string;
+  spawnReason?: 'escalation' | 'spawn';
+  /** Nodes queued with this node as parent, in order (escalation children and spawned nodes). */
+  children: string[];
+  queuedAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  elapsedMs?: number;
+  output?: Json;
+  error?: ErrorInfo;
+  pendingApproval?: PendingApproval;
+  decision?: SignalOf<'approval.decided'>;
+  escalation?: { route: EscalationRoute; reason: string; toTier?: number; childId?: string; request: EscalationRequest };
+  lastRating?: { ratings: Ratings; overall: number; target: number; passed: boolean; round: number };
+  skipReason?: SkipReason;
+  cancelReason?: string;
+  usage: UsageTotals;
+  /** Bumped on every change, so UI bindings can memoise per node. */
+  rev: number;
+}
+
+export type EscalationEvent = SignalOf<'escalation.requested'> | SignalOf<'node.escalated'>;
+export type ConfidenceEvent =
+  | SignalOf<'confidence.rated'>
+  | SignalOf<'confidence.passed'>
+  | SignalOf<'confidence.escalated'>;
+export type ApprovalEvent = SignalOf<'node.awaiting_approval'> | SignalOf<'approval.decided'>;
+
+/** A whole run folded from its signals (DESIGN §3). */
+export interface RunView {
+  runId?: string;
+  dagId?: string;
+  ladder: Ladder;
+  status: RunStatus;
+  startedAt?: string;
+  endedAt?: string;
+  error?: ErrorInfo;
+  reason?: string;
+  /** Highest seq applied; signals arrive 1, 2, 3 … */
+  lastSeq: number;
+  /** Set when a signal arrived past a hole; the client should re-fetch after `expected - 1`. */
+  gap: { expected: number; got: number } | null;
+  /** Insertion order is the order nodes were first seen. */
+  nodes: Map<string, NodeView>;
+  counts: Record<Lane, number>;
+  escalations: EscalationEvent[];
+  confidence: ConfidenceEvent[];
+  approvals: ApprovalEvent[];
+  usageByTier: Map<number, UsageTotals>;
+  usage: UsageTotals;
+  /** Bumped on every applied signal. */
+  rev: number;
+}
+
+const zeroUsage = (): UsageTotals => ({ inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 });
+
+const zeroCounts = (): Record<Lane, number> =>
+  Object.fromEntries(lanes.map((l) => [l, 0])) as Record<Lane, number>;
+
+/** An empty view, ready for {@link apply}. */
+export const createRunView = (): RunView => ({
+  ladder: [],
+  status: 'pending',
+  lastSeq: 0,
+  gap: null,
+  nodes: new Map(),
+  counts: zeroCounts(),
+  escalations: [],
+  confidence: [],
+  approvals: [],
+  usageByTier: new Map(),
+  usage: zeroUsage(),
+  rev: 0,
+});
+
+const nodeFor = (view: RunView, id: string): NodeView => {
+  let node = view.nodes.get(id);
+  if (node === undefined) {
+    node = { id, lane: 'queued', attempt: 0, tier: 0, children: [], usage: zeroUsage(), rev: 0 };
+    view.nodes.set(id, node);
+    view.counts.queued++;
+  }
+  return node;
+};
+
+const addUsage = (t: UsageTotals, s: SignalOf<'usage'>): void => {
+  t.inputTokens += s.inputTokens;
+  t.outputTokens += s.outputTokens;
+  t.costUsd += s.costUsd;
+  t.calls++;
+};
+
+const applyRun = (view: RunView, s: Signal): void => {
+  switch (s.type) {
+    case 'run.started':
+      view.status = 'running';
+      view.startedAt = s.at;
+      view.ladder = s.ladder;
+      if (s.dagId !== undefined) view.dagId = s.dagId;
+      return;
+    case 'run.succeeded':
+    case 'run.failed':
+    case 'run.cancelled':
+      view.status = s.type === 'run.succeeded' ? 'succeeded' : s.type === 'run.failed' ? 'failed' : 'cancelled';
+      view.endedAt = s.at;
+      if (s.error !== undefined) view.error = s.error;
+      if (s.reason !== undefined) view.reason = s.reason;
+      return;
+  }
+};
+
+/** Run-wide lists and totals take every signal, including stale attempts: the events happened. */
+const applyEvents = (view: RunView, s: Signal): void => {
+  switch (s.type) {
+    case 'escalation.requested':
+    case 'node.escalated':
+      view.escalations.push(s);
+      return;
+    case 'confidence.rated':
+    case 'confidence.passed':
+    case 'confidence.escalated':
+      view.confidence.push(s);
+      return;
+    case 'node.awaiting_approval':
+    case 'approval.decided':
+      view.approvals.push(s);
+      return;
+    case 'usage': {
+      let t = view.usageByTier.get(s.tier);
+      if (t === undefined) {
+        t = zeroUsage();
+        view.usageByTier.set(s.tier, t);
+      }
+      addUsage(t, s);
+      addUsage(view.usage, s);
+      return;
+    }
+  }
+};
+
+const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
+  const prevAttempt = node.attempt;
+  const prevLane = node.lane;
+  if (!stepLane(node, s)) return;
+  if (node.lane !== prevLane) {
+    view.counts[prevLane]--;
+    view.counts[node.lane]++;
+  }
+  if (node.attempt !== prevAttempt && prevAttempt !== 0) {
+    // A new attempt starts clean: the previous attempt's outcome is history.
+    node.pendingApproval = undefined;
+    node.error = undefined;
+    node.endedAt = undefined;
+    node.elapsedMs = undefined;
+  }
+  node.rev++;
+  switch (s.type) {
+    case 'node.queued':
+      node.tier = s.tier;
+      node.queuedAt = s.at;
+      if (s.label !== undefined) node.label = s.label;
+      if (s.parentId !== undefined && node.parentId === undefined) {
+        node.parentId = s.parentId;
+        node.spawnReason = s.spawnReason;
+        const parent = nodeFor(view, s.parentId);
+        if (!parent.children.includes(node.id)) parent.children.push(node.id);
+        parent.rev++;
+      }
+      return;
+    case 'node.started':
+      node.tier = s.tier;
+      if (s.model !== undefined) node.model = s.model;
+      node.startedAt = s.at;
+      return;
+    case 'node.awaiting_approval':
+      node.pendingApproval = {
+        approvalId: s.approvalId,
+        prompt: s.prompt,
+        since: s.at,
+        ...(s.payload !== undefined && { payload: s.payload }),
+        ...(s.expiresAt !== undefined && { expiresAt: s.expiresAt }),
+      };
+      return;
+    case 'approval.decided':
+      node.pendingApproval = undefined;
+      node.decision = s;
+      return;
+    case 'node.succeeded':
+      node.output = s.output;
+      node.elapsedMs = s.elapsedMs;
+      node.endedAt = s.at;
+      return;
+    case 'node.failed':
+      node.error = s.error;
+      node.elapsedMs = s.elapsedMs;
+      node.endedAt = s.at;
+      return;
+    case 'node.escalated':
+      node.escalation = {
+        route: s.route,
+        reason: s.reason,
+        request: s.request,
+        ...(s.toTier !== undefined && { toTier: s.toTier }),
+        ...(s.childId !== undefined && { childId: s.childId }),
+      };
+      node.endedAt = s.at;
+      return;
+    case 'escalation.requested':
+      if (s.request.urgency === 'blocked') node.endedAt = s.at;
+      return;
+    case 'confidence.rated':
+      node.lastRating = {
+        ratings: s.ratings,
+        overall: s.overall,
+        target: s.target,
+        passed: s.passed,
+        round: s.round,
+      };
+      return;
+    case 'node.skipped':
+      node.skipReason = s.reason;
+      node.endedAt = s.at;
+      return;
+    case 'node.cancelled':
+      node.pendingApproval = undefined;
+      if (s.reason !== undefined) node.cancelReason = s.reason;
+      node.endedAt = s.at;
+      return;
+    case 'usage':
+      addUsage(node.usage, s);
+      return;
+  }
+};
+
+/**
+ * Folds one signal into `view`, in O(1) amortised. Returns `false` when the signal was not applied:
+ * a duplicate (`seq <= lastSeq`), a signal of another run, or one past a hole in `seq` (then
+ * `view.gap` says what is missing and the caller should re-fetch).
+ */
+export const apply = (view: RunView, s: Signal): boolean => {
+  if (view.runId === undefined) view.runId = s.runId;
+  else if (s.runId !== view.runId) return false;
+  if (s.seq <= view.lastSeq) return false;
+  if (s.seq !== view.lastSeq + 1) {
+    view.gap = { expected: view.lastSeq + 1, got: s.seq };
+    return false;
+  }
+  view.gap = null;
+  view.lastSeq = s.seq;
+  view.rev++;
+  if ('nodeId' in s) {
+    applyEvents(view, s);
+    applyNode(view, nodeFor(view, s.nodeId), s);
+  } else applyRun(view, s);
+  return true;
+};
+
+/** The batch fold: a fresh view with every signal applied in order. */
+export const projectRun = (signals: Iterable<Signal>): RunView => {
+  const view = createRunView();
+  for (const s of signals) apply(view, s);
+  return view;
+};
