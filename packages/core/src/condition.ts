@@ -13,7 +13,8 @@ export const ConditionSchema = z.strictObject({
 });
 export type Condition = z.output<typeof ConditionSchema>;
 
-const deepEqual = (a: Json | undefined, b: Json | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
+const deepEqual = (a: Json | undefined, b: Json | undefined): boolean =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 const compare = (a: Json | undefined, b: Json | undefined): number | undefined =>
   typeof a === 'number' && typeof b === 'number'

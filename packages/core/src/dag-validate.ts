@@ -62,7 +62,13 @@ const checkIds = (nodes: RawNode[]): Issue[] => {
   for (const n of nodes) {
     const prev = first.get(n.id);
     if (prev !== undefined)
-      out.push(issue(['nodes', n.index, 'id'], 'duplicate_id', `duplicate node id "${n.id}" (also nodes.${prev}.id)`));
+      out.push(
+        issue(
+          ['nodes', n.index, 'id'],
+          'duplicate_id',
+          `duplicate node id "${n.id}" (also nodes.${prev}.id)`,
+        ),
+      );
     else first.set(n.id, n.index);
     if ((reservedRoots as readonly string[]).includes(n.id))
       out.push(issue(['nodes', n.index, 'id'], 'reserved_id', `"${n.id}" is reserved for templates`));
@@ -84,9 +90,7 @@ const checkEdges = (nodes: RawNode[], edges: RawEdge[]): Issue[] => {
 };
 
 const checkCycles = (graph: Graph): Issue[] =>
-  findCycles(graph).map((cycle) =>
-    issue(['edges'], 'cycle', `cycle: ${cycle.join(' → ')}`),
-  );
+  findCycles(graph).map((cycle) => issue(['edges'], 'cycle', `cycle: ${cycle.join(' → ')}`));
 
 const checkTemplates = (nodes: RawNode[], graph: Graph): Issue[] => {
   const out: Issue[] = [];
@@ -100,12 +104,20 @@ const checkTemplates = (nodes: RawNode[], graph: Graph): Issue[] => {
         if (root === 'inputs') continue;
         if (root === 'item' || root === 'index') {
           if (!isMap || path[0] !== 'prompt')
-            out.push(issue(['nodes', n.index, ...path], 'bad_reference', `{{${ref}}} is only defined in a map node's prompt`));
+            out.push(
+              issue(
+                ['nodes', n.index, ...path],
+                'bad_reference',
+                `{{${ref}}} is only defined in a map node's prompt`,
+              ),
+            );
           continue;
         }
         if (upstream.has(root)) continue;
         const why = ids.has(root) ? 'is not upstream of' : 'is not a node, referenced by';
-        out.push(issue(['nodes', n.index, ...path], 'bad_reference', `{{${ref}}}: "${root}" ${why} "${n.id}"`));
+        out.push(
+          issue(['nodes', n.index, ...path], 'bad_reference', `{{${ref}}}: "${root}" ${why} "${n.id}"`),
+        );
       }
   }
   return out;
@@ -132,10 +144,16 @@ const checkTiers = (dag: DagSpec): Issue[] => {
       }
       const idx = resolveTierRef(ref, ladder);
       if (idx === undefined)
-        out.push(issue(['nodes', i, key], 'unknown_tier', `tier ${JSON.stringify(ref)} is not in the DAG's ladder`));
+        out.push(
+          issue(['nodes', i, key], 'unknown_tier', `tier ${JSON.stringify(ref)} is not in the DAG's ladder`),
+        );
       else resolved[key] = idx;
     }
-    if (resolved.startTier !== undefined && resolved.maxTier !== undefined && resolved.startTier > resolved.maxTier)
+    if (
+      resolved.startTier !== undefined &&
+      resolved.maxTier !== undefined &&
+      resolved.startTier > resolved.maxTier
+    )
       out.push(issue(['nodes', i, 'maxTier'], 'tier_order', 'maxTier is below startTier'));
   });
   return out;
@@ -153,7 +171,12 @@ export const validateDag = (input: unknown): Validated<DagSpec> => {
     if (isObj(input)) {
       const { nodes, edges } = extract(input);
       const graph = buildGraph({ nodes, edges });
-      issues.push(...checkIds(nodes), ...checkEdges(nodes, edges), ...checkCycles(graph), ...checkTemplates(nodes, graph));
+      issues.push(
+        ...checkIds(nodes),
+        ...checkEdges(nodes, edges),
+        ...checkCycles(graph),
+        ...checkTemplates(nodes, graph),
+      );
     }
     if (parsed.success) issues.push(...checkTiers(parsed.data));
     return issues.length === 0 && parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues };

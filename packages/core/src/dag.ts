@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConditionSchema } from './condition.ts';
-import { SimSpecSchema } from './sim-spec.ts';
 import { JsonSchema } from './signals.ts';
+import { SimSpecSchema } from './sim-spec.ts';
 import { TierSchema } from './tier.ts';
 
 /** Size limits a DAG document must respect (DESIGN §8). */
@@ -66,7 +66,9 @@ export const LlmNodeSchema = z.strictObject({
   prompt: z.string().min(1),
   system: z.string().optional(),
   /** Ask for JSON (optionally matching a JSON Schema) instead of text. */
-  output: z.strictObject({ format: z.enum(['text', 'json']), schema: z.record(z.string(), JsonSchema).optional() }).optional(),
+  output: z
+    .strictObject({ format: z.enum(['text', 'json']), schema: z.record(z.string(), JsonSchema).optional() })
+    .optional(),
   sim: SimSpecSchema.optional(),
 });
 

@@ -27,11 +27,12 @@ const typeOf = (input: unknown): string | undefined =>
 export const parseSignal = (input: unknown): ParseSignalResult => {
   const type = typeOf(input);
   const known = type !== undefined && type in signalSchemas;
-  const result = known
-    ? signalSchemas[type as SignalType].safeParse(input)
-    : SignalSchema.safeParse(input);
+  const result = known ? signalSchemas[type as SignalType].safeParse(input) : SignalSchema.safeParse(input);
   if (result.success) return { ok: true, signal: result.data as Signal };
-  return { ok: false, error: new SignalParseError(known ? type : undefined, fromZodIssues(result.error.issues)) };
+  return {
+    ok: false,
+    error: new SignalParseError(known ? type : undefined, fromZodIssues(result.error.issues)),
+  };
 };
 
 /** Like {@link parseSignal} but throws {@link SignalParseError}. */

@@ -40,7 +40,13 @@ export interface NodeView extends LaneState {
   error?: ErrorInfo;
   pendingApproval?: PendingApproval;
   decision?: SignalOf<'approval.decided'>;
-  escalation?: { route: EscalationRoute; reason: string; toTier?: number; childId?: string; request: EscalationRequest };
+  escalation?: {
+    route: EscalationRoute;
+    reason: string;
+    toTier?: number;
+    childId?: string;
+    request: EscalationRequest;
+  };
   lastRating?: { ratings: Ratings; overall: number; target: number; passed: boolean; round: number };
   skipReason?: SkipReason;
   cancelReason?: string;
@@ -131,7 +137,8 @@ const applyRun = (view: RunView, s: Signal): void => {
     case 'run.succeeded':
     case 'run.failed':
     case 'run.cancelled':
-      view.status = s.type === 'run.succeeded' ? 'succeeded' : s.type === 'run.failed' ? 'failed' : 'cancelled';
+      view.status =
+        s.type === 'run.succeeded' ? 'succeeded' : s.type === 'run.failed' ? 'failed' : 'cancelled';
       view.endedAt = s.at;
       if (s.error !== undefined) view.error = s.error;
       if (s.reason !== undefined) view.reason = s.reason;

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import {
-  EscalationRequestSchema,
-  EscalationRouteSchema,
-  RatingsSchema,
-  ScoreSchema,
-} from './escalation.ts';
+import { EscalationRequestSchema, EscalationRouteSchema, RatingsSchema, ScoreSchema } from './escalation.ts';
 import { LadderSchema, TierIndexSchema } from './tier.ts';
 
 /** Any JSON value: outputs and payloads are data, never code. */

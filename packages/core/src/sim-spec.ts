@@ -8,8 +8,10 @@ import { JsonSchema } from './signals.ts';
  */
 export const SimBehaviourSchema = z.strictObject({
   answer: JsonSchema.optional(),
-  /** One score for every gate category, or per category. */
-  confidence: z.union([ScoreSchema, RatingsSchema]).optional(),
+  /** One score for every gate category, or per category; a list gives one per gate round (the last repeats). */
+  confidence: z
+    .union([ScoreSchema, RatingsSchema, z.array(z.union([ScoreSchema, RatingsSchema])).min(1)])
+    .optional(),
   latencyMs: z.number().int().nonnegative().optional(),
   tokens: z
     .strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() })

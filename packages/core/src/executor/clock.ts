@@ -1,0 +1,98 @@
+/** Time as the executor sees it; injectable so tests and demos can run on virtual time. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h),
+};
+
+/** A virtual clock that can be stepped by hand or jump straight to the next timer whenever idle. */
+export interface VirtualClock extends Clock {
+  /** Moves time forward by `ms`, firing due timers in order. */
+  advance(ms: number): void;
+  /** Number of timers still pending. */
+  pending(): number;
+  /** Stops auto-advancing. */
+  stop(): void;
+}
+
+/**
+ * Virtual time: with `auto` (the default) the clock jumps to the next timer as soon as the event loop
+ * has nothing else to do, so a scenario with minutes of backoff and latency runs in milliseconds.
+ */
+export const createVirtualClock = (start = Date.UTC(2026, 0, 1), { auto = true } = {}): VirtualClock => {
+  let now = start;
+  let nextId = 1;
+  let stopped = false;
+  let idleCheck: unknown;
+  const timers = new Map<number, { at: number; fn: () => void; order: number }>();
+
+  const next = () => {
+    let best: [number, { at: number; order: number; fn: () => void }] | undefined;
+    for (const entry of timers)
+      if (!best || entry[1].at < best[1].at || (entry[1].at === best[1].at && entry[1].order < best[1].order))
+        best = entry;
+    return best;
+  };
+
+  // A real macrotask runs only after every pending microtask: then nothing but timers can move the run.
+  const scheduleIdleCheck = () => {
+    if (!auto || stopped || idleCheck !== undefined) return;
+    idleCheck = setTimeout(() => {
+      idleCheck = undefined;
+      const due = next();
+      if (!due) return;
+      now = Math.max(now, due[1].at);
+      timers.delete(due[0]);
+      due[1].fn();
+      if (timers.size > 0) scheduleIdleCheck();
+    }, 0);
+  };
+
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = nextId++;
+      timers.set(id, { at: now + Math.max(0, ms), fn, order: id });
+      scheduleIdleCheck();
+      return id;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number);
+    },
+    advance(ms) {
+      const until = now + ms;
+      for (let due = next(); due && due[1].at <= until; due = next()) {
+        now = due[1].at;
+        timers.delete(due[0]);
+        due[1].fn();
+      }
+      now = until;
+    },
+    pending: () => timers.size,
+    stop() {
+      stopped = true;
+      if (idleCheck !== undefined) clearTimeout(idleCheck);
+    },
+  };
+};
+
+/** Resolves after `ms` on `clock`; rejects with the abort reason when `signal` aborts first. */
+export const sleep = (clock: Clock, ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clock.clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });

@@ -1,0 +1,139 @@
+import { apply, createRunView, type RunView } from '../projection.ts';
+import type { Signal, SignalDraftOf, SignalType } from '../signals.ts';
+import type { Clock } from './clock.ts';
+import type { SignalLog } from './log.ts';
+
+export type SignalListener = (signal: Signal) => void;
+
+/** Fields of a signal the caller supplies; the emitter adds `type`, `runId`, `seq` and `at`. */
+export type EmitFields<T extends SignalType> = Omit<SignalDraftOf<T>, 'type' | 'runId' | 'at'>;
+
+export interface Emitter {
+  /** Stamps and queues a signal; it reaches the view and listeners once its batch is committed. */
+  emit<T extends SignalType>(type: T, fields: EmitFields<T>): Signal;
+  /** Committed signals, in seq order. */
+  readonly committed: readonly Signal[];
+  /** The live projection of committed signals. */
+  readonly view: RunView;
+  subscribe(listener: SignalListener): () => void;
+  /** Resolves once every emitted signal is committed and delivered. */
+  drained(): Promise<void>;
+  /** Marks the stream finished: iterators end after the last committed signal. */
+  close(): void;
+  iterate(from?: number): AsyncIterableIterator<Signal>;
+}
+
+/**
+ * Assigns gap-free seqs in emission order and group-commits: everything emitted while a batch is
+ * being appended goes into the next batch. A signal is delivered only after its batch is appended.
+ */
+export const createEmitter = (opts: {
+  runId: string;
+  log: SignalLog;
+  clock: Clock;
+  onFatal: (err: unknown) => void;
+  /** Signals already committed (recovery): the view and seq continue from them. */
+  history?: readonly Signal[];
+}): Emitter => {
+  const { runId, log, clock } = opts;
+  const committed: Signal[] = [];
+  const view = createRunView();
+  const listeners = new Set<SignalListener>();
+  const waiters = new Set<() => void>();
+  let seq = 0;
+  let pending: Signal[] = [];
+  let inflight = false;
+  let scheduled = false;
+  let closed = false;
+  let failed = false;
+  let drainResolvers: Array<() => void> = [];
+
+  for (const s of opts.history ?? []) {
+    committed.push(s);
+    apply(view, s);
+    seq = s.seq;
+  }
+
+  const wake = () => {
+    for (const w of waiters) w();
+    waiters.clear();
+  };
+
+  const deliver = (batch: Signal[]) => {
+    for (const s of batch) {
+      committed.push(s);
+      apply(view, s);
+      for (const l of listeners) l(s);
+    }
+    wake();
+  };
+
+  const resolveDrains = () => {
+    const rs = drainResolvers;
+    drainResolvers = [];
+    for (const r of rs) r();
+  };
+
+  const flush = async () => {
+    if (inflight) return;
+    if (failed) return resolveDrains();
+    inflight = true;
+    try {
+      while (pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        await log.append(batch);
+        deliver(batch);
+      }
+    } catch (err) {
+      failed = true;
+      opts.onFatal(err);
+    } finally {
+      inflight = false;
+    }
+    if (pending.length === 0 || failed) resolveDrains();
+  };
+
+  return {
+    emit(type, fields) {
+      const s = {
+        type,
+        runId,
+        seq: ++seq,
+        at: new Date(clock.now()).toISOString(),
+        ...fields,
+      } as unknown as Signal;
+      pending.push(s);
+      if (!inflight && !scheduled) {
+        scheduled = true;
+        queueMicrotask(() => {
+          scheduled = false;
+          void flush();
+        });
+      }
+      return s;
+    },
+    committed,
+    view,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    drained() {
+      if (pending.length === 0 && !inflight && !scheduled) return Promise.resolve();
+      return new Promise((resolve) => drainResolvers.push(resolve));
+    },
+    close() {
+      closed = true;
+      wake();
+    },
+    async *iterate(from = 0) {
+      let i = from;
+      for (;;) {
+        while (i < committed.length) yield committed[i++] as Signal;
+        if (closed) return;
+        await new Promise<void>((resolve) => waiters.add(resolve));
+      }
+    },
+  };
+};

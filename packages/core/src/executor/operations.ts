@@ -1,0 +1,141 @@
+import type { NodeSpec, NodeSpecOf } from '../dag.ts';
+import type { Ratings } from '../escalation.ts';
+import type { Json } from '../signals.ts';
+import { renderTemplate, resolveMapping, type TemplateScope } from '../template.ts';
+import type { Tier } from '../tier.ts';
+import { EscalationError } from './escalate.ts';
+import { type Provider, ProviderError, type TokenUsage, type WorkContext } from './provider.ts';
+
+export interface SpawnOptions {
+  dependsOn?: string[];
+  id?: string;
+  /** Extra template values for the child, e.g. a map item. */
+  scope?: TemplateScope;
+}
+
+/** What an operation may see and do while it runs. */
+export interface OperationContext {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  tier: number;
+  tierSpec: Tier;
+  spec: NodeSpec;
+  /** Run inputs (`inputs`), upstream outputs by node id, and `item` / `index` in map children. */
+  scope: TemplateScope;
+  signal: AbortSignal;
+  providerFor(tier: number): Provider;
+  tierAt(tier: number): Tier;
+  sleep(ms: number): Promise<void>;
+  delta(text: string): void;
+  usage(tier: number, model: string, usage: TokenUsage): void;
+  /** Adds a node to the run (bounded, no cycles); returns its id. */
+  spawn(spec: Record<string, unknown>, options?: SpawnOptions): string;
+  /** Waits for nodes (and their escalation chains) to succeed; returns their outputs in order. */
+  waitFor(ids: string[]): Promise<Json[]>;
+}
+
+/** One node kind's work. `rate` makes it gateable. */
+export interface Operation {
+  work(ctx: OperationContext, context: WorkContext): Promise<Json>;
+  rate?(
+    ctx: OperationContext,
+    output: Json,
+    round: number,
+    categories: string[],
+    raterTier: number,
+  ): Promise<Ratings>;
+}
+
+const llmRequest = (ctx: OperationContext, spec: NodeSpecOf<'llm'>) => ({
+  prompt: renderTemplate(spec.prompt, ctx.scope),
+  ...(spec.system !== undefined && { system: renderTemplate(spec.system, ctx.scope) }),
+  ...(spec.sim !== undefined && { sim: spec.sim }),
+  nodeId: ctx.nodeId,
+  attempt: ctx.attempt,
+});
+
+const llm: Operation = {
+  async work(ctx, context) {
+    const spec = ctx.spec as NodeSpecOf<'llm'>;
+    const c = await ctx.providerFor(ctx.tier).complete(
+      {
+        ...llmRequest(ctx, spec),
+        ...context,
+        format: spec.output?.format ?? 'text',
+        ...(spec.output?.schema !== undefined && { schema: spec.output.schema }),
+        tier: ctx.tier,
+        tierSpec: ctx.tierSpec,
+      },
+      { signal: ctx.signal, sleep: ctx.sleep, onDelta: ctx.delta },
+    );
+    ctx.usage(ctx.tier, c.model, c.usage);
+    if (c.escalate)
+      throw new EscalationError({
+        reason: c.escalate.reason,
+        trigger: 'out_of_depth',
+        urgency: 'blocked',
+        fromTier: ctx.tier,
+        ...(c.escalate.humanRequired !== undefined && { humanRequired: c.escalate.humanRequired }),
+      });
+    return c.output;
+  },
+  async rate(ctx, output, round, categories, raterTier) {
+    const spec = ctx.spec as NodeSpecOf<'llm'>;
+    const tierSpec = ctx.tierAt(raterTier);
+    const r = await ctx
+      .providerFor(raterTier)
+      .rate(
+        { ...llmRequest(ctx, spec), output, categories, round, tier: raterTier, tierSpec },
+        { signal: ctx.signal, sleep: ctx.sleep },
+      );
+    ctx.usage(raterTier, r.model, r.usage);
+    return r.ratings;
+  },
+};
+
+const transform: Operation = {
+  async work(ctx) {
+    return resolveMapping((ctx.spec as NodeSpecOf<'transform'>).mapping, ctx.scope);
+  },
+};
+
+/** Fans out one `llm` child per item and gathers their outputs in item order. */
+const map: Operation = {
+  async work(ctx) {
+    const spec = ctx.spec as NodeSpecOf<'map'>;
+    const items = resolveMapping(spec.items, ctx.scope);
+    if (!Array.isArray(items))
+      throw new ProviderError(`items ${spec.items} is not a list`, 'invalid_items', false);
+    if (items.length > spec.maxItems)
+      throw new ProviderError(
+        `${items.length} items exceed maxItems ${spec.maxItems}`,
+        'too_many_items',
+        false,
+      );
+    const {
+      id: _id,
+      kind: _kind,
+      items: _items,
+      maxItems: _max,
+      position: _pos,
+      approval: _a,
+      ...child
+    } = spec;
+    const ids = items.map((item, index) =>
+      ctx.spawn(
+        { ...child, kind: 'llm', label: `${spec.label ?? spec.id} [${index}]` },
+        { id: `${ctx.nodeId}[${index}]`, scope: { item, index } },
+      ),
+    );
+    return ctx.waitFor(ids);
+  },
+};
+
+export const operations: Record<NodeSpec['kind'], Operation | undefined> = {
+  llm,
+  transform,
+  map,
+  // Approval nodes are waits, not work: the executor handles them.
+  approval: undefined,
+};

@@ -1,0 +1,839 @@
+import { evaluateCondition } from '../condition.ts';
+import { type DagSpec, type NodeSpec, NodeSpecSchema } from '../dag.ts';
+import { resolveTierRef } from '../dag-validate.ts';
+import type { EscalationRequest } from '../escalation.ts';
+import { descendants } from '../graph.ts';
+import { fromZodIssues, summarizeIssues } from '../issues.ts';
+import type { RunView } from '../projection.ts';
+import type { Decision, ErrorInfo, Json, Signal, SkipReason } from '../signals.ts';
+import { renderTemplate, resolveMapping, type TemplateScope } from '../template.ts';
+import { defaultLadder, isHumanTier, type Ladder } from '../tier.ts';
+import { type Clock, realClock, sleep } from './clock.ts';
+import { createEmitter, type SignalListener } from './emitter.ts';
+import { backoffDelay, chooseRoute, escalationOf } from './escalate.ts';
+import { runGate } from './gate.ts';
+import { createMemoryLog, type SignalLog } from './log.ts';
+import { type OperationContext, operations, type SpawnOptions } from './operations.ts';
+import { type Provider, ProviderError, type WorkContext } from './provider.ts';
+import { createSimProvider } from './sim-provider.ts';
+
+export interface RunOptions {
+  runId?: string;
+  /** The run's tier ladder; defaults to the DAG's, then {@link defaultLadder}. */
+  ladder?: Ladder;
+  /** Values for `{{inputs.name}}`, over the DAG's defaults. */
+  inputs?: Record<string, Json>;
+  /** Providers by name (`tier.provider`); `sim` is always available. */
+  providers?: Record<string, Provider>;
+  maxConcurrency?: number;
+  /** Most nodes the run may add at run time (`ctx.spawn`, `map`). */
+  maxSpawn?: number;
+  /** Most escalations in one chain. */
+  maxEscalationDepth?: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Source of ids for runs and approvals. */
+  ids?: () => string;
+  /** Source of randomness for backoff jitter. */
+  random?: () => number;
+  log?: SignalLog;
+}
+
+export type RunStatusFinal = 'succeeded' | 'failed' | 'cancelled';
+
+export interface RunResult {
+  runId: string;
+  status: RunStatusFinal;
+  /** Output of every DAG node whose escalation chain ended in success, by DAG node id. */
+  outputs: Record<string, Json>;
+  error?: ErrorInfo;
+  view: RunView;
+}
+
+export interface DecisionInput {
+  decision: Decision;
+  by?: string;
+  comment?: string;
+  /** Replaces the output under review (approved only). */
+  output?: Json;
+}
+
+export type DecideResult =
+  | { ok: true; duplicate: boolean }
+  | { ok: false; code: 'unknown_approval' | 'conflict' | 'late'; message: string };
+
+export interface RunHandle {
+  readonly runId: string;
+  /** The live projection of committed signals. */
+  readonly view: RunView;
+  /** Committed signals so far. */
+  readonly signals: readonly Signal[];
+  /** Calls `listener` with each signal once it is committed. */
+  subscribe(listener: SignalListener): () => void;
+  /** Every signal of the run from the first, then live ones, ending with the run. */
+  [Symbol.asyncIterator](): AsyncIterator<Signal>;
+  decide(approvalId: string, input: DecisionInput): DecideResult;
+  cancel(reason?: string): void;
+  readonly result: Promise<RunResult>;
+}
+
+/** Raised synchronously by {@link startRun} when the run cannot start (bad tier reference, no ladder). */
+export class RunConfigError extends Error {
+  override name = 'RunConfigError';
+}
+
+type Outcome = 'succeeded' | 'failed' | 'escalated' | 'skipped' | 'cancelled';
+
+/** How a chain (a node and its escalation children) ended, as its dependents see it. */
+interface Resolution {
+  ok: boolean;
+  output?: Json;
+  skip: SkipReason;
+}
+
+interface Rt {
+  id: string;
+  spec: NodeSpec;
+  /** The node whose chain this is: dependents wait for the chain's end through it. */
+  rootId: string;
+  label: string;
+  attempt: number;
+  tier: number;
+  maxTier: number;
+  depth: number;
+  phase: 'queued' | 'waiting' | 'running' | 'retry' | 'done';
+  outcome?: Outcome;
+  /** Unmet dependencies (by root id). */
+  remaining: number;
+  deps: string[];
+  dependents: string[];
+  parentId?: string;
+  scope: TemplateScope;
+  context: WorkContext;
+  /** A human rung: the work is an approval of `review`. */
+  human?: { request: EscalationRequest; review: Json | undefined };
+  approvedBefore: boolean;
+  controller?: AbortController;
+  /** Gives the running node's concurrency slot back (idempotent). */
+  release?: () => void;
+  /** A pending retry. */
+  timer?: unknown;
+  startedAt: number;
+  resolution?: Resolution;
+  waiters: Array<(r: Resolution) => void>;
+}
+
+interface PendingApproval {
+  nodeId: string;
+  attempt: number;
+  timer?: unknown;
+  settle: (d: DecisionInput & { by: string }) => void;
+  onTimeout: 'reject' | 'approve' | 'escalate';
+  timeout: () => void;
+}
+
+const errorInfo = (err: unknown): ErrorInfo => ({
+  message: err instanceof Error ? err.message : String(err),
+  code:
+    err instanceof ProviderError
+      ? err.code
+      : err instanceof Error && err.name !== 'Error'
+        ? err.name
+        : 'error',
+});
+
+let runCounter = 0;
+const defaultIds = () =>
+  `${Date.now().toString(36)}-${(runCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * Starts a run of a validated DAG (DESIGN §4). Every queued node reaches exactly one terminal lane per
+ * attempt on every path; signals are committed to `options.log` before anyone sees them.
+ */
+export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
+  const clock = options.clock ?? realClock;
+  const ids = options.ids ?? defaultIds;
+  const random = options.random ?? Math.random;
+  const ladder = options.ladder ?? dag.ladder ?? defaultLadder;
+  if (ladder.length === 0) throw new RunConfigError('the tier ladder is empty');
+  const humanTier = isHumanTier(ladder[ladder.length - 1]) ? ladder.length - 1 : -1;
+  const topModelTier = humanTier >= 0 ? humanTier - 1 : ladder.length - 1;
+  if (topModelTier < 0) throw new RunConfigError('the tier ladder has no model tier');
+  const providers: Record<string, Provider> = { sim: createSimProvider(), ...options.providers };
+  const maxConcurrency = Math.max(1, options.maxConcurrency ?? 8);
+  const maxSpawn = options.maxSpawn ?? 1000;
+  const maxDepth = options.maxEscalationDepth ?? 3;
+  const runId = options.runId ?? ids();
+  const inputs: Record<string, Json> = { ...dag.inputs, ...options.inputs };
+
+  const runAbort = new AbortController();
+  let fatal: unknown;
+  const emitter = createEmitter({
+    runId,
+    log: options.log ?? createMemoryLog(),
+    clock,
+    onFatal: (err) => {
+      fatal = err;
+      cancel('log failure');
+    },
+  });
+  const emit = emitter.emit;
+
+  const nodes = new Map<string, Rt>();
+  const ready: string[] = [];
+  const approvals = new Map<string, PendingApproval>();
+  const decided = new Map<string, { decision: Decision; late: boolean }>();
+  const routed = new Set<string>();
+  /** Shared template scope: run inputs and the output of every chain that ended in success. */
+  const scope: TemplateScope = { inputs };
+  let running = 0;
+  let open = 0;
+  let spawned = 0;
+  let finished = false;
+  let cancelled = false;
+  let firstError: ErrorInfo | undefined;
+  let resolveResult!: (r: RunResult) => void;
+  const result = new Promise<RunResult>((r) => {
+    resolveResult = r;
+  });
+
+  const tierIndex = (ref: NodeSpec['startTier'], fallback: number, field: string, id: string): number => {
+    if (ref === undefined) return fallback;
+    const i = resolveTierRef(ref, ladder);
+    if (i === undefined || i > topModelTier)
+      throw new RunConfigError(
+        `node ${id}: ${field} ${JSON.stringify(ref)} is not a model tier of the ladder`,
+      );
+    return i;
+  };
+
+  // ---- node lifecycle -------------------------------------------------------------------------
+
+  const addNode = (
+    spec: NodeSpec,
+    init: Partial<Rt> & Pick<Rt, 'rootId' | 'tier' | 'maxTier' | 'deps'>,
+    queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn' } = {},
+  ): Rt => {
+    const rt: Rt = {
+      id: spec.id,
+      spec,
+      label: spec.label ?? spec.id,
+      attempt: 1,
+      depth: 0,
+      phase: 'queued',
+      remaining: 0,
+      dependents: [],
+      scope,
+      context: {},
+      approvedBefore: false,
+      startedAt: 0,
+      waiters: [],
+      ...init,
+    };
+    nodes.set(rt.id, rt);
+    open++;
+    emit('node.queued', {
+      nodeId: rt.id,
+      attempt: 1,
+      label: rt.label,
+      tier: rt.tier,
+      ...(queued.parentId !== undefined && { parentId: queued.parentId, spawnReason: queued.spawnReason }),
+    });
+    return rt;
+  };
+
+  /** Wires dependencies; a node whose dependencies already resolved becomes ready (or is skipped). */
+  const link = (rt: Rt) => {
+    rt.remaining = rt.deps.length;
+    for (const d of rt.deps) (nodes.get(d) as Rt).dependents.push(rt.id);
+    for (const d of rt.deps) {
+      const dep = nodes.get(d) as Rt;
+      if (dep.resolution) depResolved(rt, dep, dep.resolution);
+    }
+    if (rt.deps.length === 0) becomeReady(rt);
+  };
+
+  const finishNode = (rt: Rt, outcome: Outcome) => {
+    rt.phase = 'done';
+    rt.outcome = outcome;
+    rt.controller = undefined;
+    if (rt.timer !== undefined) clock.clearTimeout(rt.timer);
+    open--;
+  };
+
+  /** A chain ended: tell the root's dependents and waiters. */
+  const resolveChain = (end: Rt, resolution: Resolution) => {
+    const root = nodes.get(end.rootId) as Rt;
+    root.resolution = resolution;
+    if (resolution.ok) scope[root.id] = resolution.output;
+    for (const w of root.waiters.splice(0)) w(resolution);
+    for (const id of root.dependents) {
+      const d = nodes.get(id) as Rt;
+      if (d.phase === 'queued' && !cancelled) depResolved(d, root, resolution);
+    }
+  };
+
+  const depResolved = (rt: Rt, dep: Rt, r: Resolution) => {
+    if (rt.phase !== 'queued') return;
+    if (!r.ok) return skip(rt, r.skip);
+    const conditions = dagEdges.get(`${dep.id}\u0000${rt.id}`);
+    if (conditions?.some((c) => !evaluateCondition(c, r.output))) return skip(rt, 'condition_false');
+    if (--rt.remaining === 0) becomeReady(rt);
+  };
+
+  // Skips cascade down whole subgraphs; a worklist keeps a 10,000-node chain off the call stack.
+  const skips: Array<[Rt, SkipReason]> = [];
+  let skipping = false;
+  const skip = (rt: Rt, reason: SkipReason) => {
+    skips.push([rt, reason]);
+    if (skipping) return;
+    skipping = true;
+    for (let i = 0; i < skips.length; i++) {
+      const [r, why] = skips[i] as [Rt, SkipReason];
+      if (r.phase !== 'queued') continue;
+      emit('node.skipped', { nodeId: r.id, attempt: r.attempt, reason: why });
+      finishNode(r, 'skipped');
+      resolveChain(r, { ok: false, skip: why });
+    }
+    skips.length = 0;
+    skipping = false;
+    settle();
+  };
+
+  const succeed = (rt: Rt, output: Json) => {
+    const elapsedMs = rt.startedAt ? clock.now() - rt.startedAt : 0;
+    emit('node.succeeded', { nodeId: rt.id, attempt: rt.attempt, output, elapsedMs });
+    finishNode(rt, 'succeeded');
+    resolveChain(rt, { ok: true, output, skip: 'upstream_failed' });
+    settle();
+  };
+
+  const fail = (rt: Rt, error: ErrorInfo, retryable: boolean) => {
+    const elapsedMs = rt.startedAt ? clock.now() - rt.startedAt : 0;
+    const policy = rt.spec.retries;
+    const willRetry = retryable && policy !== undefined && rt.attempt <= policy.max && !cancelled;
+    emit('node.failed', { nodeId: rt.id, attempt: rt.attempt, error, elapsedMs, willRetry });
+    if (willRetry) {
+      rt.phase = 'retry';
+      rt.timer = clock.setTimeout(
+        () => {
+          rt.timer = undefined;
+          if (cancelled) return;
+          rt.attempt++;
+          rt.phase = 'queued';
+          emit('node.queued', { nodeId: rt.id, attempt: rt.attempt, label: rt.label, tier: rt.tier });
+          becomeReady(rt);
+        },
+        backoffDelay(policy, rt.attempt, random),
+      );
+      return;
+    }
+    firstError ??= { message: `${rt.id}: ${error.message}`, code: error.code };
+    finishNode(rt, 'failed');
+    resolveChain(rt, {
+      ok: false,
+      skip: error.code === 'rejected' ? 'rejected_upstream' : 'upstream_failed',
+    });
+    settle();
+  };
+
+  // ---- escalation ---------------------------------------------------------------------------
+
+  const escalate = (rt: Rt, request: EscalationRequest, review: Json | undefined) => {
+    const key = `${rt.id}#${rt.attempt}`;
+    if (routed.has(key)) return;
+    emit('escalation.requested', { nodeId: rt.id, attempt: rt.attempt, request });
+    if (request.urgency === 'fyi') {
+      // A note is not a hand-off; the work it came from produced no output, so the node fails.
+      return fail(rt, { message: 'an fyi escalation is not a result', code: 'fyi_without_output' }, false);
+    }
+    routed.add(key);
+    const { route, toTier } = chooseRoute({
+      request,
+      tier: rt.tier,
+      maxTier: rt.maxTier,
+      humanTier,
+      depth: rt.depth,
+      maxDepth,
+    });
+    const childId = toTier === undefined ? undefined : `${rt.rootId}@t${toTier}`;
+    emit('node.escalated', {
+      nodeId: rt.id,
+      attempt: rt.attempt,
+      route,
+      reason: request.reason,
+      fromTier: rt.tier,
+      request,
+      ...(toTier !== undefined && { toTier, childId }),
+    });
+    finishNode(rt, 'escalated');
+    if (route === 'give_up' || childId === undefined || toTier === undefined) {
+      firstError ??= { message: `${rt.rootId} gave up: ${request.reason}`, code: 'gave_up' };
+      resolveChain(rt, { ok: false, skip: 'upstream_gave_up' });
+      return settle();
+    }
+    const tierName = (ladder[toTier] as { name: string }).name;
+    const child = addNode(
+      { ...rt.spec, id: childId, label: `${(nodes.get(rt.rootId) as Rt).label} ↑ ${tierName}` },
+      {
+        rootId: rt.rootId,
+        tier: toTier,
+        maxTier: rt.maxTier,
+        depth: rt.depth + 1,
+        deps: [],
+        scope: rt.scope,
+        approvedBefore: true,
+        context: {
+          escalation: {
+            reason: request.reason,
+            fromTier: rt.tier,
+            ...(request.ratings !== undefined && { ratings: request.ratings }),
+          },
+        },
+        ...(route === 'human' && { human: { request, review } }),
+      },
+      { parentId: rt.id, spawnReason: 'escalation' },
+    );
+    becomeReady(child);
+  };
+
+  // ---- approvals ----------------------------------------------------------------------------
+
+  const awaitDecision = (
+    rt: Rt,
+    prompt: string,
+    payload: Json | undefined,
+    timeoutMs: number | undefined,
+    onTimeout: PendingApproval['onTimeout'],
+  ): Promise<(DecisionInput & { by: string }) | 'escalate'> =>
+    new Promise((resolve) => {
+      const approvalId = `${runId}:${rt.id}:${rt.attempt}:${ids()}`;
+      rt.phase = 'waiting';
+      const pending: PendingApproval = {
+        nodeId: rt.id,
+        attempt: rt.attempt,
+        onTimeout,
+        settle: (d) => {
+          approvals.delete(approvalId);
+          if (pending.timer !== undefined) clock.clearTimeout(pending.timer);
+          decided.set(approvalId, { decision: d.decision, late: false });
+          emit('approval.decided', {
+            nodeId: rt.id,
+            attempt: rt.attempt,
+            approvalId,
+            decision: d.decision,
+            by: d.by,
+            ...(d.comment !== undefined && { comment: d.comment }),
+            ...(d.output !== undefined && d.decision === 'approved' && { output: d.output }),
+          });
+          resolve(d);
+        },
+        timeout: () => {
+          if (onTimeout !== 'escalate')
+            return pending.settle({
+              decision: onTimeout === 'approve' ? 'approved' : 'rejected',
+              by: 'timeout',
+            });
+          approvals.delete(approvalId);
+          decided.set(approvalId, { decision: 'rejected', late: true });
+          resolve('escalate');
+        },
+      };
+      approvals.set(approvalId, pending);
+      const expiresAt = timeoutMs === undefined ? undefined : new Date(clock.now() + timeoutMs).toISOString();
+      if (timeoutMs !== undefined)
+        pending.timer = clock.setTimeout(() => {
+          if (!approvals.has(approvalId)) return;
+          pending.timer = undefined;
+          pending.timeout();
+          // Once the timeout has decided, any decision that arrives is late.
+          (decided.get(approvalId) as { late: boolean }).late = true;
+        }, timeoutMs);
+      emit('node.awaiting_approval', {
+        nodeId: rt.id,
+        attempt: rt.attempt,
+        approvalId,
+        prompt,
+        ...(payload !== undefined && { payload }),
+        ...(expiresAt !== undefined && { expiresAt }),
+      });
+    });
+
+  /** Waits for a decision on `review`; resolves the node accordingly. */
+  const review = async (
+    rt: Rt,
+    prompt: string,
+    payload: Json | undefined,
+    timeoutMs: number | undefined,
+    onTimeout: PendingApproval['onTimeout'],
+    output: Json | undefined,
+  ) => {
+    const d = await awaitDecision(rt, prompt, payload, timeoutMs, onTimeout);
+    if (cancelled || rt.phase === 'done') return;
+    if (d === 'escalate')
+      return escalate(
+        rt,
+        { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: rt.tier },
+        output,
+      );
+    if (d.decision === 'rejected')
+      return fail(
+        rt,
+        { message: d.comment ? `rejected: ${d.comment}` : 'rejected', code: 'rejected' },
+        false,
+      );
+    succeed(rt, d.output ?? output ?? null);
+  };
+
+  // ---- scheduling ---------------------------------------------------------------------------
+
+  const becomeReady = (rt: Rt) => {
+    if (cancelled) return;
+    const approval = rt.spec.approval;
+    if (rt.human) {
+      const { request, review: best } = rt.human;
+      const payload = { request, output: best ?? null } as Json;
+      void review(rt, `Escalated to a human: ${request.reason}`, payload, undefined, 'reject', best);
+      return;
+    }
+    if (rt.spec.kind === 'approval') {
+      const spec = rt.spec;
+      const payload = spec.payload === undefined ? undefined : resolveMapping(spec.payload, rt.scope);
+      const prompt = renderTemplate(spec.prompt, rt.scope);
+      void review(rt, prompt, payload, spec.timeoutMs, spec.onTimeout, payload);
+      return;
+    }
+    if (approval?.when === 'before' && !rt.approvedBefore) {
+      void awaitDecision(
+        rt,
+        renderTemplate(approval.prompt, rt.scope),
+        undefined,
+        approval.timeoutMs,
+        approval.onTimeout,
+      ).then((d) => {
+        if (cancelled || rt.phase === 'done') return;
+        if (d === 'escalate')
+          return escalate(
+            rt,
+            { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: rt.tier },
+            undefined,
+          );
+        if (d.decision === 'rejected')
+          return fail(
+            rt,
+            { message: d.comment ? `rejected: ${d.comment}` : 'rejected', code: 'rejected' },
+            false,
+          );
+        rt.approvedBefore = true;
+        rt.phase = 'queued';
+        ready.push(rt.id);
+        pump();
+      });
+      return;
+    }
+    ready.push(rt.id);
+    pump();
+  };
+
+  const pump = () => {
+    while (!cancelled && running < maxConcurrency && ready.length > 0) {
+      const rt = nodes.get(ready.shift() as string) as Rt;
+      if (rt.phase !== 'queued') continue;
+      void execute(rt);
+    }
+  };
+
+  const contextFor = (rt: Rt, signal: AbortSignal): OperationContext => ({
+    runId,
+    nodeId: rt.id,
+    attempt: rt.attempt,
+    tier: rt.tier,
+    tierSpec: ladder[rt.tier] as Ladder[number],
+    spec: rt.spec,
+    scope: rt.scope,
+    signal,
+    tierAt: (t) => ladder[t] as Ladder[number],
+    providerFor: (t) => {
+      const name = (ladder[t] as Ladder[number]).provider;
+      const p = providers[name];
+      if (!p) throw new ProviderError(`no provider "${name}" for tier ${t}`, 'no_provider', false);
+      return p;
+    },
+    sleep: (ms) => sleep(clock, ms, signal),
+    delta: (text) => {
+      if (!signal.aborted) emit('node.output_delta', { nodeId: rt.id, attempt: rt.attempt, text });
+    },
+    usage: (tier, model, u) => {
+      const t = ladder[tier] as Ladder[number];
+      const costUsd = (u.inputTokens / 1000) * t.costPer1kInput + (u.outputTokens / 1000) * t.costPer1kOutput;
+      emit('usage', { nodeId: rt.id, attempt: rt.attempt, tier, model, ...u, costUsd });
+    },
+    spawn: (spec, opts) => spawn(rt, spec, opts),
+    waitFor: (waitIds) => waitFor(rt, waitIds),
+  });
+
+  const execute = async (rt: Rt) => {
+    const op = operations[rt.spec.kind];
+    rt.phase = 'running';
+    running++;
+    const controller = new AbortController();
+    rt.controller = controller;
+    rt.startedAt = clock.now();
+    const tierSpec = ladder[rt.tier] as Ladder[number];
+    emit('node.started', {
+      nodeId: rt.id,
+      attempt: rt.attempt,
+      tier: rt.tier,
+      ...(rt.spec.kind !== 'transform' && { model: tierSpec.model }),
+    });
+    const attempt = rt.attempt;
+    const stale = () => cancelled || rt.attempt !== attempt || rt.phase === 'done' || rt.phase === 'retry';
+    let slot = true;
+    const release = () => {
+      if (slot) {
+        slot = false;
+        running--;
+        pump();
+      }
+    };
+    const timeout =
+      rt.spec.timeoutMs === undefined
+        ? undefined
+        : clock.setTimeout(
+            () => controller.abort(new ProviderError(`timed out after ${rt.spec.timeoutMs} ms`, 'timeout')),
+            rt.spec.timeoutMs,
+          );
+    try {
+      if (!op) throw new ProviderError(`no operation for kind ${rt.spec.kind}`, 'executor_error', false);
+      const ctx = contextFor(rt, controller.signal);
+      rt.release = release;
+      const gate = rt.spec.gate;
+      let output: Json;
+      if (gate && op.rate) {
+        const raterTier =
+          gate.raterTier === undefined
+            ? rt.tier
+            : tierIndex(gate.raterTier, rt.tier, 'gate.raterTier', rt.id);
+        const outcome = await runGate(
+          (feedback) => op.work(ctx, feedback ? { ...rt.context, feedback } : rt.context),
+          (out, round) =>
+            (op.rate as NonNullable<typeof op.rate>)(ctx, out, round, gate.categories, raterTier),
+          {
+            target: gate.target,
+            categories: gate.categories,
+            maxTries: gate.maxTries,
+            fromTier: rt.tier,
+            signal: controller.signal,
+          },
+          (round) => {
+            if (!stale()) emit('confidence.rated', { nodeId: rt.id, attempt, ...round });
+          },
+        );
+        if (stale()) return;
+        const summary = {
+          nodeId: rt.id,
+          attempt,
+          overall: outcome.overall,
+          target: gate.target,
+          rounds: outcome.rounds,
+        };
+        if (!outcome.passed) {
+          emit('confidence.escalated', summary);
+          release();
+          return escalate(rt, outcome.request, outcome.output);
+        }
+        emit('confidence.passed', summary);
+        output = outcome.output;
+      } else output = await op.work(ctx, rt.context);
+      if (stale()) return;
+      release();
+      if (rt.spec.approval?.when === 'after') {
+        const a = rt.spec.approval;
+        return review(rt, renderTemplate(a.prompt, rt.scope), output, a.timeoutMs, a.onTimeout, output);
+      }
+      succeed(rt, output);
+    } catch (err) {
+      if (stale()) return;
+      release();
+      const request = escalationOf(err);
+      if (request) return escalate(rt, request, undefined);
+      const reason = controller.signal.aborted ? controller.signal.reason : err;
+      fail(rt, errorInfo(reason), !(reason instanceof ProviderError) || reason.retryable);
+    } finally {
+      if (timeout !== undefined) clock.clearTimeout(timeout);
+      rt.release = undefined;
+      release();
+    }
+  };
+
+  // ---- spawn --------------------------------------------------------------------------------
+
+  const spawn = (parent: Rt, raw: Record<string, unknown>, opts: SpawnOptions = {}): string => {
+    if (cancelled) throw new ProviderError('the run is cancelled', 'cancelled', false);
+    if (spawned >= maxSpawn)
+      throw new ProviderError(`spawn limit of ${maxSpawn} reached`, 'spawn_limit', false);
+    const id = opts.id ?? `${parent.id}[${spawned}]`;
+    if (nodes.has(id)) throw new ProviderError(`node id "${id}" already exists`, 'duplicate_id', false);
+    const parsed = NodeSpecSchema.safeParse({ ...raw, id: 'spawned' });
+    if (!parsed.success)
+      throw new ProviderError(
+        `invalid spawned node: ${summarizeIssues(fromZodIssues(parsed.error.issues))}`,
+        'invalid_spawn',
+        false,
+      );
+    const deps = opts.dependsOn ?? [];
+    const below = descendantsOf(parent.id);
+    for (const d of deps) {
+      if (!nodes.has(d))
+        throw new ProviderError(`spawned node depends on unknown node "${d}"`, 'invalid_spawn', false);
+      // The parent waits for its children, so a child that waits for the parent (or what follows it) is a cycle.
+      if (d === parent.id || below.has(d))
+        throw new ProviderError(
+          `spawned node "${id}" depending on "${d}" would form a cycle`,
+          'cycle',
+          false,
+        );
+    }
+    spawned++;
+    const spec = { ...parsed.data, id } as NodeSpec;
+    const start = tierIndex(spec.startTier, parent.tier, 'startTier', id);
+    const rt = addNode(
+      spec,
+      {
+        rootId: id,
+        tier: start,
+        maxTier: tierIndex(spec.maxTier, parent.maxTier, 'maxTier', id),
+        deps,
+        scope: opts.scope ? Object.assign(Object.create(scope) as TemplateScope, opts.scope) : scope,
+      },
+      { parentId: parent.id, spawnReason: 'spawn' },
+    );
+    link(rt);
+    return id;
+  };
+
+  const descendantsOf = (id: string): Set<string> =>
+    descendants(
+      {
+        nodes: [...nodes.values()],
+        edges: [...nodes.values()].flatMap((n) => n.deps.map((d) => ({ source: d, target: n.id }))),
+      },
+      id,
+    );
+
+  const waitFor = (parent: Rt, waitIds: string[]): Promise<Json[]> => {
+    // Waiting holds no slot: with a concurrency of 1 the children could otherwise never start.
+    parent.release?.();
+    return Promise.all(
+      waitIds.map(
+        (id) =>
+          new Promise<Json>((resolve, reject) => {
+            const rt = nodes.get(id);
+            if (!rt) return reject(new ProviderError(`unknown node "${id}"`, 'unknown_node', false));
+            const done = (r: Resolution) =>
+              r.ok
+                ? resolve(r.output ?? null)
+                : reject(new ProviderError(`child ${id} did not succeed (${r.skip})`, 'child_failed', false));
+            if (rt.resolution) done(rt.resolution);
+            else rt.waiters.push(done);
+          }),
+      ),
+    );
+  };
+
+  // ---- run end ------------------------------------------------------------------------------
+
+  const settle = () => {
+    if (finished || open > 0 || cancelled) return;
+    finished = true;
+    const failed = firstError !== undefined;
+    emit(failed ? 'run.failed' : 'run.succeeded', failed ? { error: firstError as ErrorInfo } : {});
+    void end(failed ? 'failed' : 'succeeded');
+  };
+
+  const end = async (status: RunStatusFinal) => {
+    await emitter.drained();
+    emitter.close();
+    const outputs: Record<string, Json> = {};
+    for (const id of dagIds) {
+      const r = (nodes.get(id) as Rt).resolution;
+      if (r?.ok) outputs[id] = r.output ?? null;
+    }
+    const error = fatal !== undefined ? errorInfo(fatal) : firstError;
+    resolveResult({ runId, status, outputs, view: emitter.view, ...(error !== undefined && { error }) });
+  };
+
+  function cancel(reason?: string) {
+    if (finished || cancelled) return;
+    cancelled = true;
+    finished = true;
+    runAbort.abort(reason);
+    for (const p of approvals.values()) if (p.timer !== undefined) clock.clearTimeout(p.timer);
+    approvals.clear();
+    for (const rt of nodes.values()) {
+      if (rt.phase === 'done') continue;
+      rt.controller?.abort(reason);
+      emit('node.cancelled', { nodeId: rt.id, attempt: rt.attempt, ...(reason !== undefined && { reason }) });
+      finishNode(rt, 'cancelled');
+    }
+    emit('run.cancelled', reason !== undefined ? { reason } : {});
+    void end('cancelled');
+  }
+
+  // ---- start --------------------------------------------------------------------------------
+
+  const dagIds = dag.nodes.map((n) => n.id);
+  const dagEdges = new Map<string, NonNullable<DagSpec['edges'][number]['condition']>[]>();
+  const depsOf = new Map<string, string[]>(dagIds.map((id) => [id, []]));
+  for (const e of dag.edges) {
+    const list = depsOf.get(e.target);
+    if (list && !list.includes(e.source)) list.push(e.source);
+    const key = `${e.source}\u0000${e.target}`;
+    if (e.condition) dagEdges.set(key, [...(dagEdges.get(key) ?? []), e.condition]);
+  }
+  const roots = dag.nodes.map((spec) => {
+    const start = tierIndex(spec.startTier, 0, 'startTier', spec.id);
+    const max = tierIndex(spec.maxTier, topModelTier, 'maxTier', spec.id);
+    if (max < start) throw new RunConfigError(`node ${spec.id}: maxTier is below startTier`);
+    return [spec, start, max] as const;
+  });
+  emit('run.started', { ladder, ...(dag.id && { dagId: dag.id }) });
+  for (const [spec, start, max] of roots)
+    addNode(spec, { rootId: spec.id, tier: start, maxTier: max, deps: depsOf.get(spec.id) as string[] });
+  for (const id of dagIds) link(nodes.get(id) as Rt);
+  options.signal?.addEventListener('abort', () => cancel(String(options.signal?.reason ?? 'aborted')), {
+    once: true,
+  });
+  if (options.signal?.aborted) cancel(String(options.signal.reason ?? 'aborted'));
+
+  return {
+    runId,
+    view: emitter.view,
+    signals: emitter.committed,
+    subscribe: emitter.subscribe,
+    [Symbol.asyncIterator]: () => emitter.iterate(0),
+    decide(approvalId, input) {
+      const pending = approvals.get(approvalId);
+      if (pending) {
+        pending.settle({ ...input, by: input.by ?? 'anonymous' });
+        return { ok: true, duplicate: false };
+      }
+      const prior = decided.get(approvalId);
+      if (!prior)
+        return {
+          ok: false,
+          code: 'unknown_approval',
+          message: `no approval "${approvalId}" in run ${runId}`,
+        };
+      if (prior.late) return { ok: false, code: 'late', message: `approval "${approvalId}" timed out` };
+      if (prior.decision === input.decision) return { ok: true, duplicate: true };
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `approval "${approvalId}" was already ${prior.decision}`,
+      };
+    },
+    cancel,
+    result,
+  };
+};
