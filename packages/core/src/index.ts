@@ -5,6 +5,7 @@ export * from './escalation.ts';
 export * from './executor/index.ts';
 export * from './graph.ts';
 export * from './issues.ts';
+export * from './lane-style.ts';
 export * from './lanes.ts';
 export * from './parse-signal.ts';
 export * from './projection.ts';

@@ -1,0 +1,85 @@
+// `pnpm demo`: runs the example DAG in the terminal and prints a live lane table.
+import {
+  type Lane,
+  laneStyles,
+  lanes,
+  type RunHandle,
+  type RunView,
+  startRun,
+  validateDag,
+} from '@laneflow/core';
+import researchBrief from './research-brief.json' with { type: 'json' };
+
+const tty = process.stdout.isTTY === true;
+const paint = (hex: string, text: string) => {
+  if (!tty) return text;
+  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  return `\x1b[38;2;${r};${g};${b}m${text}\x1b[0m`;
+};
+const laneText = (lane: Lane) => paint(laneStyles[lane].color, `${laneStyles[lane].glyph} ${lane.padEnd(17)}`);
+
+const table = (view: RunView, now: number): string => {
+  const rows = [...view.nodes.values()].map((n) => {
+    const tier = view.ladder[n.tier]?.name ?? String(n.tier);
+    const since = n.startedAt ? Date.parse(n.endedAt ?? new Date(now).toISOString()) - Date.parse(n.startedAt) : 0;
+    const note =
+      n.escalation?.reason ??
+      n.error?.message ??
+      (n.pendingApproval ? `waiting: ${n.pendingApproval.prompt}` : '');
+    const indent = n.parentId ? '  └ ' : '';
+    return `${(indent + (n.label ?? n.id)).padEnd(34)} ${laneText(n.lane)} ${tier.padEnd(7)} #${n.attempt} ${`${(since / 1000).toFixed(1)}s`.padStart(6)}  ${note}`;
+  });
+  const counts = lanes
+    .filter((l) => view.counts[l] > 0)
+    .map((l) => paint(laneStyles[l].color, `${laneStyles[l].glyph} ${l} ${view.counts[l]}`))
+    .join('  ');
+  const cost = `cost $${view.usage.costUsd.toFixed(4)} · ${view.usage.inputTokens + view.usage.outputTokens} tokens`;
+  return [`run ${view.runId} · ${view.status}`, ...rows, counts, cost].join('\n');
+};
+
+/** Redraws the table in place on a terminal; elsewhere prints each lane change once. */
+const watch = (handle: RunHandle) => {
+  let drawn = 0;
+  const seen = new Map<string, Lane>();
+  const draw = () => {
+    const text = table(handle.view, Date.now());
+    if (tty) {
+      if (drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+      process.stdout.write(`${text}\n`);
+      drawn = text.split('\n').length;
+    }
+  };
+  const timer = setInterval(draw, 100);
+  handle.subscribe((s) => {
+    if (tty || !('nodeId' in s)) return;
+    const node = handle.view.nodes.get(s.nodeId);
+    if (node && seen.get(node.id) !== node.lane) {
+      seen.set(node.id, node.lane);
+      console.log(`${(node.label ?? node.id).padEnd(34)} ${laneText(node.lane)}`);
+    }
+  });
+  return async () => {
+    await handle.result;
+    clearInterval(timer);
+    if (tty) draw();
+    else console.log(table(handle.view, Date.now()));
+  };
+};
+
+const parsed = validateDag(researchBrief);
+if (!parsed.ok) throw new Error(`example DAG is invalid: ${JSON.stringify(parsed.issues)}`);
+
+console.log(`laneflow demo: ${parsed.value.name} (simulated models; the editor approves after 1.5 s)\n`);
+const run = startRun(parsed.value, { maxConcurrency: 4 });
+run.subscribe((s) => {
+  if (s.type === 'node.awaiting_approval')
+    setTimeout(() => run.decide(s.approvalId, { decision: 'approved', by: 'demo-editor', comment: 'Looks good' }), 1500);
+});
+await watch(run)();
+const result = await run.result;
+console.log(`\nrun ${result.status}; published: ${JSON.stringify(result.outputs.publish)}\n`);
+
+console.log('and a run cancelled while it works:\n');
+const cancelled = startRun(parsed.value, { maxConcurrency: 4 });
+setTimeout(() => cancelled.cancel('stopped by the demo'), 900);
+await watch(cancelled)();
