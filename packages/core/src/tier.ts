@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * One rung of a model ladder. Tiers are referred to on the wire by their 0-based index in the run's
- * ladder (see docs/adr/0002-tier-index-on-the-wire.md); `name` is for display and for DAG files.
+ * ladder (see docs/adr/0001-tiers-by-index.md); `name` is for display and for DAG files.
  * A rung whose provider is `human` is the human rung: work routed there becomes an approval.
  */
 export const TierSchema = z.strictObject({
