@@ -8,7 +8,7 @@ export interface Clock {
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h),
+  clearTimeout: (h) => clearTimeout(h as Parameters<typeof clearTimeout>[0]),
 };
 
 /** A virtual clock that can be stepped by hand or jump straight to the next timer whenever idle. */
@@ -77,7 +77,7 @@ export const createVirtualClock = (start = Date.UTC(2026, 0, 1), { auto = true }
     pending: () => timers.size,
     stop() {
       stopped = true;
-      if (idleCheck !== undefined) clearTimeout(idleCheck);
+      if (idleCheck !== undefined) clearTimeout(idleCheck as Parameters<typeof clearTimeout>[0]);
     },
   };
 };

@@ -1,0 +1,75 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Role, roles } from '@laneflow/core';
+import type { Store } from './store.ts';
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+const rank = (r: Role) => roles.indexOf(r);
+/** viewer < operator < approver < admin. */
+export const allows = (have: Role, need: Role): boolean => rank(have) >= rank(need);
+
+const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
+
+export const newToken = (): string => `lf_${randomBytes(24).toString('base64url')}`;
+
+/**
+ * `LANEFLOW_TOKENS`: comma-separated `name:role:token` entries, e.g.
+ * `ci:operator:lf_abc,alice:approver:lf_def`.
+ */
+export const parseTokenEnv = (value: string | undefined): Array<Principal & { token: string }> =>
+  (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, role, ...rest] = entry.split(':');
+      const token = rest.join(':');
+      if (!name || !token || !(roles as readonly string[]).includes(role ?? ''))
+        throw new Error(
+          `LANEFLOW_TOKENS entry "${name ?? entry}" must be name:role:token with role in ${roles.join('|')}`,
+        );
+      return { name, role: role as Role, token };
+    });
+
+/**
+ * Bearer-token authentication. Only SHA-256 hashes are stored; a presented token is hashed and
+ * compared with every known hash in constant time.
+ */
+export const createAuth = async (store: Store, envTokens: ReturnType<typeof parseTokenEnv>) => {
+  for (const t of envTokens)
+    await store.addToken({
+      id: `env-${t.name}`,
+      name: t.name,
+      role: t.role,
+      hash: hashToken(t.token).toString('hex'),
+    });
+  let known = (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
+  let firstAdmin: string | undefined;
+  if (!known.some((t) => t.role === 'admin')) {
+    firstAdmin = newToken();
+    await store.addToken({
+      id: 'admin',
+      name: 'admin',
+      role: 'admin',
+      hash: hashToken(firstAdmin).toString('hex'),
+    });
+    known = (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
+  }
+  return {
+    /** The admin token created on first start (printed once as a login URL), if this start made one. */
+    firstAdmin,
+    authenticate(token: string | undefined): Principal | undefined {
+      if (!token) return undefined;
+      const digest = hashToken(token);
+      let found: Principal | undefined;
+      for (const t of known)
+        if (timingSafeEqual(digest, t.digest)) found = { name: t.name, role: t.role as Role };
+      return found;
+    },
+  };
+};
+
+export type Auth = Awaited<ReturnType<typeof createAuth>>;

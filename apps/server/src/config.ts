@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { defaultLadder, fromZodIssues, type Ladder, LadderSchema, summarizeIssues } from '@laneflow/core';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  ladder: Ladder;
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  tokensEnv?: string;
+  loadExamples: boolean;
+}
+
+/** Reads flags (`--port`, `--host`, `--data-dir`, `--no-examples`) over the environment. */
+export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-examples': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  let ladder = defaultLadder;
+  if (env.LANEFLOW_LADDER) {
+    const r = LadderSchema.safeParse(JSON.parse(env.LANEFLOW_LADDER));
+    if (!r.success) throw new Error(`LANEFLOW_LADDER: ${summarizeIssues(fromZodIssues(r.error.issues))}`);
+    ladder = r.data;
+  }
+  const port = Number(values.port ?? env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`port "${values.port ?? env.PORT}" is not a port`);
+  return {
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    dataDir: values['data-dir'] ?? env.LANEFLOW_DATA_DIR ?? './.laneflow',
+    ...(env.DATABASE_URL && { databaseUrl: env.DATABASE_URL }),
+    ladder,
+    corsOrigins: (env.LANEFLOW_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    maxBodyBytes: Number(env.LANEFLOW_MAX_BODY_BYTES ?? 1_048_576),
+    ...(env.LANEFLOW_TOKENS && { tokensEnv: env.LANEFLOW_TOKENS }),
+    loadExamples: !values['no-examples'],
+  };
+};

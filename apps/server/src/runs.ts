@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type DagSpec,
+  type DecideResult,
+  type DecisionInput,
+  type Json,
+  type Ladder,
+  type Provider,
+  projectRun,
+  type RunHandle,
+  type RunView,
+  type Signal,
+  startRun,
+} from '@laneflow/core';
+import type { Store } from './store.ts';
+
+export interface RunManagerOptions {
+  store: Store;
+  ladder: Ladder;
+  providers?: Record<string, Provider>;
+  maxConcurrency?: number;
+}
+
+const terminal = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * Owns the runs executing in this process: starts them with a log that commits each batch to the
+ * store before anyone sees it, rebuilds unfinished runs after a restart, and wakes stream watchers.
+ */
+export const createRunManager = ({ store, ladder, providers, maxConcurrency }: RunManagerOptions) => {
+  const live = new Map<string, RunHandle>();
+  const wakers = new Map<string, Set<() => void>>();
+
+  const wake = (runId: string) => {
+    const set = wakers.get(runId);
+    if (!set) return;
+    wakers.delete(runId);
+    for (const w of set) w();
+  };
+
+  const launch = (
+    runId: string,
+    dag: DagSpec,
+    opts: {
+      inputs?: Record<string, Json> | null;
+      ladder?: Ladder | null;
+      history?: Signal[];
+      stored?: Promise<void>;
+    },
+  ) => {
+    const { stored } = opts;
+    const handle = startRun(dag, {
+      runId,
+      ladder: opts.ladder ?? dag.ladder ?? ladder,
+      ...(opts.inputs && { inputs: opts.inputs }),
+      ...(opts.history && { history: opts.history }),
+      ...(providers && { providers }),
+      ...(maxConcurrency !== undefined && { maxConcurrency }),
+      log: {
+        append: async (batch) => {
+          if (stored) await stored;
+          await store.appendSignals(runId, batch);
+        },
+      },
+    });
+    live.set(runId, handle);
+    handle.subscribe(() => wake(runId));
+    void handle.result.then(() => {
+      live.delete(runId);
+      wake(runId);
+    });
+    return handle;
+  };
+
+  return {
+    async start(
+      dag: DagSpec,
+      o: { dagVersion: number | null; inputs?: Record<string, Json>; ladder?: Ladder; by: string },
+    ) {
+      const runId = randomUUID();
+      // startRun throws RunConfigError synchronously, before anything is stored; its first batch
+      // waits for the run's row.
+      let created!: () => void;
+      let failed!: (err: unknown) => void;
+      const stored = new Promise<void>((resolve, reject) => {
+        created = resolve;
+        failed = reject;
+      });
+      launch(runId, dag, {
+        ...(o.inputs && { inputs: o.inputs }),
+        ...(o.ladder && { ladder: o.ladder }),
+        stored,
+      });
+      await store
+        .createRun({
+          id: runId,
+          dag,
+          dagVersion: o.dagVersion,
+          ...(o.inputs && { inputs: o.inputs }),
+          ...(o.ladder && { ladder: o.ladder }),
+          createdBy: o.by,
+        })
+        .then(created, (err) => {
+          failed(err);
+          throw err;
+        });
+      return runId;
+    },
+
+    /** Resumes every run that had not ended, from its committed signals (crash recovery). */
+    async recover(): Promise<string[]> {
+      const ids = await store.unfinishedRuns();
+      for (const id of ids) {
+        const run = await store.getRun(id);
+        if (!run) continue;
+        const history: Signal[] = [];
+        for (
+          let batch = await store.signals(id, 0, 5000);
+          batch.length > 0;
+          batch = await store.signals(id, history.length, 5000)
+        )
+          history.push(...batch);
+        launch(id, run.dag, { inputs: run.inputs, ladder: run.ladder, history });
+      }
+      return ids;
+    },
+
+    live: (runId: string) => live.get(runId),
+
+    /** Committed signals after `after`: from memory for a live run, else from the store. */
+    async signalsAfter(runId: string, after: number, limit: number): Promise<Signal[]> {
+      const handle = live.get(runId);
+      if (handle && handle.signals.length >= after && (handle.signals[0]?.seq ?? 1) === 1)
+        return handle.signals.slice(after, after + limit) as Signal[];
+      return store.signals(runId, after, limit);
+    },
+
+    /** Resolves when the run has signals past `after`, or after `ms`. */
+    waitForSignal(runId: string, after: number, ms: number): Promise<void> {
+      const handle = live.get(runId);
+      if (handle && handle.signals.length > after) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          wakers.get(runId)?.delete(done);
+          resolve();
+        }
+        let set = wakers.get(runId);
+        if (!set) wakers.set(runId, (set = new Set()));
+        set.add(done);
+      });
+    },
+
+    /** True once the run has ended and `after` covers its last signal. */
+    async drained(runId: string, after: number): Promise<boolean> {
+      if (live.has(runId)) return false;
+      const run = await store.getRun(runId);
+      return !run || (terminal.has(run.summary.status) && after >= run.summary.lastSeq);
+    },
+
+    async view(runId: string): Promise<RunView | undefined> {
+      const handle = live.get(runId);
+      if (handle) return handle.view;
+      const all: Signal[] = [];
+      for (
+        let batch = await store.signals(runId, 0, 5000);
+        batch.length > 0;
+        batch = await store.signals(runId, all.length, 5000)
+      )
+        all.push(...batch);
+      return projectRun(all);
+    },
+
+    decide(runId: string, approvalId: string, input: DecisionInput): DecideResult | undefined {
+      return live.get(runId)?.decide(approvalId, input);
+    },
+
+    cancel(runId: string, reason?: string): boolean {
+      const handle = live.get(runId);
+      if (!handle) return false;
+      handle.cancel(reason);
+      return true;
+    },
+
+    /** Waits for every live run to commit what it has emitted (for a clean shutdown). */
+    async idle(): Promise<void> {
+      await Promise.all([...live.values()].map((h) => h.result));
+    },
+  };
+};
+
+export type RunManager = ReturnType<typeof createRunManager>;

@@ -1,0 +1,66 @@
+import { createServer } from 'node:http';
+import { serve } from '@hono/node-server';
+import { validateDag } from '@laneflow/core';
+import { exampleDags } from '@laneflow/examples';
+import { createApp } from './app.ts';
+import { createAuth, parseTokenEnv } from './auth.ts';
+import type { ServerConfig } from './config.ts';
+import { openDb } from './db.ts';
+import { migrate } from './migrations.ts';
+import { createRunManager } from './runs.ts';
+import { mountSite } from './site.ts';
+import { createStore } from './store.ts';
+
+export const version = '0.1.0';
+
+/**
+ * Opens the store, migrates it, loads the example DAGs, resumes unfinished runs and listens.
+ * Resolves once the server accepts connections.
+ */
+export const startServer = async (
+  config: ServerConfig & { dashboardDist?: string; heartbeatMs?: number },
+) => {
+  const db = await openDb(config);
+  await migrate(db);
+  const store = createStore(db);
+  const auth = await createAuth(store, parseTokenEnv(config.tokensEnv));
+  if (config.loadExamples)
+    for (const raw of exampleDags) {
+      const r = validateDag(raw);
+      if (r.ok && !(await store.getDag(r.value.id))) await store.saveDag(r.value);
+    }
+  const runs = createRunManager({ store, ladder: config.ladder });
+  const recovered = await runs.recover();
+  const app = createApp({
+    store,
+    runs,
+    auth,
+    ladder: config.ladder,
+    corsOrigins: config.corsOrigins,
+    maxBodyBytes: config.maxBodyBytes,
+    version,
+    ...(config.heartbeatMs !== undefined && { heartbeatMs: config.heartbeatMs }),
+    ...(config.dashboardDist && { site: mountSite(config.dashboardDist) as never }),
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port, createServer }, () =>
+      resolve(s),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  return {
+    url,
+    port,
+    store,
+    runs,
+    recovered,
+    /** Set only on the start that created the first admin token. */
+    loginUrl: auth.firstAdmin ? `${url}/?token=${auth.firstAdmin}` : undefined,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+};

@@ -1,0 +1,294 @@
+import type {
+  ApprovalRecord,
+  DagRecord,
+  DagSpec,
+  DagSummary,
+  Json,
+  Ladder,
+  RunSummary,
+  Signal,
+} from '@laneflow/core';
+import type { Db, Sql } from './db.ts';
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
+
+const toRunSummary = (r: Row): RunSummary => ({
+  id: r.id as string,
+  dagId: (r.dag_id as string | null) ?? null,
+  dagName: (r.dag_name as string | null) ?? null,
+  status: r.status as RunSummary['status'],
+  createdAt: iso(r.created_at),
+  endedAt: isoOrNull(r.ended_at),
+  lastSeq: Number(r.last_seq),
+  costUsd: Number(r.cost_usd),
+  escalations: Number(r.escalations),
+  nodes: Number(r.nodes),
+});
+
+const toApproval = (r: Row): ApprovalRecord => ({
+  id: r.id as string,
+  runId: r.run_id as string,
+  nodeId: r.node_id as string,
+  attempt: Number(r.attempt),
+  prompt: r.prompt as string,
+  payload: (r.payload as Json | null) ?? null,
+  status: r.status as ApprovalRecord['status'],
+  createdAt: iso(r.created_at),
+  expiresAt: isoOrNull(r.expires_at),
+  decidedBy: (r.decided_by as string | null) ?? null,
+  decidedAt: isoOrNull(r.decided_at),
+  comment: (r.comment as string | null) ?? null,
+});
+
+export interface StoredRun {
+  summary: RunSummary;
+  dag: DagSpec;
+  inputs: Record<string, Json> | null;
+  ladder: Ladder | null;
+}
+
+const terminalRunStatus: Record<string, RunSummary['status']> = {
+  'run.succeeded': 'succeeded',
+  'run.failed': 'failed',
+  'run.cancelled': 'cancelled',
+};
+
+/** Everything the server keeps, over one {@link Db}. */
+export const createStore = (db: Db) => {
+  /**
+   * Commits one batch of a run's signals in a single transaction, with the rows derived from them
+   * (approvals, run status, cost). Nobody is told about a signal before this resolves.
+   */
+  const appendSignals = (runId: string, batch: readonly Signal[]) =>
+    db.transaction(async (tx) => {
+      const values: unknown[] = [];
+      const rows = batch.map((s, i) => {
+        values.push(runId, s.seq, s.type, s.at, JSON.stringify(s));
+        const b = i * 5;
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
+      });
+      await tx.query(`insert into signals (run_id, seq, type, at, body) values ${rows.join(', ')}`, values);
+      let cost = 0;
+      let escalations = 0;
+      let nodes = 0;
+      let status: string | undefined;
+      let endedAt: string | undefined;
+      for (const s of batch) {
+        if (s.type === 'usage') cost += s.costUsd;
+        else if (s.type === 'node.escalated') escalations++;
+        else if (s.type === 'node.queued' && s.attempt === 1) nodes++;
+        else if (s.type === 'run.started') status = 'running';
+        else if (s.type in terminalRunStatus) {
+          status = terminalRunStatus[s.type];
+          endedAt = s.at;
+        }
+        await recordApproval(tx, s);
+      }
+      const last = batch[batch.length - 1] as Signal;
+      await tx.query(
+        `update runs set last_seq = $2, cost_usd = cost_usd + $3, escalations = escalations + $4,
+           nodes = nodes + $5, status = coalesce($6, status), ended_at = coalesce($7::timestamptz, ended_at)
+         where id = $1`,
+        [runId, last.seq, cost, escalations, nodes, status ?? null, endedAt ?? null],
+      );
+    });
+
+  const recordApproval = async (tx: Sql, s: Signal) => {
+    if (s.type === 'node.awaiting_approval')
+      await tx.query(
+        `insert into approvals (id, run_id, node_id, attempt, prompt, payload, status, created_at, expires_at)
+         values ($1, $2, $3, $4, $5, $6::jsonb, 'pending', $7, $8) on conflict (id) do nothing`,
+        [
+          s.approvalId,
+          s.runId,
+          s.nodeId,
+          s.attempt,
+          s.prompt,
+          JSON.stringify(s.payload ?? null),
+          s.at,
+          s.expiresAt ?? null,
+        ],
+      );
+    else if (s.type === 'approval.decided')
+      await tx.query(
+        `update approvals set status = $2, decided_by = $3, decided_at = $4, comment = $5 where id = $1`,
+        [s.approvalId, s.decision, s.by, s.at, s.comment ?? null],
+      );
+    else if (s.type === 'node.cancelled')
+      await tx.query(
+        `update approvals set status = 'cancelled' where run_id = $1 and node_id = $2 and status = 'pending'`,
+        [s.runId, s.nodeId],
+      );
+  };
+
+  return {
+    db,
+    appendSignals,
+
+    async createRun(r: {
+      id: string;
+      dag: DagSpec;
+      dagVersion: number | null;
+      inputs?: Record<string, Json>;
+      ladder?: Ladder;
+      createdBy: string;
+    }): Promise<void> {
+      await db.query(
+        `insert into runs (id, dag_id, dag_version, dag_name, dag, inputs, ladder, status, created_by)
+         values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, 'pending', $8)`,
+        [
+          r.id,
+          r.dag.id,
+          r.dagVersion,
+          r.dag.name ?? null,
+          JSON.stringify(r.dag),
+          r.inputs ? JSON.stringify(r.inputs) : null,
+          r.ladder ? JSON.stringify(r.ladder) : null,
+          r.createdBy,
+        ],
+      );
+    },
+
+    async getRun(id: string): Promise<StoredRun | undefined> {
+      const [r] = await db.query('select * from runs where id = $1', [id]);
+      if (!r) return undefined;
+      return {
+        summary: toRunSummary(r),
+        dag: r.dag as DagSpec,
+        inputs: (r.inputs as Record<string, Json> | null) ?? null,
+        ladder: (r.ladder as Ladder | null) ?? null,
+      };
+    },
+
+    /** Runs newest first, keyset-paginated on (created_at, id). */
+    async listRuns(q: { status?: string; limit: number; cursor?: string }) {
+      const params: unknown[] = [];
+      const where: string[] = [];
+      if (q.status) {
+        params.push(q.status);
+        where.push(`status = $${params.length}`);
+      }
+      if (q.cursor) {
+        const [at, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as [string, string];
+        params.push(at, id);
+        where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+      }
+      params.push(q.limit + 1);
+      const rows = await db.query(
+        `select * from runs ${where.length ? `where ${where.join(' and ')}` : ''}
+         order by created_at desc, id desc limit $${params.length}`,
+        params,
+      );
+      const page = rows.slice(0, q.limit).map(toRunSummary);
+      const last = page[page.length - 1];
+      const nextCursor =
+        rows.length > q.limit && last
+          ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url')
+          : null;
+      return { runs: page, nextCursor };
+    },
+
+    /** Ids of runs that had not ended when the server stopped. */
+    async unfinishedRuns(): Promise<string[]> {
+      const rows = await db.query<{ id: string }>(
+        `select id from runs where status in ('pending', 'running') order by created_at`,
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async signals(runId: string, after: number, limit: number): Promise<Signal[]> {
+      const rows = await db.query<{ body: Signal }>(
+        'select body from signals where run_id = $1 and seq > $2 order by seq limit $3',
+        [runId, after, limit],
+      );
+      return rows.map((r) => r.body);
+    },
+
+    async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+      const [r] = await db.query('select * from approvals where id = $1', [id]);
+      return r ? toApproval(r) : undefined;
+    },
+
+    async listApprovals(status: string, limit: number): Promise<ApprovalRecord[]> {
+      const rows = await db.query('select * from approvals where status = $1 order by created_at limit $2', [
+        status,
+        limit,
+      ]);
+      return rows.map(toApproval);
+    },
+
+    async saveDag(spec: DagSpec): Promise<DagRecord> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.query<{ v: number | null }>(
+          'select max(version) as v from dags where id = $1',
+          [spec.id],
+        );
+        const version = (row?.v ?? 0) + 1;
+        const [saved] = await tx.query(
+          'insert into dags (id, version, name, spec) values ($1, $2, $3, $4::jsonb) returning created_at',
+          [spec.id, version, spec.name ?? null, JSON.stringify({ ...spec, version })],
+        );
+        return {
+          id: spec.id,
+          version,
+          ...(spec.name !== undefined && { name: spec.name }),
+          updatedAt: iso(saved?.created_at),
+          spec: { ...spec, version },
+        };
+      });
+    },
+
+    async getDag(id: string): Promise<DagRecord | undefined> {
+      const [r] = await db.query(
+        'select * from dags where id = $1 and not deleted order by version desc limit 1',
+        [id],
+      );
+      if (!r) return undefined;
+      return {
+        id: r.id as string,
+        version: Number(r.version),
+        ...(r.name !== null && { name: r.name as string }),
+        updatedAt: iso(r.created_at),
+        spec: r.spec as DagSpec,
+      };
+    },
+
+    async listDags(): Promise<DagSummary[]> {
+      const rows = await db.query(
+        `select distinct on (id) id, version, name, created_at, jsonb_array_length(spec->'nodes') as nodes
+         from dags where not deleted order by id, version desc`,
+      );
+      return rows.map((r) => ({
+        id: r.id as string,
+        version: Number(r.version),
+        ...(r.name !== null && { name: r.name as string }),
+        updatedAt: iso(r.created_at),
+        nodes: Number(r.nodes),
+      }));
+    },
+
+    /** Soft delete: runs keep the DAG they ran. */
+    async deleteDag(id: string): Promise<boolean> {
+      const rows = await db.query(
+        'update dags set deleted = true where id = $1 and not deleted returning id',
+        [id],
+      );
+      return rows.length > 0;
+    },
+
+    async tokens(): Promise<Array<{ id: string; name: string; role: string; hash: string }>> {
+      return db.query('select id, name, role, hash from tokens');
+    },
+
+    async addToken(t: { id: string; name: string; role: string; hash: string }): Promise<void> {
+      await db.query(
+        'insert into tokens (id, name, role, hash) values ($1, $2, $3, $4) on conflict (hash) do nothing',
+        [t.id, t.name, t.role, t.hash],
+      );
+    },
+  };
+};
+
+export type Store = ReturnType<typeof createStore>;

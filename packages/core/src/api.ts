@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { DagSpecSchema } from './dag.ts';
+import { lanes } from './lanes.ts';
+import { DecisionSchema, JsonSchema } from './signals.ts';
+import { LadderSchema } from './tier.ts';
+
+/**
+ * Wire schemas of the server API (DESIGN §6), shared by the server (validation, OpenAPI), the SDK
+ * (response validation) and the dashboard.
+ */
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const HealthSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  store: z.enum(['pglite', 'postgres']),
+});
+
+export const DagRecordSchema = z.object({
+  id: z.string(),
+  version: z.number().int().positive(),
+  name: z.string().optional(),
+  updatedAt: z.string(),
+  spec: DagSpecSchema,
+});
+export type DagRecord = z.infer<typeof DagRecordSchema>;
+
+export const DagSummarySchema = DagRecordSchema.omit({ spec: true }).extend({ nodes: z.number().int() });
+export type DagSummary = z.infer<typeof DagSummarySchema>;
+
+export const StartRunBodySchema = z
+  .strictObject({
+    dagId: z.string().min(1).optional(),
+    dag: z.unknown().optional(),
+    inputs: z.record(z.string(), JsonSchema).optional(),
+    ladder: LadderSchema.optional(),
+  })
+  .refine((b) => (b.dagId === undefined) !== (b.dag === undefined), {
+    message: 'give exactly one of dagId or dag',
+    path: ['dagId'],
+  });
+export type StartRunBody = z.infer<typeof StartRunBodySchema>;
+
+export const StartRunResponseSchema = z.object({ runId: z.string() });
+
+export const RunStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  dagId: z.string().nullable(),
+  dagName: z.string().nullable(),
+  status: RunStatusSchema,
+  createdAt: z.string(),
+  endedAt: z.string().nullable(),
+  lastSeq: z.number().int().nonnegative(),
+  costUsd: z.number(),
+  escalations: z.number().int().nonnegative(),
+  nodes: z.number().int().nonnegative(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunListQuerySchema = z.object({
+  status: RunStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().optional(),
+});
+
+export const RunListSchema = z.object({ runs: z.array(RunSummarySchema), nextCursor: z.string().nullable() });
+
+/** A run's snapshot: its summary, the DAG it runs, and the seq the projection reached. */
+export const RunSnapshotSchema = z.object({
+  run: RunSummarySchema,
+  dag: DagSpecSchema,
+  lastSeq: z.number().int().nonnegative(),
+  counts: z.record(z.enum(lanes), z.number().int()),
+  nodes: z.array(
+    z.looseObject({
+      id: z.string(),
+      lane: z.enum(lanes),
+      attempt: z.number().int(),
+      tier: z.number().int(),
+    }),
+  ),
+});
+export type RunSnapshot = z.infer<typeof RunSnapshotSchema>;
+
+export const SignalsQuerySchema = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export const CancelBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});
+
+export const DecisionBodySchema = z.strictObject({
+  decision: DecisionSchema,
+  comment: z.string().max(5000).optional(),
+  /** An edited output replacing the one under review. */
+  output: JsonSchema.optional(),
+});
+export type DecisionBody = z.infer<typeof DecisionBodySchema>;
+
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);
+
+export const ApprovalRecordSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  nodeId: z.string(),
+  attempt: z.number().int(),
+  prompt: z.string(),
+  payload: JsonSchema.nullable(),
+  status: ApprovalStatusSchema,
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  comment: z.string().nullable(),
+});
+export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
+
+export const ApprovalListQuerySchema = z.object({
+  status: ApprovalStatusSchema.default('pending'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const ApprovalListSchema = z.object({ approvals: z.array(ApprovalRecordSchema) });
+
+export const DecisionResponseSchema = z.object({ ok: z.literal(true), duplicate: z.boolean() });
+
+export const roles = ['viewer', 'operator', 'approver', 'admin'] as const;
+export const RoleSchema = z.enum(roles);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const WhoAmISchema = z.object({ name: z.string(), role: RoleSchema });
