@@ -146,8 +146,8 @@ export const createRunManager = ({ store, ladder, providers, maxConcurrency }: R
           wakers.get(runId)?.delete(done);
           resolve();
         }
-        let set = wakers.get(runId);
-        if (!set) wakers.set(runId, (set = new Set()));
+        const set = wakers.get(runId) ?? new Set();
+        wakers.set(runId, set);
         set.add(done);
       });
     },

@@ -13,3 +13,4 @@ export * from './signals.ts';
 export * from './sim-spec.ts';
 export * from './template.ts';
 export * from './tier.ts';
+export * from './api.ts';
