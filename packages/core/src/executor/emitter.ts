@@ -54,6 +54,18 @@ export const createEmitter = (opts: {
     seq = s.seq;
   }
 
+  // Formatting a date is the dearest part of a signal; signals in the same millisecond share the text.
+  let stampMs = Number.NaN;
+  let stampText = '';
+  const stamp = (): string => {
+    const ms = clock.now();
+    if (ms !== stampMs) {
+      stampText = new Date(ms).toISOString();
+      stampMs = ms;
+    }
+    return stampText;
+  };
+
   const wake = () => {
     for (const w of waiters) w();
     waiters.clear();
@@ -100,7 +112,7 @@ export const createEmitter = (opts: {
         type,
         runId,
         seq: ++seq,
-        at: new Date(clock.now()).toISOString(),
+        at: stamp(),
         ...fields,
       } as unknown as Signal;
       pending.push(s);

@@ -5,5 +5,6 @@ export * from './gate.ts';
 export * from './log.ts';
 export * from './operations.ts';
 export * from './provider.ts';
+export * from './recover.ts';
 export * from './run.ts';
 export * from './sim-provider.ts';

@@ -4,7 +4,8 @@ import { resolveTierRef } from '../dag-validate.ts';
 import type { EscalationRequest } from '../escalation.ts';
 import { descendants } from '../graph.ts';
 import { fromZodIssues, summarizeIssues } from '../issues.ts';
-import type { RunView } from '../projection.ts';
+import { isTerminalLane } from '../lanes.ts';
+import type { NodeView, RunView } from '../projection.ts';
 import type { Decision, ErrorInfo, Json, Signal, SkipReason } from '../signals.ts';
 import { renderTemplate, resolveMapping, type TemplateScope } from '../template.ts';
 import { defaultLadder, isHumanTier, type Ladder } from '../tier.ts';
@@ -15,6 +16,7 @@ import { runGate } from './gate.ts';
 import { createMemoryLog, type SignalLog } from './log.ts';
 import { type OperationContext, operations, type SpawnOptions } from './operations.ts';
 import { type Provider, ProviderError, type WorkContext } from './provider.ts';
+import { type RecoveredRun, recoverRun } from './recover.ts';
 import { createSimProvider } from './sim-provider.ts';
 
 export interface RunOptions {
@@ -37,6 +39,12 @@ export interface RunOptions {
   /** Source of randomness for backoff jitter. */
   random?: () => number;
   log?: SignalLog;
+  /**
+   * The run's committed signals, to resume it after a crash: succeeded nodes keep their outputs and
+   * are not re-run, nodes that were running are queued again with attempt + 1, pending approvals
+   * stay pending under the same id.
+   */
+  history?: readonly Signal[];
 }
 
 export type RunStatusFinal = 'succeeded' | 'failed' | 'cancelled';
@@ -118,6 +126,8 @@ interface Rt {
   release?: () => void;
   /** A pending retry. */
   timer?: unknown;
+  /** An approval recorded before a restart, to wait on again instead of asking anew. */
+  resumeApproval?: { approvalId: string; expiresAt?: string };
   startedAt: number;
   resolution?: Resolution;
   waiters: Array<(r: Resolution) => void>;
@@ -170,6 +180,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   let fatal: unknown;
   const emitter = createEmitter({
     runId,
+    ...(options.history && { history: options.history }),
     log: options.log ?? createMemoryLog(),
     clock,
     onFatal: (err) => {
@@ -213,6 +224,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     spec: NodeSpec,
     init: Partial<Rt> & Pick<Rt, 'rootId' | 'tier' | 'maxTier' | 'deps'>,
     queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn' } = {},
+    announce = true,
   ): Rt => {
     const rt: Rt = {
       id: spec.id,
@@ -228,17 +240,19 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       approvedBefore: false,
       startedAt: 0,
       waiters: [],
+      ...(queued.parentId !== undefined && { parentId: queued.parentId }),
       ...init,
     };
     nodes.set(rt.id, rt);
     open++;
-    emit('node.queued', {
-      nodeId: rt.id,
-      attempt: 1,
-      label: rt.label,
-      tier: rt.tier,
-      ...(queued.parentId !== undefined && { parentId: queued.parentId, spawnReason: queued.spawnReason }),
-    });
+    if (announce)
+      emit('node.queued', {
+        nodeId: rt.id,
+        attempt: 1,
+        label: rt.label,
+        tier: rt.tier,
+        ...(queued.parentId !== undefined && { parentId: queued.parentId, spawnReason: queued.spawnReason }),
+      });
     return rt;
   };
 
@@ -407,7 +421,9 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     onTimeout: PendingApproval['onTimeout'],
   ): Promise<(DecisionInput & { by: string }) | 'escalate'> =>
     new Promise((resolve) => {
-      const approvalId = `${runId}:${rt.id}:${rt.attempt}:${ids()}`;
+      const resumed = rt.resumeApproval;
+      rt.resumeApproval = undefined;
+      const approvalId = resumed?.approvalId ?? `${runId}:${rt.id}:${rt.attempt}:${ids()}`;
       rt.phase = 'waiting';
       const pending: PendingApproval = {
         nodeId: rt.id,
@@ -440,23 +456,28 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         },
       };
       approvals.set(approvalId, pending);
-      const expiresAt = timeoutMs === undefined ? undefined : new Date(clock.now() + timeoutMs).toISOString();
-      if (timeoutMs !== undefined)
+      const expiresAt = resumed
+        ? resumed.expiresAt
+        : timeoutMs === undefined
+          ? undefined
+          : new Date(clock.now() + timeoutMs).toISOString();
+      if (expiresAt !== undefined)
         pending.timer = clock.setTimeout(() => {
           if (!approvals.has(approvalId)) return;
           pending.timer = undefined;
           pending.timeout();
           // Once the timeout has decided, any decision that arrives is late.
           (decided.get(approvalId) as { late: boolean }).late = true;
-        }, timeoutMs);
-      emit('node.awaiting_approval', {
-        nodeId: rt.id,
-        attempt: rt.attempt,
-        approvalId,
-        prompt,
-        ...(payload !== undefined && { payload }),
-        ...(expiresAt !== undefined && { expiresAt }),
-      });
+        }, Date.parse(expiresAt) - clock.now());
+      if (!resumed)
+        emit('node.awaiting_approval', {
+          nodeId: rt.id,
+          attempt: rt.attempt,
+          approvalId,
+          prompt,
+          ...(payload !== undefined && { payload }),
+          ...(expiresAt !== undefined && { expiresAt }),
+        });
     });
 
   /** Waits for a decision on `review`; resolves the node accordingly. */
@@ -639,14 +660,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         };
         if (!outcome.passed) {
           emit('confidence.escalated', summary);
-          release();
           return escalate(rt, outcome.request, outcome.output);
         }
         emit('confidence.passed', summary);
         output = outcome.output;
       } else output = await op.work(ctx, rt.context);
       if (stale()) return;
-      release();
+      // The slot is given back in `finally`, after the node's terminal (or awaiting) signal: a node
+      // started from `release` must never show up as running beside the one it replaces.
       if (rt.spec.approval?.when === 'after') {
         const a = rt.spec.approval;
         return review(rt, renderTemplate(a.prompt, rt.scope), output, a.timeoutMs, a.onTimeout, output);
@@ -654,7 +675,6 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       succeed(rt, output);
     } catch (err) {
       if (stale()) return;
-      release();
       const request = escalationOf(err);
       if (request) return escalate(rt, request, undefined);
       const reason = controller.signal.aborted ? controller.signal.reason : err;
@@ -670,10 +690,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
 
   const spawn = (parent: Rt, raw: Record<string, unknown>, opts: SpawnOptions = {}): string => {
     if (cancelled) throw new ProviderError('the run is cancelled', 'cancelled', false);
+    let id = opts.id ?? `${parent.id}[${spawned}]`;
+    const existing = nodes.get(id);
+    // After a restart the parent runs again: a child it spawned before that succeeded is reused.
+    if (existing?.parentId === parent.id && existing.outcome === 'succeeded') return id;
+    if (existing?.parentId === parent.id) id = `${id}~${parent.attempt}`;
+    if (nodes.has(id)) throw new ProviderError(`node id "${id}" already exists`, 'duplicate_id', false);
     if (spawned >= maxSpawn)
       throw new ProviderError(`spawn limit of ${maxSpawn} reached`, 'spawn_limit', false);
-    const id = opts.id ?? `${parent.id}[${spawned}]`;
-    if (nodes.has(id)) throw new ProviderError(`node id "${id}" already exists`, 'duplicate_id', false);
     const parsed = NodeSpecSchema.safeParse({ ...raw, id: 'spawned' });
     if (!parsed.success)
       throw new ProviderError(
@@ -780,15 +804,193 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     void end('cancelled');
   }
 
+  // ---- recovery -----------------------------------------------------------------------------
+
+  /** Rebuilds the scheduler's state from committed signals and carries on from there. */
+  function restore(rec: RecoveredRun) {
+    const rootOf = new Map(roots.map((r) => [r[0].id, r]));
+    if (!rec.view.startedAt) emit('run.started', { ladder, ...(dag.id && { dagId: dag.id }) });
+    for (const [id, d] of rec.decided) decided.set(id, { decision: d, late: rec.timedOut.has(id) });
+    for (const key of rec.routed) routed.add(key);
+    const resume: Rt[] = [];
+    for (const n of rec.nodes) {
+      const root = rootOf.get(n.id);
+      const parent = n.parentId === undefined ? undefined : nodes.get(n.parentId);
+      let rt: Rt;
+      if (root) {
+        rt = addNode(
+          root[0],
+          { rootId: n.id, tier: n.tier, maxTier: root[2], deps: depsOf.get(n.id) as string[] },
+          {},
+          false,
+        );
+      } else if (parent && n.spawnReason === 'escalation') {
+        const request = rec.view.nodes.get(parent.id)?.escalation?.request as EscalationRequest;
+        rt = addNode(
+          { ...parent.spec, id: n.id, ...(n.label !== undefined && { label: n.label }) },
+          {
+            rootId: parent.rootId,
+            tier: n.tier,
+            maxTier: parent.maxTier,
+            depth: parent.depth + 1,
+            deps: [],
+            scope: parent.scope,
+            approvedBefore: true,
+            context: {
+              escalation: {
+                reason: request.reason,
+                fromTier: parent.tier,
+                ...(request.ratings && { ratings: request.ratings }),
+              },
+            },
+            ...(n.tier === humanTier && {
+              human: {
+                request,
+                review: (n.pendingApproval?.payload as { output?: Json } | undefined)?.output,
+              },
+            }),
+          },
+          { parentId: parent.id, spawnReason: 'escalation' },
+          false,
+        );
+      } else {
+        // A spawned node's spec is not in the log: keep what it finished, cancel what it had not;
+        // its parent re-runs and reuses the children that succeeded.
+        spawned++;
+        rt = addNode(
+          { id: n.id, kind: 'transform', mapping: null, label: n.label ?? n.id } as NodeSpec,
+          { rootId: n.id, tier: n.tier, maxTier: n.tier, deps: [] },
+          n.parentId !== undefined ? { parentId: n.parentId, spawnReason: 'spawn' } : {},
+          false,
+        );
+        if (!isTerminalLane(n.lane)) {
+          rt.attempt = n.attempt;
+          emit('node.cancelled', {
+            nodeId: n.id,
+            attempt: n.attempt,
+            reason: 'restarted; its parent runs again',
+          });
+          finishNode(rt, 'cancelled');
+          rt.resolution = { ok: false, skip: 'upstream_failed' };
+          continue;
+        }
+      }
+      rt.attempt = Math.max(1, n.attempt);
+      restoreLane(rt, n, rec, resume);
+    }
+    // DAG nodes whose node.queued never got committed.
+    for (const [spec, start, max] of roots)
+      if (!nodes.has(spec.id))
+        addNode(spec, { rootId: spec.id, tier: start, maxTier: max, deps: depsOf.get(spec.id) as string[] });
+    for (const id of dagIds) {
+      const rt = nodes.get(id) as Rt;
+      if (rt.phase === 'queued' && !resume.includes(rt)) link(rt);
+      else for (const d of rt.deps) (nodes.get(d) as Rt).dependents.push(rt.id);
+    }
+    for (const rt of resume) {
+      if (cancelled) break;
+      if (rt.phase === 'retry') {
+        rt.attempt++;
+        rt.phase = 'queued';
+        emit('node.queued', { nodeId: rt.id, attempt: rt.attempt, label: rt.label, tier: rt.tier });
+        if (rt.rootId !== rt.id || rt.deps.length === 0) becomeReady(rt);
+        else link(rt);
+      } else if (
+        rt.resumeApproval &&
+        rt.spec.approval?.when === 'after' &&
+        !rt.human &&
+        rt.spec.kind !== 'approval'
+      ) {
+        const a = rt.spec.approval;
+        const output = rec.view.nodes.get(rt.id)?.pendingApproval?.payload;
+        void review(rt, renderTemplate(a.prompt, rt.scope), output, a.timeoutMs, a.onTimeout, output);
+      } else if (rt.rootId !== rt.id || rt.deps.length === 0 || rt.resumeApproval) becomeReady(rt);
+      else link(rt);
+    }
+    if (rec.ended) {
+      finished = true;
+      void end(rec.view.status as RunStatusFinal);
+    } else settle();
+  }
+
+  /** Puts a rebuilt node where its signals left it. */
+  function restoreLane(rt: Rt, n: NodeView, rec: RecoveredRun, resume: Rt[]) {
+    switch (n.lane) {
+      case 'succeeded':
+        finishNode(rt, 'succeeded');
+        rt.resolution = { ok: true, output: n.output ?? null, skip: 'upstream_failed' };
+        return restoreChain(rt, rt.resolution);
+      case 'escalated':
+        finishNode(rt, 'escalated');
+        if (n.escalation?.route === 'give_up') {
+          firstError ??= { message: `${rt.rootId} gave up: ${n.escalation.reason}`, code: 'gave_up' };
+          restoreChain(rt, { ok: false, skip: 'upstream_gave_up' });
+        }
+        return;
+      case 'failed':
+        if (rec.retryPending.has(rt.id)) {
+          rt.phase = 'retry';
+          resume.push(rt);
+          return;
+        }
+        finishNode(rt, 'failed');
+        firstError ??= {
+          message: `${rt.id}: ${n.error?.message ?? 'failed'}`,
+          code: n.error?.code ?? 'error',
+        };
+        return restoreChain(rt, {
+          ok: false,
+          skip: n.error?.code === 'rejected' ? 'rejected_upstream' : 'upstream_failed',
+        });
+      case 'skipped':
+        finishNode(rt, 'skipped');
+        return restoreChain(rt, { ok: false, skip: n.skipReason ?? 'upstream_failed' });
+      case 'cancelled':
+        finishNode(rt, 'cancelled');
+        return;
+      case 'running':
+        // Its work was lost with the process: a new attempt does it again.
+        rt.attempt = n.attempt + 1;
+        emit('node.queued', { nodeId: rt.id, attempt: rt.attempt, label: rt.label, tier: rt.tier });
+        if (rt.rootId !== rt.id) resume.push(rt);
+        return;
+      case 'awaiting_approval':
+        if (n.pendingApproval) {
+          rt.resumeApproval = {
+            approvalId: n.pendingApproval.approvalId,
+            ...(n.pendingApproval.expiresAt !== undefined && { expiresAt: n.pendingApproval.expiresAt }),
+          };
+          rt.phase = 'waiting';
+          resume.push(rt);
+        }
+        return;
+      case 'queued':
+        if (rt.rootId !== rt.id) resume.push(rt);
+        return;
+    }
+  }
+
+  /** Records how a chain ended before the restart, without waking anyone: linking does that. */
+  function restoreChain(end: Rt, resolution: Resolution) {
+    const root = nodes.get(end.rootId) as Rt;
+    root.resolution = resolution;
+    if (resolution.ok) scope[root.id] = resolution.output;
+  }
+
   // ---- start --------------------------------------------------------------------------------
 
   const dagIds = dag.nodes.map((n) => n.id);
   const dagEdges = new Map<string, NonNullable<DagSpec['edges'][number]['condition']>[]>();
   const depsOf = new Map<string, string[]>(dagIds.map((id) => [id, []]));
+  // A set, not `list.includes`: a node with thousands of dependencies must not cost O(deps²).
+  const seenEdges = new Set<string>();
   for (const e of dag.edges) {
     const list = depsOf.get(e.target);
-    if (list && !list.includes(e.source)) list.push(e.source);
     const key = `${e.source}\u0000${e.target}`;
+    if (list && !seenEdges.has(key)) {
+      seenEdges.add(key);
+      list.push(e.source);
+    }
     if (e.condition) dagEdges.set(key, [...(dagEdges.get(key) ?? []), e.condition]);
   }
   const roots = dag.nodes.map((spec) => {
@@ -797,10 +999,13 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     if (max < start) throw new RunConfigError(`node ${spec.id}: maxTier is below startTier`);
     return [spec, start, max] as const;
   });
-  emit('run.started', { ladder, ...(dag.id && { dagId: dag.id }) });
-  for (const [spec, start, max] of roots)
-    addNode(spec, { rootId: spec.id, tier: start, maxTier: max, deps: depsOf.get(spec.id) as string[] });
-  for (const id of dagIds) link(nodes.get(id) as Rt);
+  if (options.history && options.history.length > 0) restore(recoverRun(options.history));
+  else {
+    emit('run.started', { ladder, ...(dag.id && { dagId: dag.id }) });
+    for (const [spec, start, max] of roots)
+      addNode(spec, { rootId: spec.id, tier: start, maxTier: max, deps: depsOf.get(spec.id) as string[] });
+    for (const id of dagIds) link(nodes.get(id) as Rt);
+  }
   options.signal?.addEventListener('abort', () => cancel(String(options.signal?.reason ?? 'aborted')), {
     once: true,
   });
