@@ -10,6 +10,7 @@ import {
   RunListQuerySchema,
   SignalsQuerySchema,
   StartRunBodySchema,
+  snapshotNodes,
   validateDag,
 } from '@laneflow/core';
 import { type Context, Hono } from 'hono';
@@ -171,7 +172,7 @@ export const createApp = (o: AppOptions) => {
       dag: run.dag,
       lastSeq: view?.lastSeq ?? 0,
       counts: view?.counts ?? Object.fromEntries(lanes.map((l) => [l, 0])),
-      nodes: view ? [...view.nodes.values()] : [],
+      nodes: view ? snapshotNodes(view) : [],
     });
   });
   app.get('/api/runs/:id/signals', async (c) => {

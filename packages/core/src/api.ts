@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DagSpecSchema } from './dag.ts';
 import { lanes } from './lanes.ts';
+import type { RunView } from './projection.ts';
 import { DecisionSchema, JsonSchema } from './signals.ts';
 import { LadderSchema } from './tier.ts';
 
@@ -92,6 +93,10 @@ export const RunSnapshotSchema = z.object({
   ),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshotSchema>;
+
+/** A view's nodes as they travel in a {@link RunSnapshot}. */
+export const snapshotNodes = (view: RunView): RunSnapshot['nodes'] =>
+  [...view.nodes.values()] as unknown as RunSnapshot['nodes'];
 
 export const SignalsQuerySchema = z.object({
   after: z.coerce.number().int().nonnegative().default(0),

@@ -1,0 +1,7 @@
+export * from './errors.ts';
+export * from './local.ts';
+export * from './local-store.ts';
+export * from './remote.ts';
+export { defaultReconnect, type ReconnectPolicy, watchRemote } from './remote-watch.ts';
+export * from './run-store.ts';
+export * from './transport.ts';

@@ -1,0 +1,266 @@
+import {
+  type ApprovalRecord,
+  type DagRecord,
+  type DagSpec,
+  type Ladder,
+  type Provider,
+  projectRun,
+  type RunHandle,
+  type RunSnapshot,
+  type RunSummary,
+  type RunView,
+  type Signal,
+  snapshotNodes,
+  startRun,
+  validateDag,
+} from '@laneflow/core';
+import { HttpError } from './errors.ts';
+import { createMemoryStore, type LocalStore, type StoredRun } from './local-store.ts';
+import type { RunTransport, RunWatch } from './transport.ts';
+import { createWatchState } from './watch-state.ts';
+
+export interface LocalTransportOptions {
+  /** Defaults to memory; in a browser pass `createIndexedDbStore()`. */
+  store?: LocalStore;
+  ladder?: Ladder;
+  providers?: Record<string, Provider>;
+  maxConcurrency?: number;
+  /** Who decides approvals here. */
+  user?: string;
+}
+
+interface LocalRun {
+  summary: Omit<RunSummary, 'status' | 'lastSeq' | 'costUsd' | 'escalations' | 'nodes' | 'endedAt'>;
+  dag: DagSpec;
+  handle?: RunHandle;
+  stored?: StoredRun;
+}
+
+const notFound = (what: string) => new HttpError(404, 'not_found', `no ${what}`);
+
+const summarize = (run: LocalRun, view: RunView): RunSummary => ({
+  ...run.summary,
+  status: view.status,
+  endedAt: view.endedAt ?? null,
+  lastSeq: view.lastSeq,
+  costUsd: view.usage.costUsd,
+  escalations: view.escalations.filter((e) => e.type === 'node.escalated').length,
+  nodes: view.nodes.size,
+});
+
+/**
+ * A {@link RunTransport} that runs the core engine right here (in-process under Node, or inside the
+ * Web Worker that hosts it in a browser). Approvals, cancel and errors behave as on the server.
+ */
+export const createLocalTransport = (
+  options: LocalTransportOptions = {},
+): RunTransport & { kind: 'local' } => {
+  const store = options.store ?? createMemoryStore();
+  const runs = new Map<string, LocalRun>();
+  const loaded = store.runs().then((stored) => {
+    for (const s of stored) runs.set(s.summary.id, { summary: s.summary, dag: s.dag, stored: s });
+  });
+
+  const getRun = async (runId: string): Promise<LocalRun> => {
+    await loaded;
+    const run = runs.get(runId);
+    if (!run) throw notFound(`run "${runId}"`);
+    return run;
+  };
+  const viewOf = (run: LocalRun): RunView => run.handle?.view ?? projectRun(run.stored?.signals ?? []);
+  const signalsOf = (run: LocalRun): readonly Signal[] => run.handle?.signals ?? run.stored?.signals ?? [];
+
+  const getDag = async (id: string): Promise<DagRecord> => {
+    const d = (await store.dags()).find((x) => x.id === id);
+    if (!d) throw notFound(`DAG "${id}"`);
+    return d;
+  };
+
+  const validDag = (spec: unknown): DagSpec => {
+    const r = validateDag(spec);
+    if (!r.ok)
+      throw new HttpError(400, 'invalid_dag', `invalid DAG: ${r.issues.length} problem(s)`, r.issues);
+    return r.value;
+  };
+
+  return {
+    kind: 'local',
+    listDags: async () => (await store.dags()).map(({ spec, ...d }) => ({ ...d, nodes: spec.nodes.length })),
+    getDag,
+    async saveDag(input) {
+      const spec = validDag(input);
+      const prev = (await store.dags()).find((x) => x.id === spec.id);
+      const version = (prev?.version ?? 0) + 1;
+      const rec: DagRecord = {
+        id: spec.id,
+        version,
+        ...(spec.name !== undefined && { name: spec.name }),
+        updatedAt: new Date().toISOString(),
+        spec: { ...spec, version },
+      };
+      await store.putDag(rec);
+      return rec;
+    },
+    async deleteDag(id) {
+      await getDag(id);
+      await store.deleteDag(id);
+    },
+    async startRun(input) {
+      if ((input.dagId === undefined) === (input.dag === undefined))
+        throw new HttpError(400, 'invalid_request', 'give exactly one of dagId or dag');
+      const dag = input.dagId !== undefined ? (await getDag(input.dagId)).spec : validDag(input.dag);
+      await loaded;
+      let handle: RunHandle;
+      try {
+        handle = startRun(dag, {
+          ...((input.ladder ?? options.ladder) ? { ladder: input.ladder ?? options.ladder } : {}),
+          ...(input.inputs && { inputs: input.inputs }),
+          ...(options.providers && { providers: options.providers }),
+          ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
+        });
+      } catch (err) {
+        throw new HttpError(400, 'invalid_run', (err as Error).message);
+      }
+      const run: LocalRun = {
+        summary: {
+          id: handle.runId,
+          dagId: dag.id,
+          dagName: dag.name ?? null,
+          createdAt: new Date().toISOString(),
+        },
+        dag,
+        handle,
+      };
+      runs.set(handle.runId, run);
+      void handle.result.then(async (r) => {
+        run.stored = { summary: summarize(run, r.view), dag, signals: [...handle.signals] };
+        await store.putRun(run.stored);
+      });
+      return { runId: handle.runId };
+    },
+    async listRuns(q = {}) {
+      await loaded;
+      const all = [...runs.values()]
+        .map((r) => summarize(r, viewOf(r)))
+        .filter((s) => !q.status || s.status === q.status)
+        .sort((a, b) =>
+          a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1,
+        );
+      const start = q.cursor ? Number(q.cursor) : 0;
+      const limit = q.limit ?? 50;
+      const page = all.slice(start, start + limit);
+      return { runs: page, nextCursor: start + limit < all.length ? String(start + limit) : null };
+    },
+    async getRun(runId): Promise<RunSnapshot> {
+      const run = await getRun(runId);
+      const view = viewOf(run);
+      return {
+        run: summarize(run, view),
+        dag: run.dag,
+        lastSeq: view.lastSeq,
+        counts: view.counts,
+        nodes: snapshotNodes(view),
+      };
+    },
+    async signals(runId, after = 0, limit = 1000) {
+      const run = await getRun(runId);
+      return signalsOf(run).slice(after, after + limit);
+    },
+    async cancelRun(runId, reason) {
+      const run = await getRun(runId);
+      const view = viewOf(run);
+      if (
+        !run.handle ||
+        view.status === 'succeeded' ||
+        view.status === 'failed' ||
+        view.status === 'cancelled'
+      )
+        throw new HttpError(409, 'run_finished', `run ${runId} has already ${view.status}`);
+      run.handle.cancel(reason ?? `cancelled by ${options.user ?? 'local user'}`);
+    },
+    watch(runId, o = {}): RunWatch {
+      const state = createWatchState('connecting');
+      let lastSeq = o.after ?? 0;
+      let lastEventAt: number | undefined;
+      let closed = false;
+      async function* iterate(): AsyncGenerator<Signal> {
+        try {
+          const run = await getRun(runId);
+          state.set('open');
+          const source: AsyncIterable<Signal> | Iterable<Signal> = run.handle ?? run.stored?.signals ?? [];
+          for await (const s of source) {
+            if (closed || o.signal?.aborted) return;
+            if (s.seq <= lastSeq) continue;
+            lastSeq = s.seq;
+            lastEventAt = Date.now();
+            yield s;
+          }
+        } finally {
+          state.set('closed');
+        }
+      }
+      const it = iterate();
+      return {
+        [Symbol.asyncIterator]: () => it,
+        get state() {
+          return state.get();
+        },
+        get lastEventAt() {
+          return lastEventAt;
+        },
+        get lastSeq() {
+          return lastSeq;
+        },
+        onStateChange: state.on,
+        close() {
+          closed = true;
+          state.set('closed');
+          void it.return(undefined);
+        },
+      };
+    },
+    async decide(runId, approvalId, d) {
+      const run = await getRun(runId);
+      if (!run.handle) throw new HttpError(409, 'run_finished', `run ${runId} has ended`);
+      const r = run.handle.decide(approvalId, { ...d, by: options.user ?? 'local user' });
+      if (!r.ok) throw new HttpError(r.code === 'unknown_approval' ? 404 : 409, r.code, r.message);
+      return { duplicate: r.duplicate };
+    },
+    async approvals(status = 'pending') {
+      await loaded;
+      const out: ApprovalRecord[] = [];
+      for (const run of runs.values()) {
+        const view = viewOf(run);
+        const decided = new Map(
+          view.approvals.flatMap((a) => (a.type === 'approval.decided' ? [[a.approvalId, a] as const] : [])),
+        );
+        for (const a of view.approvals) {
+          if (a.type !== 'node.awaiting_approval') continue;
+          const d = decided.get(a.approvalId);
+          const node = view.nodes.get(a.nodeId);
+          const st: ApprovalRecord['status'] = d
+            ? d.decision
+            : node?.lane === 'cancelled'
+              ? 'cancelled'
+              : 'pending';
+          if (st !== status) continue;
+          out.push({
+            id: a.approvalId,
+            runId: run.summary.id,
+            nodeId: a.nodeId,
+            attempt: a.attempt,
+            prompt: a.prompt,
+            payload: a.payload ?? null,
+            status: st,
+            createdAt: a.at,
+            expiresAt: a.expiresAt ?? null,
+            decidedBy: d?.by ?? null,
+            decidedAt: d?.at ?? null,
+            comment: d?.comment ?? null,
+          });
+        }
+      }
+      return out;
+    },
+  };
+};

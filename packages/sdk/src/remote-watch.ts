@@ -1,0 +1,178 @@
+import { parseSignal, type Signal, SignalSchema } from '@laneflow/core';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { z } from 'zod';
+import { HttpError, ValidationError } from './errors.ts';
+import { authHeaders, type HttpOptions, httpError, request } from './http.ts';
+import type { RunWatch, WatchOptions } from './transport.ts';
+import { createWatchState } from './watch-state.ts';
+
+export interface ReconnectPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Reconnect when nothing (not even a heartbeat) arrived for this long. */
+  idleTimeoutMs: number;
+  /** Give up after this many consecutive failures; Infinity (the default) never gives up. */
+  maxAttempts: number;
+}
+
+export const defaultReconnect: ReconnectPolicy = {
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+  idleTimeoutMs: 45_000,
+  maxAttempts: Number.POSITIVE_INFINITY,
+};
+
+const SignalPageSchema = z.object({ signals: z.array(SignalSchema) });
+
+/** Errors that another attempt cannot fix. */
+const isFatal = (err: unknown) =>
+  err instanceof ValidationError || (err instanceof HttpError && [400, 401, 403, 404].includes(err.status));
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/**
+ * The server's SSE stream over `fetch` (so the bearer header is sent), parsed with eventsource-parser.
+ * On any drop it reconnects with exponential backoff and jitter, resuming after the last seq it
+ * delivered; duplicates are dropped, and a gap is filled from `GET /signals?after=` before going on.
+ */
+export const watchRemote = (
+  http: HttpOptions,
+  runId: string,
+  options: WatchOptions = {},
+  policy: ReconnectPolicy = defaultReconnect,
+): RunWatch => {
+  const state = createWatchState('connecting');
+  const stop = new AbortController();
+  options.signal?.addEventListener('abort', () => stop.abort());
+  let lastSeq = options.after ?? 0;
+  let lastEventAt: number | undefined;
+  const f = http.fetch ?? globalThis.fetch;
+  const base = http.baseUrl.replace(/\/$/, '');
+
+  /** Signals after `lastSeq` up to (not including) `until`, from the REST endpoint. */
+  async function* fill(until: number): AsyncGenerator<Signal> {
+    while (lastSeq < until - 1) {
+      const page = await request(
+        http,
+        'GET',
+        `/api/runs/${encodeURIComponent(runId)}/signals?after=${lastSeq}&limit=1000`,
+        SignalPageSchema,
+      );
+      const wanted = page.signals.filter((s) => s.seq > lastSeq && s.seq < until);
+      if (wanted.length === 0) return;
+      for (const s of wanted) {
+        if (s.seq !== lastSeq + 1) return;
+        lastSeq = s.seq;
+        yield s;
+      }
+    }
+  }
+
+  /** One connection: yields signals until the stream ends (`true` when the run has ended). */
+  async function* connect(): AsyncGenerator<Signal, boolean> {
+    const conn = new AbortController();
+    const abortConn = () => conn.abort();
+    stop.signal.addEventListener('abort', abortConn);
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const touch = () => {
+      lastEventAt = Date.now();
+      clearTimeout(idle);
+      idle = setTimeout(() => conn.abort(), policy.idleTimeoutMs);
+    };
+    try {
+      const res = await f(`${base}/api/runs/${encodeURIComponent(runId)}/events`, {
+        headers: { ...authHeaders(http), accept: 'text/event-stream', 'last-event-id': String(lastSeq) },
+        signal: conn.signal,
+      });
+      if (!res.ok) throw await httpError(res);
+      if (!res.body) throw new HttpError(res.status, 'no_body', 'the event stream has no body');
+      state.set('open');
+      touch();
+      const events: EventSourceMessage[] = [];
+      const parser = createParser({ onEvent: (e) => events.push(e), onComment: touch });
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return false;
+        touch();
+        parser.feed(value);
+        for (const e of events.splice(0)) {
+          if (e.event === 'end') return true;
+          if (e.event !== 'signal') continue;
+          let json: unknown;
+          try {
+            json = JSON.parse(e.data);
+          } catch {
+            throw new ValidationError('event stream: frame is not JSON', [
+              { path: 'data', code: 'invalid_json', message: e.data.slice(0, 100) },
+            ]);
+          }
+          const parsed = parseSignal(json);
+          if (!parsed.ok)
+            throw new ValidationError(`event stream: ${parsed.error.message}`, parsed.error.issues);
+          const s = parsed.signal;
+          if (s.seq <= lastSeq) continue;
+          if (s.seq > lastSeq + 1) yield* fill(s.seq);
+          if (s.seq !== lastSeq + 1) return false;
+          lastSeq = s.seq;
+          yield s;
+        }
+      }
+    } finally {
+      clearTimeout(idle);
+      stop.signal.removeEventListener('abort', abortConn);
+      conn.abort();
+    }
+  }
+
+  async function* run(): AsyncGenerator<Signal> {
+    let failures = 0;
+    try {
+      while (!stop.signal.aborted) {
+        try {
+          const before = lastSeq;
+          if (yield* connect()) return;
+          if (lastSeq > before) failures = 0;
+        } catch (err) {
+          if (stop.signal.aborted) return;
+          if (isFatal(err)) throw err;
+        }
+        if (stop.signal.aborted) return;
+        failures++;
+        if (failures > policy.maxAttempts)
+          throw new HttpError(0, 'gave_up', `stream of run ${runId} lost after ${failures - 1} attempts`);
+        state.set('reconnecting');
+        const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (failures - 1));
+        await sleep(base / 2 + (Math.random() * base) / 2, stop.signal);
+      }
+    } finally {
+      state.set('closed');
+    }
+  }
+
+  const iterator = run();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    get state() {
+      return state.get();
+    },
+    get lastEventAt() {
+      return lastEventAt;
+    },
+    get lastSeq() {
+      return lastSeq;
+    },
+    onStateChange: state.on,
+    close() {
+      stop.abort();
+      state.set('closed');
+    },
+  };
+};

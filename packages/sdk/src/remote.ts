@@ -1,0 +1,97 @@
+import {
+  ApprovalListSchema,
+  DagRecordSchema,
+  DagSummarySchema,
+  DecisionResponseSchema,
+  RunListSchema,
+  RunSnapshotSchema,
+  SignalSchema,
+  StartRunResponseSchema,
+  WhoAmISchema,
+} from '@laneflow/core';
+import { z } from 'zod';
+import { HttpError } from './errors.ts';
+import { type HttpOptions, request } from './http.ts';
+import { defaultReconnect, type ReconnectPolicy, watchRemote } from './remote-watch.ts';
+import type { RunTransport } from './transport.ts';
+
+export interface RemoteTransportOptions extends HttpOptions {
+  reconnect?: Partial<ReconnectPolicy>;
+}
+
+export interface RemoteTransport extends RunTransport {
+  readonly kind: 'remote';
+  readonly baseUrl: string;
+  /** Who the token belongs to; rejects with HttpError 401 for a bad token. */
+  me(): Promise<z.infer<typeof WhoAmISchema>>;
+}
+
+const enc = encodeURIComponent;
+
+/** A {@link RunTransport} for a laneflow server: REST for everything, resumable SSE for `watch`. */
+export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTransport => {
+  const http: HttpOptions = options;
+  const policy = { ...defaultReconnect, ...options.reconnect };
+  return {
+    kind: 'remote',
+    baseUrl: options.baseUrl,
+    me: () => request(http, 'GET', '/api/me', WhoAmISchema),
+    listDags: async () =>
+      (await request(http, 'GET', '/api/dags', z.object({ dags: z.array(DagSummarySchema) }))).dags,
+    getDag: (id) => request(http, 'GET', `/api/dags/${enc(id)}`, DagRecordSchema),
+    async saveDag(spec) {
+      try {
+        return await request(http, 'PUT', `/api/dags/${enc(spec.id)}`, DagRecordSchema, spec);
+      } catch (err) {
+        // PUT saves a new version of an existing DAG; a new one is created with POST.
+        if (err instanceof HttpError && err.status === 404)
+          return request(http, 'POST', '/api/dags', DagRecordSchema, spec);
+        throw err;
+      }
+    },
+    async deleteDag(id) {
+      await request(http, 'DELETE', `/api/dags/${enc(id)}`, null);
+    },
+    startRun: (input) => request(http, 'POST', '/api/runs', StartRunResponseSchema, input),
+    listRuns(q = {}) {
+      const params = new URLSearchParams();
+      if (q.status) params.set('status', q.status);
+      if (q.limit) params.set('limit', String(q.limit));
+      if (q.cursor) params.set('cursor', q.cursor);
+      const qs = params.toString();
+      return request(http, 'GET', `/api/runs${qs ? `?${qs}` : ''}`, RunListSchema);
+    },
+    getRun: (runId) => request(http, 'GET', `/api/runs/${enc(runId)}`, RunSnapshotSchema),
+    signals: async (runId, after = 0, limit = 1000) =>
+      (
+        await request(
+          http,
+          'GET',
+          `/api/runs/${enc(runId)}/signals?after=${after}&limit=${limit}`,
+          z.object({ signals: z.array(SignalSchema) }),
+        )
+      ).signals,
+    async cancelRun(runId, reason) {
+      await request(
+        http,
+        'POST',
+        `/api/runs/${enc(runId)}/cancel`,
+        z.object({ ok: z.literal(true) }),
+        reason ? { reason } : {},
+      );
+    },
+    watch: (runId, o) => watchRemote(http, runId, o, policy),
+    async decide(runId, approvalId, decision) {
+      const r = await request(
+        http,
+        'POST',
+        `/api/runs/${enc(runId)}/approvals/${enc(approvalId)}`,
+        DecisionResponseSchema,
+        decision,
+      );
+      return { duplicate: r.duplicate };
+    },
+    approvals: async (status = 'pending') =>
+      (await request(http, 'GET', `/api/approvals?status=${status}`, ApprovalListSchema)).approvals,
+  };
+};

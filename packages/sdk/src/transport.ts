@@ -1,0 +1,65 @@
+import type {
+  ApprovalRecord,
+  DagRecord,
+  DagSpec,
+  DagSummary,
+  DecisionBody,
+  Json,
+  Ladder,
+  RunSnapshot,
+  RunSummary,
+  Signal,
+} from '@laneflow/core';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A live, resumable stream of one run's signals, in seq order, with no gap or duplicate. */
+export interface RunWatch extends AsyncIterable<Signal> {
+  readonly state: ConnectionState;
+  /** `Date.now()` of the last byte received (signal or heartbeat); for a stream-health badge. */
+  readonly lastEventAt: number | undefined;
+  /** Seq of the last signal delivered. */
+  readonly lastSeq: number;
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+  close(): void;
+}
+
+export interface WatchOptions {
+  /** Deliver signals after this seq (0 = from the start). */
+  after?: number;
+  signal?: AbortSignal;
+}
+
+export interface StartRunInput {
+  dagId?: string;
+  dag?: DagSpec;
+  inputs?: Record<string, Json>;
+  ladder?: Ladder;
+}
+
+export interface RunListQuery {
+  status?: RunSummary['status'];
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * One interface for running DAGs, whether on a laneflow server (remote) or in this browser / process
+ * (local). Apps — the dashboard first — do not care which.
+ */
+export interface RunTransport {
+  readonly kind: 'remote' | 'local';
+  listDags(): Promise<DagSummary[]>;
+  getDag(id: string): Promise<DagRecord>;
+  /** Creates or updates (a new version). */
+  saveDag(spec: DagSpec): Promise<DagRecord>;
+  deleteDag(id: string): Promise<void>;
+  startRun(input: StartRunInput): Promise<{ runId: string }>;
+  listRuns(query?: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }>;
+  getRun(runId: string): Promise<RunSnapshot>;
+  signals(runId: string, after?: number, limit?: number): Promise<Signal[]>;
+  cancelRun(runId: string, reason?: string): Promise<void>;
+  watch(runId: string, options?: WatchOptions): RunWatch;
+  decide(runId: string, approvalId: string, decision: DecisionBody): Promise<{ duplicate: boolean }>;
+  approvals(status?: ApprovalRecord['status']): Promise<ApprovalRecord[]>;
+}
