@@ -6,8 +6,8 @@ const transportIds = new WeakMap<RunTransport, number>();
 let nextId = 0;
 /** Query keys are scoped per transport, so a server's runs never mix with the browser's. */
 const scope = (t: RunTransport) => {
-  let id = transportIds.get(t);
-  if (id === undefined) transportIds.set(t, (id = nextId++));
+  const id = transportIds.get(t) ?? nextId++;
+  transportIds.set(t, id);
   return `${t.kind}:${id}`;
 };
 
