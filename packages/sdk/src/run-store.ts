@@ -1,8 +1,10 @@
-import { apply, createRunView, type RunView } from '@laneflow/core';
+import { apply, createRunView, type RunView, type Signal } from '@laneflow/core';
 import type { ConnectionState, RunTransport, RunWatch } from './transport.ts';
 
 export interface RunStoreSnapshot {
   view: RunView;
+  /** Every signal applied so far, in seq order (append-only; read `length` up to `view.lastSeq`). */
+  signals: readonly Signal[];
   /** Changes on every flush, so `useSyncExternalStore` re-renders. */
   rev: number;
   state: ConnectionState;
@@ -22,10 +24,12 @@ const nextFrame = (fn: () => void): void => {
  */
 export const createRunStore = (transport: RunTransport, runId: string) => {
   const view = createRunView();
+  const signals: Signal[] = [];
   const listeners = new Set<() => void>();
   let watch: RunWatch | undefined;
   let snapshot: RunStoreSnapshot = {
     view,
+    signals,
     rev: 0,
     state: 'connecting',
     lastEventAt: undefined,
@@ -38,6 +42,7 @@ export const createRunStore = (transport: RunTransport, runId: string) => {
     scheduled = false;
     snapshot = {
       view,
+      signals,
       rev: snapshot.rev + 1,
       state: watch?.state ?? 'closed',
       lastEventAt: watch?.lastEventAt,
@@ -58,7 +63,7 @@ export const createRunStore = (transport: RunTransport, runId: string) => {
     void (async () => {
       try {
         for await (const s of w) {
-          apply(view, s);
+          if (apply(view, s)) signals.push(s);
           schedule();
         }
       } catch (err) {

@@ -1,0 +1,55 @@
+import { useConnection } from './connection/store.ts';
+import { ConnectPage } from './connection/connect-page.tsx';
+import { EditorPage } from './editor/editor-page.tsx';
+import { InboxPage } from './approvals/inbox-page.tsx';
+import { hrefFor, type Route, useRoute } from './router.ts';
+import { RunPage } from './run/run-page.tsx';
+import { RunsPage } from './runs/runs-page.tsx';
+
+const tabs: Array<{ label: string; route: Route }> = [
+  { label: 'Editor', route: { page: 'editor' } },
+  { label: 'Runs', route: { page: 'runs' } },
+  { label: 'Approvals', route: { page: 'approvals' } },
+];
+
+const Page = ({ route }: { route: Route }) => {
+  switch (route.page) {
+    case 'editor':
+      return <EditorPage {...(route.dagId !== undefined && { dagId: route.dagId })} />;
+    case 'runs':
+      return <RunsPage />;
+    case 'run':
+      return <RunPage mode={route.mode} runId={route.runId} />;
+    case 'approvals':
+      return <InboxPage />;
+    case 'connect':
+      return <ConnectPage />;
+  }
+};
+
+export const App = () => {
+  const route = useRoute();
+  const server = useConnection((s) => s.server);
+  return (
+    <div className="lf-shell">
+      <header className="lf-top">
+        <span className="lf-brand">laneflow</span>
+        <nav>
+          {tabs.map((t) => (
+            <a key={t.label} href={hrefFor(t.route)} aria-current={t.route.page === route.page ? 'page' : undefined}>
+              {t.label}
+            </a>
+          ))}
+        </nav>
+        <span className="lf-spacer" />
+        <a href={hrefFor({ page: 'connect' })} className="lf-chip" data-testid="connection">
+          <span className="lf-badge-dot" style={{ background: server ? '#16a34a' : '#94a3b8' }} />
+          {server ? server.serverUrl.replace(/^https?:\/\//, '') : 'Not connected · runs in this browser'}
+        </a>
+      </header>
+      <main className="lf-main">
+        <Page route={route} />
+      </main>
+    </div>
+  );
+};

@@ -1,0 +1,1 @@
+export const InboxPage = () => <div className="lf-page">Approvals</div>;

@@ -1,0 +1,26 @@
+import dagre from '@dagrejs/dagre';
+
+export interface LayoutInput {
+  nodes: ReadonlyArray<{ id: string }>;
+  edges: ReadonlyArray<{ source: string; target: string }>;
+}
+export type Positions = Record<string, { x: number; y: number }>;
+
+export const NODE_W = 210;
+export const NODE_H = 64;
+
+/** Left-to-right layered layout (dagre). Pure, so it also runs in the layout worker. */
+export const layoutGraph = ({ nodes, edges }: LayoutInput): Positions => {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) g.setNode(n.id, { width: NODE_W, height: NODE_H });
+  for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  const out: Positions = {};
+  for (const n of nodes) {
+    const p = g.node(n.id);
+    out[n.id] = { x: p.x - NODE_W / 2, y: p.y - NODE_H / 2 };
+  }
+  return out;
+};

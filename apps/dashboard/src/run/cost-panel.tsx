@@ -1,0 +1,45 @@
+import type { RunView } from '@laneflow/core';
+import { formatTokens, formatUsd } from '../ui/format.ts';
+
+/** Tokens and cost by tier, and what the run saved against running everything on the top tier. */
+export const CostPanel = ({ view }: { view: RunView }) => {
+  const tiers = [...view.usageByTier.entries()].sort(([a], [b]) => a - b);
+  const extra = view as RunView & { topTierCostUsd?: number; savingUsd?: number };
+  return (
+    <section className="lf-section" aria-label="Cost">
+      <h3>Cost</h3>
+      <table className="lf-table">
+        <thead>
+          <tr>
+            <th>Tier</th>
+            <th>Calls</th>
+            <th>Tokens</th>
+            <th>Cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tiers.map(([tier, u]) => (
+            <tr key={tier}>
+              <td>{view.ladder[tier]?.name ?? tier}</td>
+              <td>{u.calls}</td>
+              <td>{formatTokens(u.inputTokens + u.outputTokens)}</td>
+              <td>{formatUsd(u.costUsd)}</td>
+            </tr>
+          ))}
+          <tr>
+            <th>Total</th>
+            <th>{view.usage.calls}</th>
+            <th>{formatTokens(view.usage.inputTokens + view.usage.outputTokens)}</th>
+            <th data-testid="cost-total">{formatUsd(view.usage.costUsd)}</th>
+          </tr>
+        </tbody>
+      </table>
+      {extra.topTierCostUsd !== undefined && (
+        <p className="lf-muted" data-testid="cost-saving">
+          All on the top tier: {formatUsd(extra.topTierCostUsd)} · saved {formatUsd(extra.savingUsd ?? 0)}
+        </p>
+      )}
+      {view.ladder.some((t) => t.provider === 'sim') && <p className="lf-muted">Simulated models (sim provider).</p>}
+    </section>
+  );
+};

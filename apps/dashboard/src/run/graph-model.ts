@@ -1,0 +1,94 @@
+import type { DagSpec, NodeView, RunView } from '@laneflow/core';
+import type { Edge, Node } from '@xyflow/react';
+import { layoutGraph, NODE_H, type Positions } from '../graph/layout.ts';
+
+export interface LaneNodeData extends Record<string, unknown> {
+  node: NodeView;
+  rev: number;
+  tierName: string;
+  kind: string;
+}
+export type LaneFlowNode = Node<LaneNodeData, 'lane'>;
+
+/** DAG positions, with a layout for DAGs saved without them. */
+export const dagPositions = (dag: DagSpec): Positions => {
+  if (dag.nodes.every((n) => n.position)) return Object.fromEntries(dag.nodes.map((n) => [n.id, n.position as { x: number; y: number }]));
+  return layoutGraph(dag);
+};
+
+/**
+ * Turns a run's projection into React Flow nodes and edges. Node objects are reused while the
+ * node's `rev` is unchanged, so memoised node components skip re-rendering.
+ */
+export const createGraphModel = (dag: DagSpec) => {
+  const base = dagPositions(dag);
+  const kinds = new Map(dag.nodes.map((n) => [n.id, n.kind]));
+  const cache = new Map<string, LaneFlowNode>();
+  const dagEdges: Edge[] = dag.edges.map((e, i) => ({
+    id: e.id ?? `e${i}`,
+    source: e.source,
+    target: e.target,
+    ...(e.label !== undefined && { label: e.label }),
+    ...(e.condition && { label: e.label ?? `if ${e.condition.path || 'output'} ${e.condition.op}` }),
+  }));
+
+  const positionOf = (view: RunView, node: NodeView, placed: Map<string, { x: number; y: number }>) => {
+    const known = base[node.id] ?? placed.get(node.id);
+    if (known) return known;
+    const parent = node.parentId ? placed.get(node.parentId) : undefined;
+    if (!parent) return { x: 0, y: (placed.size + 1) * (NODE_H + 30) };
+    const siblings = view.nodes.get(node.parentId as string)?.children ?? [];
+    const i = Math.max(0, siblings.indexOf(node.id));
+    // Escalation children sit beside their parent (below it); spawned children fan out under it.
+    return node.spawnReason === 'escalation'
+      ? { x: parent.x + 40, y: parent.y + NODE_H + 50 }
+      : { x: parent.x + 20 * i, y: parent.y + (NODE_H + 24) * (i + 1) };
+  };
+
+  return (view: RunView, selected: string | undefined): { nodes: LaneFlowNode[]; edges: Edge[] } => {
+    const placed = new Map<string, { x: number; y: number }>();
+    const nodes: LaneFlowNode[] = [];
+    const edges = [...dagEdges];
+    // DAG nodes not yet seen (e.g. before run.started is applied) show as queued placeholders.
+    for (const spec of dag.nodes)
+      if (!view.nodes.has(spec.id)) placed.set(spec.id, base[spec.id] ?? { x: 0, y: 0 });
+    for (const node of view.nodes.values()) {
+      const position = positionOf(view, node, placed);
+      placed.set(node.id, position);
+      const isSelected = node.id === selected;
+      const prev = cache.get(node.id);
+      if (prev && prev.data.rev === node.rev && prev.selected === isSelected) {
+        nodes.push(prev);
+      } else {
+        const rf: LaneFlowNode = {
+          id: node.id,
+          type: 'lane',
+          position,
+          selected: isSelected,
+          data: {
+            node,
+            rev: node.rev,
+            tierName: view.ladder[node.tier]?.name ?? `tier ${node.tier}`,
+            kind: kinds.get(node.id) ?? kinds.get(node.id.split(/[@[]/)[0] ?? '') ?? 'llm',
+          },
+        };
+        cache.set(node.id, rf);
+        nodes.push(rf);
+      }
+      if (node.parentId)
+        edges.push({
+          id: `lineage-${node.id}`,
+          source: node.parentId,
+          target: node.id,
+          ...(node.spawnReason === 'escalation'
+            ? {
+                label: `↑ tier ${node.tier}${view.ladder[node.tier] ? ` (${view.ladder[node.tier]?.name})` : ''}`,
+                style: { stroke: '#9333ea', strokeDasharray: '6 4' },
+                labelStyle: { fill: '#9333ea', fontWeight: 600 },
+              }
+            : { style: { stroke: '#94a3b8' } }),
+        });
+    }
+    return { nodes, edges };
+  };
+};

@@ -1,0 +1,50 @@
+import { laneStyles } from '@laneflow/core';
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import { LaneIcon } from '../lanes/lane-icon.tsx';
+import { formatMs } from '../ui/format.ts';
+import { useNow } from '../ui/use-now.ts';
+import { ApproveControls } from './approve-controls.tsx';
+import type { LaneFlowNode } from './graph-model.ts';
+
+const Elapsed = ({ since }: { since: string }) => {
+  const now = useNow(true);
+  return <span>{formatMs(Math.max(0, now - Date.parse(since)))}</span>;
+};
+
+/** A node coloured by its lane, with the lane's icon and name, so colour is never the only cue. */
+export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
+  const { node, tierName, kind } = data;
+  const style = laneStyles[node.lane];
+  return (
+    <div
+      className={`lf-node${style.dashed ? ' dashed' : ''}${selected ? ' selected' : ''}`}
+      style={{ borderColor: style.color, background: `${style.color}14` }}
+      data-testid={`node-${node.id}`}
+      data-lane={node.lane}
+    >
+      <Handle type="target" position={Position.Left} />
+      <div className="lf-node-head">
+        <LaneIcon lane={node.lane} />
+        <span className="lf-node-label" title={node.label ?? node.id}>
+          {node.label ?? node.id}
+        </span>
+      </div>
+      <div className="lf-node-meta">
+        <span style={{ color: style.color, fontWeight: 600 }}>{style.label}</span>
+        <span>{kind === 'transform' || kind === 'approval' ? kind : tierName}</span>
+        {node.attempt > 1 && <span>#{node.attempt}</span>}
+        {node.lane === 'running' && node.startedAt ? <Elapsed since={node.startedAt} /> : null}
+        {node.lane !== 'running' && node.elapsedMs !== undefined ? <span>{formatMs(node.elapsedMs)}</span> : null}
+      </div>
+      {node.pendingApproval && <ApproveControls approval={node.pendingApproval} compact />}
+      {node.decision && !node.pendingApproval && (
+        <div className="lf-node-meta">
+          {node.decision.decision} by {node.decision.by}
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});
+LaneNode.displayName = 'LaneNode';

@@ -1,0 +1,1 @@
+export const RunsPage = () => <div className="lf-page">Runs</div>;
