@@ -1,39 +1,166 @@
-import { validateDag } from '@laneflow/core';
+import { type NodeKind, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
-import { useState } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useEffect, useMemo, useState } from 'react';
 import { useConnection, useTransport } from '../connection/store.ts';
 import { navigate } from '../router.ts';
+import { Canvas } from './canvas.tsx';
+import { freshId, newNode, toDagJson, toEditorDoc } from './doc.ts';
+import { indexIssues } from './issues.ts';
+import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
+import { Palette } from './palette.tsx';
+import { useEditor } from './store.ts';
+import { Toolbar } from './toolbar.tsx';
 
-/** Placeholder editor: opens the example DAG and runs it (the full editor replaces this). */
-export const EditorPage = (_: { dagId?: string }) => {
+const useUndoKeys = () => {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (
+        !(e.ctrlKey || e.metaKey) ||
+        e.key.toLowerCase() !== 'z' ||
+        /INPUT|TEXTAREA|SELECT/.test(target.tagName)
+      )
+        return;
+      e.preventDefault();
+      if (e.shiftKey) useEditor.getState().redo();
+      else useEditor.getState().undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+};
+
+const Editor = ({ dagId }: { dagId?: string }) => {
+  const doc = useEditor((s) => s.doc);
+  const selection = useEditor((s) => s.selection);
   const target = useConnection((s) => s.target);
   const setTarget = useConnection((s) => s.setTarget);
   const server = useConnection((s) => s.server);
   const transport = useTransport(target);
-  const [error, setError] = useState<string>();
-  const parsed = validateDag(exampleDags[0]);
-  const run = async () => {
-    if (!parsed.ok || !transport) return;
+  const { screenToFlowPosition } = useReactFlow();
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const validation = useMemo(() => validateDag(toDagJson(doc)), [doc]);
+  const issues = useMemo(() => indexIssues(doc, validation.ok ? [] : validation.issues), [doc, validation]);
+  useUndoKeys();
+
+  useEffect(() => {
+    if (!dagId) {
+      if (useEditor.getState().doc.nodes.length === 0)
+        useEditor.getState().load(toEditorDoc(structuredClone(exampleDags[0])));
+      return;
+    }
+    transport
+      ?.getDag(dagId)
+      .then((rec) => useEditor.getState().load(toEditorDoc(rec.spec)))
+      .catch((err: Error) => setMessage({ ok: false, text: err.message }));
+  }, [dagId, transport]);
+
+  const addCentered = (kind: NodeKind) => {
+    const d = useEditor.getState().doc;
+    const id = freshId(d, kind);
+    const pos = screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+    useEditor.getState().change({ ...d, nodes: [...d.nodes, newNode(kind, id, pos)] });
+    useEditor.getState().select({ type: 'node', id });
+  };
+
+  const save = async () => {
+    if (!transport || !validation.ok) return;
     try {
-      const { runId } = await transport.startRun({ dag: parsed.value });
-      navigate({ page: 'run', mode: target, runId });
+      const rec = await transport.saveDag(validation.value);
+      setMessage({
+        ok: true,
+        text: `Saved ${rec.id} v${rec.version} ${target === 'local' ? 'in this browser' : 'on the server'}.`,
+      });
     } catch (err) {
-      setError((err as Error).message);
+      setMessage({ ok: false, text: (err as Error).message });
     }
   };
+  const run = async () => {
+    if (!transport || !validation.ok) return;
+    try {
+      const { runId } = await transport.startRun({ dag: validation.value });
+      navigate({ page: 'run', mode: target, runId });
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+
+  const node = selection?.type === 'node' ? doc.nodes.find((n) => n.id === selection.id) : undefined;
+  const edge = selection?.type === 'edge' ? doc.edges.find((e) => e.id === selection.id) : undefined;
   return (
-    <div className="lf-page">
-      <h2>{parsed.ok ? parsed.value.name : 'Example'}</h2>
-      <select aria-label="Run on" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'remote')}>
-        <option value="local">Run in this browser</option>
-        <option value="remote" disabled={!server}>
-          Run on the server
-        </option>
-      </select>{' '}
-      <button type="button" className="primary" onClick={run}>
-        Run
-      </button>
-      {error && <p className="lf-error">{error}</p>}
+    <div className="lf-run" style={{ gridTemplateColumns: '180px 1fr 340px', gridTemplateRows: 'auto 1fr' }}>
+      <div className="lf-run-bar" style={{ gridColumn: '1 / 4' }}>
+        <strong>{doc.name ?? doc.id}</strong>
+        <Toolbar onImportError={(text) => setMessage(text ? { ok: false, text } : undefined)} />
+        <span className="lf-spacer" />
+        <span className={validation.ok ? 'lf-chip' : 'lf-chip lf-error'} data-testid="validity">
+          {validation.ok
+            ? 'valid'
+            : `${validation.issues.length} problem${validation.issues.length > 1 ? 's' : ''}`}
+        </span>
+        <select
+          aria-label="Run on"
+          value={target}
+          onChange={(e) => setTarget(e.target.value as 'local' | 'remote')}
+        >
+          <option value="local">This browser</option>
+          <option value="remote" disabled={!server}>
+            Server{server ? '' : ' (not connected)'}
+          </option>
+        </select>
+        <button type="button" onClick={save} disabled={!validation.ok}>
+          Save
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={run}
+          disabled={!validation.ok}
+          data-testid="run-button"
+        >
+          Run
+        </button>
+      </div>
+      <aside style={{ borderRight: '1px solid var(--border)', background: 'var(--panel)', overflow: 'auto' }}>
+        <Palette onAdd={addCentered} />
+      </aside>
+      <div className="lf-run-graph" style={{ gridColumn: 2 }}>
+        <Canvas issues={issues} />
+      </div>
+      <aside className="lf-side" style={{ gridColumn: 3, gridRow: 2, padding: 12 }}>
+        {message && (
+          <p className={message.ok ? 'lf-chip' : 'lf-error'} role={message.ok ? 'status' : 'alert'}>
+            {message.text}
+          </p>
+        )}
+        {node ? (
+          <NodeForm key={node.id} node={node} issues={issues.nodes.get(node.id)} />
+        ) : edge ? (
+          <EdgeForm key={edge.id} edge={edge} issues={issues.edges.get(edge.id)} />
+        ) : (
+          <DocForm doc={doc} issues={issues.doc} />
+        )}
+        {!validation.ok && (
+          <section aria-label="Problems" data-testid="problems">
+            <h3>Problems</h3>
+            <ul style={{ paddingLeft: 18 }}>
+              {validation.issues.map((i) => (
+                <li key={`${i.path}|${i.message}`}>
+                  <code>{i.path || 'DAG'}</code>: {i.message}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </aside>
     </div>
   );
 };
+
+/** Author DAGs: palette, canvas, per-kind forms, live validation, undo/redo, import/export, save, run. */
+export const EditorPage = ({ dagId }: { dagId?: string }) => (
+  <ReactFlowProvider>
+    <Editor {...(dagId !== undefined && { dagId })} />
+  </ReactFlowProvider>
+);

@@ -1,0 +1,159 @@
+import type { NodeKind } from '@laneflow/core';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  MiniMap,
+  type NodeChange,
+  type NodeTypes,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { freshId, newEdgeId, newNode } from './doc.ts';
+import { type EditorFlowNode, EditorNodeView } from './editor-node.tsx';
+import type { IssueIndex } from './issues.ts';
+import { DND_TYPE } from './palette.tsx';
+import { useEditor } from './store.ts';
+
+const nodeTypes: NodeTypes = { editor: EditorNodeView };
+
+/** The editing canvas: drop kinds from the palette, connect, move, delete (Backspace / Delete). */
+export const Canvas = ({ issues }: { issues: IssueIndex }) => {
+  const doc = useEditor((s) => s.doc);
+  const change = useEditor((s) => s.change);
+  const select = useEditor((s) => s.select);
+  const selection = useEditor((s) => s.selection);
+  const { screenToFlowPosition } = useReactFlow();
+  const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
+  const [edges, setEdges] = useState<Edge[]>([]);
+
+  // The document is the truth; React Flow's own state keeps what it measured.
+  useEffect(() => {
+    setNodes((prev) => {
+      const byId = new Map(prev.map((n) => [n.id, n]));
+      return doc.nodes.map((spec) => {
+        const old = byId.get(spec.id);
+        const issueList = issues.nodes.get(spec.id);
+        const isSelected = selection?.type === 'node' && selection.id === spec.id;
+        if (old && old.data.spec === spec && old.data.issues === issueList && old.selected === isSelected)
+          return old;
+        return {
+          ...(old && { measured: old.measured }),
+          id: spec.id,
+          type: 'editor',
+          position: spec.position,
+          selected: isSelected,
+          data: { spec, issues: issueList },
+        };
+      });
+    });
+    setEdges(
+      doc.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        selected: selection?.type === 'edge' && selection.id === e.id,
+        ...(e.label !== undefined && { label: e.label }),
+        ...(e.condition && { label: e.label ?? `if ${e.condition.path || 'output'} ${e.condition.op}` }),
+        ...(issues.edges.has(e.id) && { style: { stroke: '#dc2626', strokeWidth: 2 } }),
+        'data-testid': `edge-${e.id}`,
+      })),
+    );
+  }, [doc, issues, selection]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<EditorFlowNode>[]) => {
+      setNodes((prev) => applyNodeChanges(changes, prev));
+      const current = useEditor.getState().doc;
+      let next = current;
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) {
+          const pos = c.position;
+          next = {
+            ...next,
+            nodes: next.nodes.map((n) =>
+              n.id === c.id ? { ...n, position: { x: Math.round(pos.x), y: Math.round(pos.y) } } : n,
+            ),
+          };
+        } else if (c.type === 'remove') {
+          next = {
+            ...next,
+            nodes: next.nodes.filter((n) => n.id !== c.id),
+            edges: next.edges.filter((e) => e.source !== c.id && e.target !== c.id),
+          };
+        } else if (c.type === 'select' && c.selected) select({ type: 'node', id: c.id });
+      }
+      if (next !== current) {
+        const dragging = changes.some((c) => c.type === 'position' && c.dragging);
+        change(next, { record: !dragging });
+      }
+    },
+    [change, select],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      setEdges((prev) => applyEdgeChanges(changes, prev));
+      const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
+      for (const c of changes) if (c.type === 'select' && c.selected) select({ type: 'edge', id: c.id });
+      if (removed.size > 0) {
+        const d = useEditor.getState().doc;
+        change({ ...d, edges: d.edges.filter((e) => !removed.has(e.id)) });
+      }
+    },
+    [change, select],
+  );
+
+  const onConnect = useCallback(
+    (c: { source: string; target: string }) => {
+      const d = useEditor.getState().doc;
+      if (d.edges.some((e) => e.source === c.source && e.target === c.target)) return;
+      change({ ...d, edges: [...d.edges, { id: newEdgeId(), source: c.source, target: c.target }] });
+    },
+    [change],
+  );
+
+  const addAt = useCallback(
+    (kind: NodeKind, position: { x: number; y: number }) => {
+      const d = useEditor.getState().doc;
+      const id = freshId(d, kind);
+      change({ ...d, nodes: [...d.nodes, newNode(kind, id, position)] });
+      select({ type: 'node', id });
+    },
+    [change, select],
+  );
+
+  return (
+    <ReactFlow<EditorFlowNode>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      onPaneClick={() => select(undefined)}
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        const kind = e.dataTransfer.getData(DND_TYPE) as NodeKind;
+        if (kind) addAt(kind, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      }}
+      deleteKeyCode={['Backspace', 'Delete']}
+      onlyRenderVisibleElements
+      fitView
+      minZoom={0.05}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background />
+      <Controls />
+      <MiniMap pannable zoomable />
+    </ReactFlow>
+  );
+};

@@ -1,0 +1,50 @@
+import type { Issue } from '@laneflow/core';
+import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import type { EditorNode } from './doc.ts';
+
+export type EditorFlowNode = Node<{ spec: EditorNode; issues: Issue[] | undefined }, 'editor'>;
+
+const kindColors: Record<string, string> = {
+  llm: '#2563eb',
+  approval: '#d97706',
+  transform: '#0d9488',
+  map: '#7c3aed',
+};
+
+/** A node on the editor canvas: kind, label, id, and its validation problems. */
+export const EditorNodeView = memo(({ data, selected }: NodeProps<EditorFlowNode>) => {
+  const { spec, issues } = data;
+  const color = kindColors[spec.kind] ?? '#64748b';
+  return (
+    <div
+      className={`lf-node${selected ? ' selected' : ''}`}
+      style={{ borderColor: issues ? '#dc2626' : color }}
+      data-testid={`editor-node-${spec.id}`}
+      data-invalid={issues ? 'true' : undefined}
+      title={issues?.map((i) => `${i.path}: ${i.message}`).join('\n')}
+    >
+      <Handle type="target" position={Position.Left} />
+      <div className="lf-node-head">
+        <span className="lf-chip" style={{ color, borderColor: color, padding: '0 6px' }}>
+          {spec.kind}
+        </span>
+        <span className="lf-node-label">
+          {typeof spec.label === 'string' && spec.label ? spec.label : spec.id}
+        </span>
+      </div>
+      <div className="lf-node-meta">
+        <span>{spec.id}</span>
+        {spec.gate !== undefined && <span>gate</span>}
+        {spec.approval !== undefined && <span>approval</span>}
+        {issues && (
+          <span style={{ color: '#dc2626', fontWeight: 600 }} data-testid="node-issues">
+            {issues.length} problem{issues.length > 1 ? 's' : ''}
+          </span>
+        )}
+      </div>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});
+EditorNodeView.displayName = 'EditorNodeView';

@@ -1,0 +1,93 @@
+import { validateDag } from '@laneflow/core';
+import { exampleDags } from '@laneflow/examples';
+import { useRef } from 'react';
+import { layoutAsync } from '../graph/layout-async.ts';
+import { emptyDoc, toDagJson, toEditorDoc } from './doc.ts';
+import { useEditor } from './store.ts';
+
+const download = (name: string, text: string) => {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+};
+
+const templates = exampleDags.flatMap((raw) => {
+  const r = validateDag(raw);
+  return r.ok ? [{ id: r.value.id, name: r.value.name ?? r.value.id, raw }] : [];
+});
+
+/** New, templates, import/export, undo/redo and auto layout. */
+export const Toolbar = ({ onImportError }: { onImportError: (message: string | undefined) => void }) => {
+  const { past, future, undo, redo, load, change } = useEditor();
+  const file = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" onClick={() => load(emptyDoc())}>
+        New
+      </button>
+      <select
+        aria-label="Templates"
+        value=""
+        onChange={(e) => {
+          const t = templates.find((x) => x.id === e.target.value);
+          if (t) load(toEditorDoc(structuredClone(t.raw)));
+        }}
+      >
+        <option value="">Templates…</option>
+        {templates.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <button type="button" onClick={() => file.current?.click()}>
+        Import
+      </button>
+      <input
+        ref={file}
+        type="file"
+        accept="application/json,.json"
+        hidden
+        data-testid="import-file"
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (!f) return;
+          try {
+            load(toEditorDoc(JSON.parse(await f.text())));
+            onImportError(undefined);
+          } catch (err) {
+            onImportError(`${f.name} is not JSON: ${(err as Error).message}`);
+          }
+        }}
+      />
+      <button
+        type="button"
+        onClick={() => {
+          const doc = useEditor.getState().doc;
+          download(`${doc.id}.json`, `${JSON.stringify(toDagJson(doc), null, 2)}\n`);
+        }}
+      >
+        Export
+      </button>
+      <button type="button" onClick={undo} disabled={past.length === 0} title="Undo (Ctrl+Z)">
+        Undo
+      </button>
+      <button type="button" onClick={redo} disabled={future.length === 0} title="Redo (Ctrl+Shift+Z)">
+        Redo
+      </button>
+      <button
+        type="button"
+        onClick={async () => {
+          const doc = useEditor.getState().doc;
+          const pos = await layoutAsync(doc);
+          change({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: pos[n.id] ?? n.position })) });
+        }}
+      >
+        Auto layout
+      </button>
+    </>
+  );
+};
