@@ -1,7 +1,7 @@
-import { useConnection } from './connection/store.ts';
-import { ConnectPage } from './connection/connect-page.tsx';
-import { EditorPage } from './editor/editor-page.tsx';
 import { InboxPage } from './approvals/inbox-page.tsx';
+import { ConnectPage } from './connection/connect-page.tsx';
+import { useConnection } from './connection/store.ts';
+import { EditorPage } from './editor/editor-page.tsx';
 import { hrefFor, type Route, useRoute } from './router.ts';
 import { RunPage } from './run/run-page.tsx';
 import { RunsPage } from './runs/runs-page.tsx';
@@ -36,7 +36,11 @@ export const App = () => {
         <span className="lf-brand">laneflow</span>
         <nav>
           {tabs.map((t) => (
-            <a key={t.label} href={hrefFor(t.route)} aria-current={t.route.page === route.page ? 'page' : undefined}>
+            <a
+              key={t.label}
+              href={hrefFor(t.route)}
+              aria-current={t.route.page === route.page ? 'page' : undefined}
+            >
               {t.label}
             </a>
           ))}

@@ -49,7 +49,13 @@ export const ConnectPage = () => {
         </label>
         <label>
           Token
-          <input style={{ width: '100%' }} type="password" value={token} onChange={(e) => setToken(e.target.value)} required />
+          <input
+            style={{ width: '100%' }}
+            type="password"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            required
+          />
         </label>
         <button type="submit" className="primary" disabled={busy}>
           Connect

@@ -1,4 +1,10 @@
-import { createIndexedDbStore, createLocalTransport, createRemoteTransport, type RemoteTransport, type RunTransport } from '@laneflow/sdk';
+import {
+  createIndexedDbStore,
+  createLocalTransport,
+  createRemoteTransport,
+  type RemoteTransport,
+  type RunTransport,
+} from '@laneflow/sdk';
 import { create } from 'zustand';
 
 const KEY = 'laneflow.connection';

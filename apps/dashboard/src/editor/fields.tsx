@@ -13,23 +13,20 @@ export const TextField = ({
   value,
   onChange,
   multiline,
-}: FieldProps<string> & { multiline?: boolean }) => (
-  <label style={row}>
-    <span className="lf-muted">{label}</span>
-    {multiline ? (
-      <textarea
-        rows={4}
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
-      />
-    ) : (
-      <input
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
-      />
-    )}
-  </label>
-);
+}: FieldProps<string> & { multiline?: boolean }) => {
+  const set = (v: string) => onChange(v === '' ? undefined : v);
+  return multiline ? (
+    <label style={row}>
+      <span className="lf-muted">{label}</span>
+      <textarea rows={4} value={value ?? ''} onChange={(e) => set(e.target.value)} />
+    </label>
+  ) : (
+    <label style={row}>
+      <span className="lf-muted">{label}</span>
+      <input value={value ?? ''} onChange={(e) => set(e.target.value)} />
+    </label>
+  );
+};
 
 export const NumberField = ({ label, value, onChange, step }: FieldProps<number> & { step?: number }) => (
   <label style={row}>

@@ -52,7 +52,7 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
   const retries = node.retries as Obj | undefined;
   const str = (k: string) => (typeof node[k] === 'string' ? (node[k] as string) : undefined);
   return (
-    <div aria-label="Node settings" data-testid="node-form">
+    <section aria-label="Node settings" data-testid="node-form">
       <h3>{node.kind} node</h3>
       <IssueList issues={issues} />
       <TextField label="Id" value={node.id} onChange={rename} />
@@ -184,7 +184,7 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
           <JsonField label="Simulated model (sim)" value={node.sim} onChange={(v) => update('sim', v)} />
         </>
       )}
-    </div>
+    </section>
   );
 };
 
@@ -202,7 +202,7 @@ export const EdgeForm = ({ edge, issues }: { edge: EditorEdge; issues: Issue[] |
   };
   const c = edge.condition;
   return (
-    <div aria-label="Edge settings" data-testid="edge-form">
+    <section aria-label="Edge settings" data-testid="edge-form">
       <h3>
         {edge.source} → {edge.target}
       </h3>
@@ -233,7 +233,7 @@ export const EdgeForm = ({ edge, issues }: { edge: EditorEdge; issues: Issue[] |
           />
         </>
       )}
-    </div>
+    </section>
   );
 };
 
@@ -242,7 +242,7 @@ export const DocForm = ({ doc, issues }: { doc: EditorDoc; issues: Issue[] }) =>
   const change = useEditor((s) => s.change);
   const update = (key: string, v: unknown) => change(setKey(useEditor.getState().doc, key, v));
   return (
-    <div aria-label="DAG settings">
+    <section aria-label="DAG settings">
       <h3>DAG</h3>
       <IssueList issues={issues.length ? issues : undefined} />
       <TextField label="Id" value={doc.id} onChange={(v) => update('id', v ?? '')} />
@@ -254,6 +254,6 @@ export const DocForm = ({ doc, issues }: { doc: EditorDoc; issues: Issue[] }) =>
         multiline
       />
       <JsonField label="Inputs ({{inputs.name}})" value={doc.inputs} onChange={(v) => update('inputs', v)} />
-    </div>
+    </section>
   );
 };

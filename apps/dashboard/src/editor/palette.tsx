@@ -11,7 +11,7 @@ const blurbs: Record<NodeKind, string> = {
 
 /** Node kinds to drag onto the canvas (or click to add). */
 export const Palette = ({ onAdd }: { onAdd: (kind: NodeKind) => void }) => (
-  <div className="lf-section" aria-label="Palette">
+  <section className="lf-section" aria-label="Palette">
     <h3>Nodes</h3>
     {nodeKinds.map((kind) => (
       <button
@@ -32,5 +32,5 @@ export const Palette = ({ onAdd }: { onAdd: (kind: NodeKind) => void }) => (
         </div>
       </button>
     ))}
-  </div>
+  </section>
 );

@@ -3,7 +3,8 @@ import { type Lane, laneStyles } from '@laneflow/core';
 const paths: Record<Lane, string> = {
   queued: 'M12 6v6l4 2M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z',
   running: 'M12 2a10 10 0 1 0 10 10',
-  awaiting_approval: 'M7 11V6a1.5 1.5 0 0 1 3 0v4m0-5a1.5 1.5 0 0 1 3 0v5m0-4a1.5 1.5 0 0 1 3 0v6m-9-2.5a1.5 1.5 0 0 0-3 0V14a8 8 0 0 0 8 8h1a7 7 0 0 0 7-7v-3',
+  awaiting_approval:
+    'M7 11V6a1.5 1.5 0 0 1 3 0v4m0-5a1.5 1.5 0 0 1 3 0v5m0-4a1.5 1.5 0 0 1 3 0v6m-9-2.5a1.5 1.5 0 0 0-3 0V14a8 8 0 0 0 8 8h1a7 7 0 0 0 7-7v-3',
   succeeded: 'M20 6 9 17l-5-5',
   failed: 'M18 6 6 18M6 6l12 12',
   escalated: 'M12 19V5M5 12l7-7 7 7',

@@ -25,7 +25,12 @@ export const ApproveControls = ({ approval, compact }: { approval: PendingApprov
   };
   return (
     // Clicks here must not select or drag the node underneath.
-    <div className="lf-node-approve nodrag nopan" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: only stops clicks and keys from reaching the canvas below
+    <div
+      className="lf-node-approve nodrag nopan"
+      onClick={(e) => e.stopPropagation()}
+      onKeyDown={(e) => e.stopPropagation()}
+    >
       {!compact && <div>{approval.prompt}</div>}
       <input
         aria-label="Comment"

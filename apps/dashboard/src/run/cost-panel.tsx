@@ -39,7 +39,9 @@ export const CostPanel = ({ view }: { view: RunView }) => {
           All on the top tier: {formatUsd(extra.topTierCostUsd)} · saved {formatUsd(extra.savingUsd ?? 0)}
         </p>
       )}
-      {view.ladder.some((t) => t.provider === 'sim') && <p className="lf-muted">Simulated models (sim provider).</p>}
+      {view.ladder.some((t) => t.provider === 'sim') && (
+        <p className="lf-muted">Simulated models (sim provider).</p>
+      )}
     </section>
   );
 };

@@ -12,7 +12,8 @@ export type LaneFlowNode = Node<LaneNodeData, 'lane'>;
 
 /** DAG positions, with a layout for DAGs saved without them. */
 export const dagPositions = (dag: DagSpec): Positions => {
-  if (dag.nodes.every((n) => n.position)) return Object.fromEntries(dag.nodes.map((n) => [n.id, n.position as { x: number; y: number }]));
+  if (dag.nodes.every((n) => n.position))
+    return Object.fromEntries(dag.nodes.map((n) => [n.id, n.position as { x: number; y: number }]));
   return layoutGraph(dag);
 };
 

@@ -35,7 +35,9 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
         <span>{kind === 'transform' || kind === 'approval' ? kind : tierName}</span>
         {node.attempt > 1 && <span>#{node.attempt}</span>}
         {node.lane === 'running' && node.startedAt ? <Elapsed since={node.startedAt} /> : null}
-        {node.lane !== 'running' && node.elapsedMs !== undefined ? <span>{formatMs(node.elapsedMs)}</span> : null}
+        {node.lane !== 'running' && node.elapsedMs !== undefined ? (
+          <span>{formatMs(node.elapsedMs)}</span>
+        ) : null}
       </div>
       {node.pendingApproval && <ApproveControls approval={node.pendingApproval} compact />}
       {node.decision && !node.pendingApproval && (

@@ -12,8 +12,19 @@ import { RunContext } from './run-context.ts';
 import { RunGraph } from './run-graph.tsx';
 import { StreamBadge } from './stream-badge.tsx';
 
-const LiveRun = ({ transport, mode, runId }: { transport: RunTransport; mode: 'local' | 'remote'; runId: string }) => {
-  const snapshot = useQuery({ queryKey: ['laneflow-run', mode, runId], queryFn: () => transport.getRun(runId) });
+const LiveRun = ({
+  transport,
+  mode,
+  runId,
+}: {
+  transport: RunTransport;
+  mode: 'local' | 'remote';
+  runId: string;
+}) => {
+  const snapshot = useQuery({
+    queryKey: ['laneflow-run', mode, runId],
+    queryFn: () => transport.getRun(runId),
+  });
   const live = useRun(transport, runId);
   const cancel = useCancelRun(transport);
   const rerun = useStartRun(transport);

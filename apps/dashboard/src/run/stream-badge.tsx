@@ -9,13 +9,25 @@ const colors: Record<ConnectionState, string> = {
 };
 
 /** Connection state of the live stream and the age of its last event. */
-export const StreamBadge = ({ state, lastEventAt, ended }: { state: ConnectionState; lastEventAt?: number; ended: boolean }) => {
+export const StreamBadge = ({
+  state,
+  lastEventAt,
+  ended,
+}: {
+  state: ConnectionState;
+  lastEventAt?: number;
+  ended: boolean;
+}) => {
   const now = useNow(state === 'open');
-  const age = lastEventAt && state === 'open' ? Math.max(0, Math.round((now - lastEventAt) / 1000)) : undefined;
+  const age =
+    lastEventAt && state === 'open' ? Math.max(0, Math.round((now - lastEventAt) / 1000)) : undefined;
   const label = ended && state === 'closed' ? 'complete' : state;
   return (
     <span className="lf-chip" data-testid="stream-badge" data-state={state} title="Live stream">
-      <span className="lf-badge-dot" style={{ background: ended && state === 'closed' ? '#16a34a' : colors[state] }} />
+      <span
+        className="lf-badge-dot"
+        style={{ background: ended && state === 'closed' ? '#16a34a' : colors[state] }}
+      />
       stream {label}
       {age !== undefined && <span className="lf-muted">· {age}s ago</span>}
     </span>
