@@ -13,8 +13,20 @@ export const ConditionSchema = z.strictObject({
 });
 export type Condition = z.output<typeof ConditionSchema>;
 
-const deepEqual = (a: Json | undefined, b: Json | undefined): boolean =>
-  JSON.stringify(a) === JSON.stringify(b);
+/** Structural equality of JSON values; object key order does not matter (JSON objects are unordered). */
+const deepEqual = (a: Json | undefined, b: Json | undefined): boolean => {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b))
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
+    );
+  const ka = Object.keys(a);
+  return (
+    ka.length === Object.keys(b).length &&
+    ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], (b as Record<string, Json>)[k]))
+  );
+};
 
 const compare = (a: Json | undefined, b: Json | undefined): number | undefined =>
   typeof a === 'number' && typeof b === 'number'

@@ -80,17 +80,18 @@ export const descendants = (g: GraphLike | Graph, id: string): Set<string> =>
   reach(id, 'succs' in g ? g.succs : buildGraph(g).succs);
 
 /**
- * The cycles of a graph, one per strongly connected component with more than one node (Tarjan),
- * each as a closed walk `[a, b, c, a]`. Self-loops are reported separately by validation.
+ * Strongly connected components (iterative Tarjan: a recursive one overflows on deep chains of 10k
+ * nodes). Each component comes after every component it reaches along `dir`: with `succs`
+ * descendants come first, with `preds` ancestors come first.
  */
-export const findCycles = (graph: Graph): string[][] => {
+export const stronglyConnected = (graph: Graph, dir: 'succs' | 'preds' = 'succs'): string[][] => {
+  const next = graph[dir];
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: string[] = [];
-  const cycles: string[][] = [];
+  const out: string[][] = [];
   let counter = 0;
-  // Iterative Tarjan: a recursive one overflows on deep chains of 10k nodes.
   for (const root of graph.ids) {
     if (index.has(root)) continue;
     const work: Array<[string, number]> = [[root, 0]];
@@ -103,7 +104,7 @@ export const findCycles = (graph: Graph): string[][] => {
         stack.push(v);
         onStack.add(v);
       }
-      const succ = graph.succs.get(v) as string[];
+      const succ = next.get(v) as string[];
       if (i < succ.length) {
         frame[1] = i + 1;
         const w = succ[i] as string;
@@ -122,20 +123,38 @@ export const findCycles = (graph: Graph): string[][] => {
         onStack.delete(w);
         scc.push(w);
       } while (w !== v);
-      if (scc.length > 1) cycles.push(cycleWithin(graph, new Set(scc)));
+      out.push(scc);
     }
   }
-  return cycles;
+  return out;
 };
 
-/** A concrete closed walk inside a strongly connected component. */
-const cycleWithin = (graph: Graph, scc: Set<string>): string[] => {
-  const start = graph.ids.find((id) => scc.has(id)) as string;
+/**
+ * The cycles of a graph, one per strongly connected component with more than one node (Tarjan),
+ * each as a closed walk `[a, b, c, a]`. Self-loops are reported separately by validation.
+ */
+export const findCycles = (graph: Graph): string[][] => {
+  const pos = new Map(graph.ids.map((id, i) => [id, i]));
+  return stronglyConnected(graph)
+    .filter((scc) => scc.length > 1)
+    .map((scc) => cycleWithin(graph, new Set(scc), pos));
+};
+
+/** A closed walk inside a strongly connected component, walking from its first node in node order. */
+const cycleWithin = (graph: Graph, scc: Set<string>, pos: Map<string, number>): string[] => {
+  let start = '';
+  let first = Number.POSITIVE_INFINITY;
+  for (const id of scc) {
+    const p = pos.get(id) as number;
+    if (p < first) [start, first] = [id, p];
+  }
   const path = [start];
   const at = new Map([[start, 0]]);
   let cur = start;
   for (;;) {
-    cur = (graph.succs.get(cur) as string[]).find((n) => scc.has(n)) as string;
+    // Skip self-loops: every node of a component of two or more has another successor inside it.
+    const from = cur;
+    cur = (graph.succs.get(cur) as string[]).find((n) => n !== from && scc.has(n)) as string;
     const seen = at.get(cur);
     if (seen !== undefined) return [...path.slice(seen), cur];
     at.set(cur, path.length);

@@ -2,7 +2,7 @@ import { evaluateCondition } from '../condition.ts';
 import { type DagSpec, type NodeSpec, NodeSpecSchema } from '../dag.ts';
 import { resolveTierRef } from '../dag-validate.ts';
 import type { EscalationRequest } from '../escalation.ts';
-import { descendants } from '../graph.ts';
+import { buildGraph, descendants } from '../graph.ts';
 import { fromZodIssues, summarizeIssues } from '../issues.ts';
 import { isTerminalLane } from '../lanes.ts';
 import type { NodeView, RunView } from '../projection.ts';
@@ -121,7 +121,8 @@ interface Rt {
   /** A human rung: the work is an approval of `review`. */
   human?: { request: EscalationRequest; review: Json | undefined };
   approvedBefore: boolean;
-  controller?: AbortController;
+  /** The running attempt's abort controller; made on first use, as most work never reads its signal. */
+  controller?: () => AbortController;
   /** Gives the running node's concurrency slot back (idempotent). */
   release?: () => void;
   /** A pending retry. */
@@ -140,6 +141,49 @@ interface PendingApproval {
   settle: (d: DecisionInput & { by: string }) => void;
   onTimeout: 'reject' | 'approve' | 'escalate';
   timeout: () => void;
+}
+
+/**
+ * What an operation sees while it runs. `signal` is a getter, so the AbortController behind it is made
+ * only when someone reads it: creating one costs more than the rest of a no-op node. (A class, because
+ * an object literal with a getter is itself slow to create.)
+ */
+class NodeContext implements OperationContext {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  tier: number;
+  tierSpec: OperationContext['tierSpec'];
+  spec: NodeSpec;
+  scope: TemplateScope;
+  providerFor: OperationContext['providerFor'];
+  tierAt: OperationContext['tierAt'];
+  sleep: OperationContext['sleep'];
+  delta: OperationContext['delta'];
+  usage: OperationContext['usage'];
+  spawn: OperationContext['spawn'];
+  waitFor: OperationContext['waitFor'];
+  #signalOf: () => AbortSignal;
+  constructor(f: Omit<OperationContext, 'signal'>, signalOf: () => AbortSignal) {
+    this.runId = f.runId;
+    this.nodeId = f.nodeId;
+    this.attempt = f.attempt;
+    this.tier = f.tier;
+    this.tierSpec = f.tierSpec;
+    this.spec = f.spec;
+    this.scope = f.scope;
+    this.providerFor = f.providerFor;
+    this.tierAt = f.tierAt;
+    this.sleep = f.sleep;
+    this.delta = f.delta;
+    this.usage = f.usage;
+    this.spawn = f.spawn;
+    this.waitFor = f.waitFor;
+    this.#signalOf = signalOf;
+  }
+  get signal(): AbortSignal {
+    return this.#signalOf();
+  }
 }
 
 const errorInfo = (err: unknown): ErrorInfo => ({
@@ -196,7 +240,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const decided = new Map<string, { decision: Decision; late: boolean }>();
   const routed = new Set<string>();
   /** Shared template scope: run inputs and the output of every chain that ended in success. */
-  const scope: TemplateScope = { inputs };
+  // No prototype: node ids are keys here, and none may reach Object.prototype.
+  const scope: TemplateScope = Object.assign(Object.create(null) as TemplateScope, { inputs });
   let running = 0;
   let open = 0;
   let spawned = 0;
@@ -280,9 +325,12 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     const root = nodes.get(end.rootId) as Rt;
     root.resolution = resolution;
     if (resolution.ok) scope[root.id] = resolution.output;
-    for (const w of root.waiters.splice(0)) w(resolution);
-    for (const id of root.dependents) {
-      const d = nodes.get(id) as Rt;
+    if (root.waiters.length > 0) for (const w of root.waiters.splice(0)) w(resolution);
+    // Only the dependents known now: work started from here may spawn a node that depends on this
+    // root, and `link` already counts that one (the resolution is set), so it must not count twice.
+    const dependents = root.dependents;
+    for (let i = 0, n = dependents.length; i < n; i++) {
+      const d = nodes.get(dependents[i] as string) as Rt;
       if (d.phase === 'queued' && !cancelled) depResolved(d, root, resolution);
     }
   };
@@ -564,41 +612,54 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     }
   };
 
-  const contextFor = (rt: Rt, signal: AbortSignal): OperationContext => ({
-    runId,
-    nodeId: rt.id,
-    attempt: rt.attempt,
-    tier: rt.tier,
-    tierSpec: ladder[rt.tier] as Ladder[number],
-    spec: rt.spec,
-    scope: rt.scope,
-    signal,
-    tierAt: (t) => ladder[t] as Ladder[number],
-    providerFor: (t) => {
-      const name = (ladder[t] as Ladder[number]).provider;
-      const p = providers[name];
-      if (!p) throw new ProviderError(`no provider "${name}" for tier ${t}`, 'no_provider', false);
-      return p;
-    },
-    sleep: (ms) => sleep(clock, ms, signal),
-    delta: (text) => {
-      if (!signal.aborted) emit('node.output_delta', { nodeId: rt.id, attempt: rt.attempt, text });
-    },
-    usage: (tier, model, u) => {
-      const t = ladder[tier] as Ladder[number];
-      const costUsd = (u.inputTokens / 1000) * t.costPer1kInput + (u.outputTokens / 1000) * t.costPer1kOutput;
-      emit('usage', { nodeId: rt.id, attempt: rt.attempt, tier, model, ...u, costUsd });
-    },
-    spawn: (spec, opts) => spawn(rt, spec, opts),
-    waitFor: (waitIds) => waitFor(rt, waitIds),
-  });
+  const contextFor = (rt: Rt, signalOf: () => AbortSignal): OperationContext =>
+    new NodeContext(
+      {
+        runId,
+        nodeId: rt.id,
+        attempt: rt.attempt,
+        tier: rt.tier,
+        tierSpec: ladder[rt.tier] as Ladder[number],
+        spec: rt.spec,
+        scope: rt.scope,
+        tierAt: (t) => ladder[t] as Ladder[number],
+        providerFor: (t) => {
+          const name = (ladder[t] as Ladder[number]).provider;
+          const p = providers[name];
+          if (!p) throw new ProviderError(`no provider "${name}" for tier ${t}`, 'no_provider', false);
+          return p;
+        },
+        sleep: (ms) => sleep(clock, ms, signalOf()),
+        delta: (text) => {
+          if (!signalOf().aborted) emit('node.output_delta', { nodeId: rt.id, attempt: rt.attempt, text });
+        },
+        usage: (tier, model, u) => {
+          // A call that returns after the run ended (cancelled, or work that ignored its abort) has
+          // nowhere to report: nothing may follow the run's last signal.
+          if (finished) return;
+          const t = ladder[tier] as Ladder[number];
+          const costUsd =
+            (u.inputTokens / 1000) * t.costPer1kInput + (u.outputTokens / 1000) * t.costPer1kOutput;
+          emit('usage', { nodeId: rt.id, attempt: rt.attempt, tier, model, ...u, costUsd });
+        },
+        spawn: (spec, opts) => spawn(rt, spec, opts),
+        waitFor: (waitIds) => waitFor(rt, waitIds),
+      },
+      signalOf,
+    );
 
   const execute = async (rt: Rt) => {
     const op = operations[rt.spec.kind];
     rt.phase = 'running';
     running++;
-    const controller = new AbortController();
-    rt.controller = controller;
+    // An AbortController costs more than the rest of a no-op node: make it only when someone asks.
+    let controller: AbortController | undefined;
+    const abortController = () => {
+      controller ??= new AbortController();
+      return controller;
+    };
+    const signalOf = () => abortController().signal;
+    rt.controller = abortController;
     rt.startedAt = clock.now();
     const tierSpec = ladder[rt.tier] as Ladder[number];
     emit('node.started', {
@@ -621,12 +682,19 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       rt.spec.timeoutMs === undefined
         ? undefined
         : clock.setTimeout(
-            () => controller.abort(new ProviderError(`timed out after ${rt.spec.timeoutMs} ms`, 'timeout')),
+            () =>
+              abortController().abort(
+                new ProviderError(`timed out after ${rt.spec.timeoutMs} ms`, 'timeout'),
+              ),
             rt.spec.timeoutMs,
           );
+    // Work that ignored its abort and answered after `timeoutMs` still timed out.
+    const timedOut = () => {
+      if (controller?.signal.aborted) throw controller.signal.reason;
+    };
     try {
       if (!op) throw new ProviderError(`no operation for kind ${rt.spec.kind}`, 'executor_error', false);
-      const ctx = contextFor(rt, controller.signal);
+      const ctx = contextFor(rt, signalOf);
       rt.release = release;
       const gate = rt.spec.gate;
       let output: Json;
@@ -644,13 +712,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
             categories: gate.categories,
             maxTries: gate.maxTries,
             fromTier: rt.tier,
-            signal: controller.signal,
+            signal: signalOf(),
           },
           (round) => {
             if (!stale()) emit('confidence.rated', { nodeId: rt.id, attempt, ...round });
           },
         );
         if (stale()) return;
+        timedOut();
         const summary = {
           nodeId: rt.id,
           attempt,
@@ -666,6 +735,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         output = outcome.output;
       } else output = await op.work(ctx, rt.context);
       if (stale()) return;
+      timedOut();
       // The slot is given back in `finally`, after the node's terminal (or awaiting) signal: a node
       // started from `release` must never show up as running beside the one it replaces.
       if (rt.spec.approval?.when === 'after') {
@@ -677,7 +747,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       if (stale()) return;
       const request = escalationOf(err);
       if (request) return escalate(rt, request, undefined);
-      const reason = controller.signal.aborted ? controller.signal.reason : err;
+      const reason = controller?.signal.aborted ? controller.signal.reason : err;
       fail(rt, errorInfo(reason), !(reason instanceof ProviderError) || reason.retryable);
     } finally {
       if (timeout !== undefined) clock.clearTimeout(timeout);
@@ -705,13 +775,15 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         'invalid_spawn',
         false,
       );
-    const deps = opts.dependsOn ?? [];
-    const below = descendantsOf(parent.id);
+    // A dependency on a node of an escalation chain waits for the chain's end, like any dependent:
+    // only the chain's root is ever resolved, so depending on `x@t1` itself would wait forever.
+    const deps = [...new Set((opts.dependsOn ?? []).map((d) => nodes.get(d)?.rootId ?? d))];
+    const below = deps.length > 0 ? waitingOn(parent) : undefined;
     for (const d of deps) {
       if (!nodes.has(d))
         throw new ProviderError(`spawned node depends on unknown node "${d}"`, 'invalid_spawn', false);
       // The parent waits for its children, so a child that waits for the parent (or what follows it) is a cycle.
-      if (d === parent.id || below.has(d))
+      if (below?.has(d))
         throw new ProviderError(
           `spawned node "${id}" depending on "${d}" would form a cycle`,
           'cycle',
@@ -736,14 +808,25 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     return id;
   };
 
-  const descendantsOf = (id: string): Set<string> =>
-    descendants(
-      {
-        nodes: [...nodes.values()],
-        edges: [...nodes.values()].flatMap((n) => n.deps.map((d) => ({ source: d, target: n.id }))),
-      },
-      id,
-    );
+  /**
+   * Every node that may be waiting for `parent` to finish, so a node `parent` spawns must not wait for
+   * any of them: `parent`, the root of its escalation chain (dependents wait for the chain's end), what
+   * follows that root, and the same again for whoever spawned the root (it may be in `waitFor`).
+   */
+  const waitingOn = (parent: Rt): Set<string> => {
+    const graph = buildGraph({
+      nodes: [...nodes.values()],
+      edges: [...nodes.values()].flatMap((n) => n.deps.map((d) => ({ source: d, target: n.id }))),
+    });
+    const out = new Set<string>();
+    for (let x: Rt | undefined = parent; x !== undefined && !out.has(x.id); ) {
+      const root = nodes.get(x.rootId) as Rt;
+      out.add(x.id).add(root.id);
+      for (const id of descendants(graph, root.id)) out.add(id);
+      x = root.parentId === undefined ? undefined : nodes.get(root.parentId);
+    }
+    return out;
+  };
 
   const waitFor = (parent: Rt, waitIds: string[]): Promise<Json[]> => {
     // Waiting holds no slot: with a concurrency of 1 the children could otherwise never start.
@@ -752,7 +835,9 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       waitIds.map(
         (id) =>
           new Promise<Json>((resolve, reject) => {
-            const rt = nodes.get(id);
+            // Waiting on any node of an escalation chain waits for the chain's end (its root resolves).
+            const node = nodes.get(id);
+            const rt = node && nodes.get(node.rootId);
             if (!rt) return reject(new ProviderError(`unknown node "${id}"`, 'unknown_node', false));
             const done = (r: Resolution) =>
               r.ok
@@ -796,7 +881,13 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     approvals.clear();
     for (const rt of nodes.values()) {
       if (rt.phase === 'done') continue;
-      rt.controller?.abort(reason);
+      // Waiting out a retry backoff, the node's attempt already ended (node.failed{willRetry}):
+      // drop the retry; a node.cancelled now would be a second terminal signal for that attempt.
+      if (rt.phase === 'retry') {
+        finishNode(rt, 'failed');
+        continue;
+      }
+      rt.controller?.().abort(reason);
       emit('node.cancelled', { nodeId: rt.id, attempt: rt.attempt, ...(reason !== undefined && { reason }) });
       finishNode(rt, 'cancelled');
     }
@@ -1004,7 +1095,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     emit('run.started', { ladder, ...(dag.id && { dagId: dag.id }) });
     for (const [spec, start, max] of roots)
       addNode(spec, { rootId: spec.id, tier: start, maxTier: max, deps: depsOf.get(spec.id) as string[] });
-    for (const id of dagIds) link(nodes.get(id) as Rt);
+    // An already-aborted signal cancels before any work starts (below).
+    if (!options.signal?.aborted) for (const id of dagIds) link(nodes.get(id) as Rt);
   }
   options.signal?.addEventListener('abort', () => cancel(String(options.signal?.reason ?? 'aborted')), {
     once: true,
