@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { serve } from '@hono/node-server';
-import { validateDag } from '@laneflow/core';
+import { createOpenAIProvider, trustedApiKeys, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { createApp } from './app.ts';
 import { createAuth, parseTokenEnv } from './auth.ts';
@@ -29,7 +29,9 @@ export const startServer = async (
       const r = validateDag(raw);
       if (r.ok && !(await store.getDag(r.value.id))) await store.saveDag(r.value);
     }
-  const runs = createRunManager({ store, ladder: config.ladder });
+  // API keys come from this process's env, and only for the endpoints of the server's own ladder.
+  const openai = createOpenAIProvider({ apiKey: trustedApiKeys(config.ladder, process.env) });
+  const runs = createRunManager({ store, ladder: config.ladder, providers: { openai } });
   const recovered = await runs.recover();
   const app = createApp({
     store,

@@ -1,3 +1,4 @@
+export * from './api.ts';
 export * from './condition.ts';
 export * from './dag.ts';
 export * from './dag-validate.ts';
@@ -9,8 +10,8 @@ export * from './lane-style.ts';
 export * from './lanes.ts';
 export * from './parse-signal.ts';
 export * from './projection.ts';
+export * from './providers/openai.ts';
 export * from './signals.ts';
 export * from './sim-spec.ts';
 export * from './template.ts';
 export * from './tier.ts';
-export * from './api.ts';

@@ -15,7 +15,13 @@ export interface LaneStyle {
 export const laneStyles: Record<Lane, LaneStyle> = {
   queued: { color: '#94a3b8', icon: 'clock', glyph: '◷', label: 'Queued', dashed: false },
   running: { color: '#2563eb', icon: 'spinner', glyph: '◐', label: 'Running', dashed: false },
-  awaiting_approval: { color: '#d97706', icon: 'hand', glyph: '✋', label: 'Awaiting approval', dashed: false },
+  awaiting_approval: {
+    color: '#d97706',
+    icon: 'hand',
+    glyph: '✋',
+    label: 'Awaiting approval',
+    dashed: false,
+  },
   succeeded: { color: '#16a34a', icon: 'check', glyph: '✔', label: 'Succeeded', dashed: false },
   failed: { color: '#dc2626', icon: 'cross', glyph: '✖', label: 'Failed', dashed: false },
   escalated: { color: '#9333ea', icon: 'arrow-up', glyph: '⬆', label: 'Escalated', dashed: false },

@@ -18,3 +18,35 @@ interface AbortController {
   abort(reason?: unknown): void;
 }
 declare var AbortController: { new (): AbortController; prototype: AbortController };
+
+// fetch and streaming, for HTTP providers (src/providers). Only the members core uses.
+interface Headers {
+  get(name: string): string | null;
+}
+interface ReadableStreamDefaultReader<R> {
+  read(): Promise<{ done: boolean; value?: R }>;
+  cancel(reason?: unknown): Promise<void>;
+  releaseLock(): void;
+}
+interface ReadableStream<R> {
+  getReader(): ReadableStreamDefaultReader<R>;
+}
+interface Response {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+}
+interface RequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+declare function fetch(input: string, init?: RequestInit): Promise<Response>;
+interface TextDecoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+declare var TextDecoder: { new (label?: string): TextDecoder; prototype: TextDecoder };

@@ -84,6 +84,14 @@ export interface RunView {
   approvals: ApprovalEvent[];
   usageByTier: Map<number, UsageTotals>;
   usage: UsageTotals;
+  /**
+   * What the run would have cost with every node on the top model tier (the last non-human rung of
+   * the ladder): the tokens of each `usage` signal priced at that tier, except those of escalation
+   * children, whose work a run on the top tier would not have had to redo.
+   */
+  topTierCostUsd: number;
+  /** `topTierCostUsd - usage.costUsd`: what running cheap first saved (negative if it cost more). */
+  savingUsd: number;
   /** Bumped on every applied signal. */
   rev: number;
 }
@@ -106,6 +114,8 @@ export const createRunView = (): RunView => ({
   approvals: [],
   usageByTier: new Map(),
   usage: zeroUsage(),
+  topTierCostUsd: 0,
+  savingUsd: 0,
   rev: 0,
 });
 
@@ -124,6 +134,17 @@ const addUsage = (t: UsageTotals, s: SignalOf<'usage'>): void => {
   t.outputTokens += s.outputTokens;
   t.costUsd += s.costUsd;
   t.calls++;
+};
+
+/** The signal's tokens priced at the ladder's top model tier; its own cost when there is none. */
+const topTierCost = (ladder: Ladder, s: SignalOf<'usage'>): number => {
+  // Scans down past the human rung(s) only: O(1) for any real ladder.
+  for (let i = ladder.length - 1; i >= 0; i--) {
+    const t = ladder[i] as Ladder[number];
+    if (t.provider !== 'human')
+      return (s.inputTokens / 1000) * t.costPer1kInput + (s.outputTokens / 1000) * t.costPer1kOutput;
+  }
+  return s.costUsd;
 };
 
 const applyRun = (view: RunView, s: Signal): void => {
@@ -170,6 +191,9 @@ const applyEvents = (view: RunView, s: Signal): void => {
       }
       addUsage(t, s);
       addUsage(view.usage, s);
+      if (view.nodes.get(s.nodeId)?.spawnReason !== 'escalation')
+        view.topTierCostUsd += topTierCost(view.ladder, s);
+      view.savingUsd = view.topTierCostUsd - view.usage.costUsd;
       return;
     }
   }
@@ -233,6 +257,8 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
       node.endedAt = s.at;
       return;
     case 'node.escalated':
+      // An approval that timed out with `onTimeout: escalate` ends here, without approval.decided.
+      node.pendingApproval = undefined;
       node.escalation = {
         route: s.route,
         reason: s.reason,

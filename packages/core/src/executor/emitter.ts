@@ -75,9 +75,9 @@ export const createEmitter = (opts: {
     for (const s of batch) {
       committed.push(s);
       apply(view, s);
-      for (const l of listeners) l(s);
+      if (listeners.size > 0) for (const l of listeners) l(s);
     }
-    wake();
+    if (waiters.size > 0) wake();
   };
 
   const resolveDrains = () => {

@@ -55,20 +55,31 @@ const llmRequest = (ctx: OperationContext, spec: NodeSpecOf<'llm'>) => ({
   attempt: ctx.attempt,
 });
 
+/** A failed call that was billed anyway (`ProviderError.spent`) still emits its usage, then rethrows. */
+const emitSpent =
+  (ctx: OperationContext, tier: number) =>
+  (err: unknown): never => {
+    if (err instanceof ProviderError && err.spent) ctx.usage(tier, err.spent.model, err.spent.usage);
+    throw err;
+  };
+
 const llm: Operation = {
   async work(ctx, context) {
     const spec = ctx.spec as NodeSpecOf<'llm'>;
-    const c = await ctx.providerFor(ctx.tier).complete(
-      {
-        ...llmRequest(ctx, spec),
-        ...context,
-        format: spec.output?.format ?? 'text',
-        ...(spec.output?.schema !== undefined && { schema: spec.output.schema }),
-        tier: ctx.tier,
-        tierSpec: ctx.tierSpec,
-      },
-      { signal: ctx.signal, sleep: ctx.sleep, onDelta: ctx.delta },
-    );
+    const c = await ctx
+      .providerFor(ctx.tier)
+      .complete(
+        {
+          ...llmRequest(ctx, spec),
+          ...context,
+          format: spec.output?.format ?? 'text',
+          ...(spec.output?.schema !== undefined && { schema: spec.output.schema }),
+          tier: ctx.tier,
+          tierSpec: ctx.tierSpec,
+        },
+        { signal: ctx.signal, sleep: ctx.sleep, onDelta: ctx.delta },
+      )
+      .catch(emitSpent(ctx, ctx.tier));
     ctx.usage(ctx.tier, c.model, c.usage);
     if (c.escalate)
       throw new EscalationError({
@@ -88,7 +99,8 @@ const llm: Operation = {
       .rate(
         { ...llmRequest(ctx, spec), output, categories, round, tier: raterTier, tierSpec },
         { signal: ctx.signal, sleep: ctx.sleep },
-      );
+      )
+      .catch(emitSpent(ctx, raterTier));
     ctx.usage(raterTier, r.model, r.usage);
     return r.ratings;
   },

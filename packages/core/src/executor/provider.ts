@@ -68,13 +68,18 @@ export interface Provider {
   rate(request: RatingRequest, options: CallOptions): Promise<Rating>;
 }
 
-/** Thrown by providers for failures worth naming; `code` reaches `node.failed.error.code`. */
+/**
+ * Thrown by providers for failures worth naming; `code` reaches `node.failed.error.code`. `spent` is
+ * the usage of a call that was billed but failed anyway (e.g. an unparseable answer): the operation
+ * still emits it as a `usage` signal.
+ */
 export class ProviderError extends Error {
   override name = 'ProviderError';
   constructor(
     message: string,
     readonly code: string,
     readonly retryable = true,
+    readonly spent?: { model: string; usage: TokenUsage },
   ) {
     super(message);
   }

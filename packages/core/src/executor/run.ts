@@ -338,7 +338,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const depResolved = (rt: Rt, dep: Rt, r: Resolution) => {
     if (rt.phase !== 'queued') return;
     if (!r.ok) return skip(rt, r.skip);
-    const conditions = dagEdges.get(`${dep.id}\u0000${rt.id}`);
+    // Most DAGs have no conditional edge: skip building the key.
+    const conditions = dagEdges.size === 0 ? undefined : dagEdges.get(`${dep.id}\u0000${rt.id}`);
     if (conditions?.some((c) => !evaluateCondition(c, r.output))) return skip(rt, 'condition_false');
     if (--rt.remaining === 0) becomeReady(rt);
   };
@@ -1073,16 +1074,26 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const dagIds = dag.nodes.map((n) => n.id);
   const dagEdges = new Map<string, NonNullable<DagSpec['edges'][number]['condition']>[]>();
   const depsOf = new Map<string, string[]>(dagIds.map((id) => [id, []]));
-  // A set, not `list.includes`: a node with thousands of dependencies must not cost O(deps²).
-  const seenEdges = new Set<string>();
+  // Duplicate edges count once. A scan finds them among a handful of sources; past that a set does, so
+  // a node with thousands of dependencies does not cost O(deps²).
+  const manyDeps = new Map<string, Set<string>>();
   for (const e of dag.edges) {
     const list = depsOf.get(e.target);
-    const key = `${e.source}\u0000${e.target}`;
-    if (list && !seenEdges.has(key)) {
-      seenEdges.add(key);
-      list.push(e.source);
+    if (list) {
+      let set = manyDeps.get(e.target);
+      if (set === undefined && list.length >= 16) {
+        set = new Set(list);
+        manyDeps.set(e.target, set);
+      }
+      if (set === undefined ? !list.includes(e.source) : !set.has(e.source)) {
+        list.push(e.source);
+        set?.add(e.source);
+      }
     }
-    if (e.condition) dagEdges.set(key, [...(dagEdges.get(key) ?? []), e.condition]);
+    if (e.condition) {
+      const key = `${e.source}\u0000${e.target}`;
+      dagEdges.set(key, [...(dagEdges.get(key) ?? []), e.condition]);
+    }
   }
   const roots = dag.nodes.map((spec) => {
     const start = tierIndex(spec.startTier, 0, 'startTier', spec.id);
