@@ -7,7 +7,9 @@ import { App } from './app.tsx';
 import { adoptLoginUrl } from './connection/store.ts';
 
 adoptLoginUrl();
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -1,1 +1,24 @@
-export const InboxPage = () => <div className="lf-page">Approvals</div>;
+import { localTransport, remoteTransport, useConnection } from '../connection/store.ts';
+import { InboxSection } from './inbox-section.tsx';
+
+/** Pending approvals across runs, in this browser and (when signed in) on the server. */
+export const InboxPage = () => {
+  const server = useConnection((s) => s.server);
+  return (
+    <div className="lf-page lf-stack">
+      <h2 style={{ margin: 0 }}>Approvals</h2>
+      <InboxSection title="In this browser" mode="local" transport={localTransport()} />
+      {server ? (
+        <InboxSection
+          title={`On the server (${server.serverUrl.replace(/^https?:\/\//, '')})`}
+          mode="remote"
+          transport={remoteTransport(server)}
+        />
+      ) : (
+        <p className="lf-muted">
+          Not connected to a server. <a href="#/connect">Connect</a> to see its approvals too.
+        </p>
+      )}
+    </div>
+  );
+};

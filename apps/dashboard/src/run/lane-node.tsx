@@ -6,9 +6,13 @@ import { formatMs } from '../ui/format.ts';
 import { useNow } from '../ui/use-now.ts';
 import { ApproveControls } from './approve-controls.tsx';
 import type { LaneFlowNode } from './graph-model.ts';
+import { useRunContext } from './run-context.ts';
 
 const Elapsed = ({ since }: { since: string }) => {
-  const now = useNow(true);
+  // A replay shows the past: a wall-clock "running for" would be wrong there.
+  const { readOnly } = useRunContext();
+  const now = useNow(!readOnly);
+  if (readOnly) return null;
   return <span>{formatMs(Math.max(0, now - Date.parse(since)))}</span>;
 };
 

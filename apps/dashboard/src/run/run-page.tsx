@@ -8,9 +8,11 @@ import { navigate } from '../router.ts';
 import { Timeline } from '../timeline/timeline.tsx';
 import { CostPanel } from './cost-panel.tsx';
 import { Legend } from './legend.tsx';
+import { ReplayBar } from './replay-bar.tsx';
 import { RunContext } from './run-context.ts';
 import { RunGraph } from './run-graph.tsx';
 import { StreamBadge } from './stream-badge.tsx';
+import { useReplay } from './use-replay.ts';
 
 const LiveRun = ({
   transport,
@@ -28,12 +30,19 @@ const LiveRun = ({
   const live = useRun(transport, runId);
   const cancel = useCancelRun(transport);
   const rerun = useStartRun(transport);
-  const ctx = useMemo(() => ({ transport, runId, readOnly: false }), [transport, runId]);
+  const status = live.view.status;
+  const ended = status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  // A finished run can be scrubbed: its recorded signals re-projected up to a point, no re-execution.
+  const replay = useReplay(live.signals, live.signals.length, ended);
+  // While scrubbing, everything shows the re-projected past, read-only (no approving history).
+  const replaying = replay.view !== undefined;
+  const ctx = useMemo(() => ({ transport, runId, readOnly: replaying }), [transport, runId, replaying]);
   if (snapshot.error) return <p className="lf-error lf-page">{(snapshot.error as Error).message}</p>;
   if (!snapshot.data) return <p className="lf-page lf-muted">Loading run…</p>;
-  const { view } = live;
+  const view = replay.view ?? live.view;
+  const signals = replay.signals ?? live.signals;
+  const rev = replay.view ? replay.rev : live.rev;
   const dag = snapshot.data.dag;
-  const ended = view.status === 'succeeded' || view.status === 'failed' || view.status === 'cancelled';
   return (
     <RunContext.Provider value={ctx}>
       <div className="lf-run">
@@ -59,16 +68,17 @@ const LiveRun = ({
             Re-run
           </button>
           {live.error && <span className="lf-error">{live.error.message}</span>}
+          {ended && <ReplayBar replay={replay} signals={live.signals} />}
         </div>
         <div className="lf-run-graph">
-          <RunGraph dag={dag} view={view} rev={live.rev} />
+          <RunGraph dag={dag} view={view} rev={rev} />
         </div>
         <aside className="lf-side">
-          <Inspector dag={dag} view={view} signals={live.signals} />
+          <Inspector dag={dag} view={view} signals={signals} />
           <CostPanel view={view} />
         </aside>
         <div className="lf-bottom">
-          <Timeline view={view} signals={live.signals} />
+          <Timeline view={view} signals={signals} />
         </div>
       </div>
     </RunContext.Provider>

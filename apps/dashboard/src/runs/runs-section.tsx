@@ -1,0 +1,68 @@
+import type { RunStatus } from '@laneflow/core';
+import type { RunTransport } from '@laneflow/sdk';
+import { useRuns } from '@laneflow/sdk/react';
+import { useRef, useState } from 'react';
+import { RunRow } from './run-row.tsx';
+
+const PAGE = 100;
+
+/** The runs of one transport (this browser, or the server), newest first. */
+export const RunsSection = ({
+  title,
+  mode,
+  transport,
+  status,
+}: {
+  title: string;
+  mode: 'local' | 'remote';
+  transport: RunTransport;
+  status: RunStatus | undefined;
+}) => {
+  const [limit, setLimit] = useState(PAGE);
+  const q = useRuns(transport, { limit, ...(status && { status }) });
+  // Keep showing the previous page while a new filter loads, instead of flashing "Loading…".
+  const last = useRef(q.data);
+  if (q.data) last.current = q.data;
+  const data = q.data ?? last.current;
+  const runs = data?.runs ?? [];
+  return (
+    <section aria-label={title} data-testid={`runs-${mode}`}>
+      <h3>
+        {title} <span className="lf-muted">({runs.length})</span>
+      </h3>
+      {q.error ? (
+        <p className="lf-error" role="alert">
+          {(q.error as Error).message}
+        </p>
+      ) : !data ? (
+        <p className="lf-muted">Loading…</p>
+      ) : runs.length === 0 ? (
+        <p className="lf-muted">No runs{status ? ` with status ${status}` : ''}.</p>
+      ) : (
+        <table className="lf-table">
+          <thead>
+            <tr>
+              <th>DAG</th>
+              <th>Status</th>
+              <th>Started</th>
+              <th>Duration</th>
+              <th>Cost</th>
+              <th>Escalations</th>
+              <th>Nodes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <RunRow key={r.id} run={r} mode={mode} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data?.nextCursor && limit < 500 && (
+        <button type="button" onClick={() => setLimit(Math.min(500, limit + PAGE))}>
+          Show more
+        </button>
+      )}
+    </section>
+  );
+};
