@@ -1,6 +1,6 @@
 import type { DagSpec, NodeView, RunView } from '@laneflow/core';
 import type { Edge, Node } from '@xyflow/react';
-import { layoutGraph, NODE_H, type Positions } from '../graph/layout.ts';
+import { layoutGraph, NODE_H, NODE_W, type Positions } from '../graph/layout.ts';
 
 export interface LaneNodeData extends Record<string, unknown> {
   node: NodeView;
@@ -64,6 +64,9 @@ export const createGraphModel = (dag: DagSpec) => {
         const rf: LaneFlowNode = {
           id: node.id,
           type: 'lane',
+          // Sizes before React Flow measures the node, so the minimap and fitView have them at once.
+          initialWidth: NODE_W,
+          initialHeight: NODE_H,
           position,
           selected: isSelected,
           data: {

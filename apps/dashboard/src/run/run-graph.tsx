@@ -1,4 +1,4 @@
-import type { DagSpec, RunView } from '@laneflow/core';
+import { type DagSpec, laneStyles, type RunView } from '@laneflow/core';
 import { Background, Controls, MiniMap, type NodeTypes, ReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
 import { createGraphModel, type LaneFlowNode } from './graph-model.ts';
@@ -6,10 +6,7 @@ import { LaneNode } from './lane-node.tsx';
 import { useSelection } from './selection.ts';
 
 const nodeTypes: NodeTypes = { lane: LaneNode };
-const minimapColor = (n: LaneFlowNode) => {
-  const lane = n.data.node.lane;
-  return getComputedStyle(document.documentElement).getPropertyValue(`--lane-${lane}`) || '#94a3b8';
-};
+const minimapColor = (n: LaneFlowNode) => laneStyles[n.data.node.lane].color;
 
 /** The run's graph: DAG nodes and runtime children, coloured by lane. Rendered read-only. */
 export const RunGraph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev: number }) => {
