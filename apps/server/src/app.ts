@@ -22,7 +22,7 @@ import { errorResponse, HttpError } from './http-error.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RunManager } from './runs.ts';
 import { streamRun } from './sse.ts';
-import type { Store } from './store.ts';
+import { InvalidCursorError, type Store } from './store.ts';
 import { body, query } from './validate.ts';
 
 /** DAG bodies are checked by `validateDag`, which reports every problem with its path. */
@@ -161,7 +161,17 @@ export const createApp = (o: AppOptions) => {
       throw err;
     }
   });
-  app.get('/api/runs', async (c) => c.json(await store.listRuns(query(c, RunListQuerySchema))));
+  app.get('/api/runs', async (c) => {
+    try {
+      return c.json(await store.listRuns(query(c, RunListQuerySchema)));
+    } catch (err) {
+      if (err instanceof InvalidCursorError)
+        throw new HttpError(400, 'invalid_request', err.message, [
+          { path: 'cursor', code: 'invalid_cursor', message: 'use the nextCursor of a previous page' },
+        ]);
+      throw err;
+    }
+  });
   app.get('/api/runs/:id', async (c) => {
     const run = await store.getRun(c.req.param('id'));
     if (!run) throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
@@ -209,7 +219,7 @@ export const createApp = (o: AppOptions) => {
     const rec = await store.getApproval(approvalId);
     if (!rec || rec.runId !== runId)
       throw new HttpError(404, 'not_found', `no approval "${approvalId}" in run ${runId}`);
-    const r = runs.decide(runId, approvalId, { ...b, by: p.name });
+    const r = await runs.decide(runId, approvalId, { ...b, by: p.name });
     if (r === undefined) {
       // The run is not executing here any more: only a repeat of the recorded decision is accepted.
       if (rec.status === b.decision) return c.json({ ok: true as const, duplicate: true });

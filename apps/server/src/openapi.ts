@@ -1,6 +1,7 @@
 import {
   ApprovalListQuerySchema,
   ApprovalListSchema,
+  CancelBodySchema,
   DagRecordSchema,
   DagSpecSchema,
   DagSummarySchema,
@@ -22,6 +23,12 @@ import { z } from 'zod';
 type Op = {
   summary: string;
   body?: z.ZodType;
+  /** The body may be left out. */
+  optionalBody?: boolean;
+  /** Callable without a token. */
+  public?: boolean;
+  /** Error statuses beyond 400/401/403/404. */
+  errors?: number[];
   query?: z.ZodObject;
   response: z.ZodType;
   status?: number;
@@ -57,38 +64,66 @@ const operation = (op: Op) => ({
         ],
       }
     : {}),
+  ...(op.public && { security: [] }),
   ...(op.body && {
-    requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } },
+    requestBody: {
+      required: !op.optionalBody,
+      content: { 'application/json': { schema: schema(op.body, 'input') } },
+    },
   }),
   responses: {
     [String(op.status ?? 200)]: {
       description: 'ok',
-      content: op.sse
-        ? { 'text/event-stream': { schema: schema(op.response, 'output') } }
-        : { 'application/json': { schema: schema(op.response, 'output') } },
+      ...(op.status !== 204 && {
+        content: op.sse
+          ? { 'text/event-stream': { schema: schema(op.response, 'output') } }
+          : { 'application/json': { schema: schema(op.response, 'output') } },
+      }),
     },
     '400': error,
     '401': error,
     '403': error,
     '404': error,
+    ...Object.fromEntries((op.errors ?? []).map((code) => [String(code), error])),
   },
 });
 
 const routes: Record<string, Record<string, Op>> = {
-  '/api/health': { get: { summary: 'Liveness, no auth', response: HealthSchema } },
+  '/api/health': { get: { summary: 'Liveness, no auth', response: HealthSchema, public: true } },
   '/api/me': { get: { summary: 'The caller', response: WhoAmISchema } },
+  '/api/openapi.json': {
+    get: { summary: 'This document', response: z.record(z.string(), z.unknown()) },
+  },
   '/api/dags': {
     get: { summary: 'List DAGs', response: z.object({ dags: z.array(DagSummarySchema) }) },
-    post: { summary: 'Create a DAG', body: DagSpecSchema, response: DagRecordSchema, status: 201 },
+    post: {
+      summary: 'Create a DAG',
+      body: DagSpecSchema,
+      response: DagRecordSchema,
+      status: 201,
+      errors: [409, 413],
+    },
   },
   '/api/dags/{id}': {
     get: { summary: 'A DAG, latest version', params: ['id'], response: DagRecordSchema },
-    put: { summary: 'Save a new version', params: ['id'], body: DagSpecSchema, response: DagRecordSchema },
+    put: {
+      summary: 'Save a new version',
+      params: ['id'],
+      body: DagSpecSchema,
+      response: DagRecordSchema,
+      errors: [413],
+    },
     delete: { summary: 'Delete a DAG', params: ['id'], response: z.null(), status: 204 },
   },
   '/api/runs': {
     get: { summary: 'List runs, newest first', query: RunListQuerySchema, response: RunListSchema },
-    post: { summary: 'Start a run', body: StartRunBodySchema, response: StartRunResponseSchema, status: 201 },
+    post: {
+      summary: 'Start a run',
+      body: StartRunBodySchema,
+      response: StartRunResponseSchema,
+      status: 201,
+      errors: [413],
+    },
   },
   '/api/runs/{id}': { get: { summary: 'Run snapshot', params: ['id'], response: RunSnapshotSchema } },
   '/api/runs/{id}/signals': {
@@ -111,8 +146,11 @@ const routes: Record<string, Record<string, Op>> = {
     post: {
       summary: 'Cancel a run',
       params: ['id'],
+      body: CancelBodySchema,
+      optionalBody: true,
       response: z.object({ ok: z.literal(true) }),
       status: 202,
+      errors: [409],
     },
   },
   '/api/runs/{id}/approvals/{approvalId}': {
@@ -121,6 +159,7 @@ const routes: Record<string, Record<string, Op>> = {
       params: ['id', 'approvalId'],
       body: DecisionBodySchema,
       response: DecisionResponseSchema,
+      errors: [409],
     },
   },
   '/api/approvals': {

@@ -172,8 +172,31 @@ export const createRunManager = ({ store, ladder, providers, maxConcurrency }: R
       return projectRun(all);
     },
 
-    decide(runId: string, approvalId: string, input: DecisionInput): DecideResult | undefined {
-      return live.get(runId)?.decide(approvalId, input);
+    /**
+     * Decides a pending approval of a live run (undefined when the run is not executing here). A new
+     * decision resolves once its `approval.decided` is committed, so the caller's OK is durable and a
+     * read after it (the inbox, the run's signals) already shows the decision.
+     */
+    async decide(runId: string, approvalId: string, input: DecisionInput): Promise<DecideResult | undefined> {
+      const handle = live.get(runId);
+      if (!handle) return undefined;
+      const r = handle.decide(approvalId, input);
+      if (r.ok && !r.duplicate) {
+        const isIt = (s: Signal) => s.type === 'approval.decided' && s.approvalId === approvalId;
+        await new Promise<void>((resolve) => {
+          const stop = handle.subscribe((s) => {
+            if (isIt(s)) done();
+          });
+          function done() {
+            stop();
+            resolve();
+          }
+          // Already committed, or never will be (the run ended on a log failure).
+          if (handle.signals.some(isIt)) done();
+          void handle.result.then(done);
+        });
+      }
+      return r;
     },
 
     cancel(runId: string, reason?: string): boolean {

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createOpenAIProvider, trustedApiKeys, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
@@ -61,7 +61,12 @@ export const startServer = async (
     /** Set only on the start that created the first admin token. */
     loginUrl: auth.firstAdmin ? `${url}/?token=${auth.firstAdmin}` : undefined,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Event streams never end by themselves: after a grace period for requests in flight, cut
+        // them (clients resume from their Last-Event-ID), or a SIGTERM would wait forever.
+        setTimeout(() => (server as Server).closeAllConnections(), 1000).unref();
+      });
       await db.close();
     },
   };

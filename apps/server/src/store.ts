@@ -55,6 +55,30 @@ const terminalRunStatus: Record<string, RunSummary['status']> = {
   'run.cancelled': 'cancelled',
 };
 
+/** A `cursor` of `GET /api/runs` that this server did not hand out. */
+export class InvalidCursorError extends Error {
+  constructor(cursor: string) {
+    super(`cursor "${cursor.slice(0, 64)}" is not one this server gave out`);
+  }
+}
+
+/** `[createdAt, id]` from a run-list cursor, or undefined when it is not one. */
+const decodeRunCursor = (cursor: string): [string, string] | undefined => {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v[0]) &&
+      Number.isFinite(Date.parse(v[0]))
+    )
+      return [v[0], v[1]];
+  } catch {}
+  return undefined;
+};
+
 /** Everything the server keeps, over one {@link Db}. */
 export const createStore = (db: Db) => {
   /**
@@ -171,23 +195,28 @@ export const createStore = (db: Db) => {
         where.push(`status = $${params.length}`);
       }
       if (q.cursor) {
-        const [at, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as [string, string];
+        const cursor = decodeRunCursor(q.cursor);
+        if (!cursor) throw new InvalidCursorError(q.cursor);
+        const [at, id] = cursor;
         params.push(at, id);
         where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
       }
       params.push(q.limit + 1);
+      // The cursor keeps created_at to the microsecond: cut to milliseconds (as createdAt is), it
+      // would skip every run created later in the same millisecond.
       const rows = await db.query(
-        `select * from runs ${where.length ? `where ${where.join(' and ')}` : ''}
+        `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+         from runs ${where.length ? `where ${where.join(' and ')}` : ''}
          order by created_at desc, id desc limit $${params.length}`,
         params,
       );
-      const page = rows.slice(0, q.limit).map(toRunSummary);
+      const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
       const nextCursor =
         rows.length > q.limit && last
-          ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url')
+          ? Buffer.from(JSON.stringify([last.cursor_at, last.id])).toString('base64url')
           : null;
-      return { runs: page, nextCursor };
+      return { runs: page.map(toRunSummary), nextCursor };
     },
 
     /** Ids of runs that had not ended when the server stopped. */
