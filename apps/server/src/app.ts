@@ -49,6 +49,34 @@ const validDag = (input: unknown): DagSpec => {
   return r.value;
 };
 
+/**
+ * A run may bring its own ladder, but the server only calls model endpoints its operator configured:
+ * every tier that is not simulated or human must name a provider and base URL of the server's ladder.
+ * Otherwise a client could make the server send requests (and keys) anywhere.
+ */
+const checkLadder = (ladder: Ladder, allowed: Ladder) => {
+  const issues = ladder.flatMap((t, i) =>
+    t.provider === 'sim' ||
+    t.provider === 'human' ||
+    allowed.some((a) => a.provider === t.provider && a.baseUrl === t.baseUrl)
+      ? []
+      : [
+          {
+            path: `ladder.${i}.baseUrl`,
+            code: 'not_allowed',
+            message: `${t.provider} at ${t.baseUrl ?? 'its default URL'} is not in the server's ladder`,
+          },
+        ],
+  );
+  if (issues.length > 0)
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'the ladder names model endpoints this server does not use',
+      issues,
+    );
+};
+
 /** The HTTP API of DESIGN §6. */
 export const createApp = (o: AppOptions) => {
   const { store, runs, auth } = o;
@@ -140,6 +168,7 @@ export const createApp = (o: AppOptions) => {
   app.post('/api/runs', async (c) => {
     const p = need(c, 'operator');
     const b = await body(c, StartRunBodySchema);
+    if (b.ladder) checkLadder(b.ladder, o.ladder);
     let dag: DagSpec;
     let dagVersion: number | null = null;
     if (b.dagId !== undefined) {

@@ -327,6 +327,24 @@ describe.each(backends)('bad input on %s', (backend) => {
       400,
       'invalid_run',
     );
+    // A ladder naming a model endpoint the server was not configured with (no requests to arbitrary hosts).
+    const foreign = bad(
+      await call('POST', '/api/runs', {
+        body: {
+          dagId: 'known',
+          ladder: [
+            {
+              name: 'x',
+              provider: 'openai',
+              model: 'm',
+              baseUrl: 'http://169.254.169.254/v1',
+              apiKeyEnv: 'DATABASE_URL',
+            },
+          ],
+        },
+      }),
+    );
+    expect(foreign.issues?.[0]?.path).toBe('ladder.0.baseUrl');
     // The URL and the body disagree on the id.
     bad(await call('PUT', '/api/dags/known', { body: quickDag('other') }));
     // Queries.
