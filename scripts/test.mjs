@@ -29,6 +29,13 @@ const suites = [
     read: (j) => ({ passed: j.numPassedTests, failed: j.numFailedTests + (j.success ? 0 : j.numFailedTestSuites) }),
   },
   {
+    name: 'sdk-browser',
+    cmd: ['pnpm', ['--filter', '@laneflow/sdk', 'exec', 'playwright', 'test']],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'playwright-sdk.json') },
+    file: join(out, 'playwright-sdk.json'),
+    read: (j) => ({ passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected }),
+  },
+  {
     name: 'playwright',
     when: () => existsSync(join(root, 'e2e/playwright.config.ts')),
     cmd: ['pnpm', ['--filter', '@laneflow/e2e', 'exec', 'playwright', 'test']],

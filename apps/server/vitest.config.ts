@@ -9,7 +9,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
-    // The suites mostly wait (PostgreSQL, child servers, timers): more files than cores fit.
-    maxWorkers: 3,
   },
 });

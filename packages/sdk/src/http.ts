@@ -56,9 +56,16 @@ export const request = async <S extends z.ZodType>(
   }
   if (!res.ok) throw await httpError(res);
   if (schema === null) return undefined as z.output<S>;
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    // The connection broke while the body was arriving: worth another try, unlike a bad body.
+    throw new NetworkError(`${method} ${path}: the response was cut off: ${(err as Error).message}`, err);
+  }
   let json: unknown;
   try {
-    json = await res.json();
+    json = JSON.parse(text);
   } catch (err) {
     throw new ValidationError(`${method} ${path}: response is not JSON`, [
       { path: '', code: 'invalid_json', message: (err as Error).message },

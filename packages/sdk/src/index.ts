@@ -5,3 +5,4 @@ export * from './remote.ts';
 export { defaultReconnect, type ReconnectPolicy, watchRemote } from './remote-watch.ts';
 export * from './run-store.ts';
 export * from './transport.ts';
+export * from './worker/index.ts';

@@ -46,13 +46,23 @@ export const createIndexedDbStore = (name = 'laneflow'): LocalStore => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-  const tx = async (store: 'dags' | 'runs', mode: IDBTransactionMode) =>
-    (await open).transaction(store, mode).objectStore(store);
+  const read = async <T>(store: 'dags' | 'runs') =>
+    promisify((await open).transaction(store, 'readonly').objectStore(store).getAll() as IDBRequest<T[]>);
+  /** Resolves once the transaction has committed, not merely when the request succeeded. */
+  const write = async (store: 'dags' | 'runs', op: (s: IDBObjectStore) => void) => {
+    const tx = (await open).transaction(store, 'readwrite');
+    op(tx.objectStore(store));
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  };
   return {
-    dags: async () => promisify((await tx('dags', 'readonly')).getAll() as IDBRequest<DagRecord[]>),
-    putDag: async (d) => void (await promisify((await tx('dags', 'readwrite')).put(d))),
-    deleteDag: async (id) => void (await promisify((await tx('dags', 'readwrite')).delete(id))),
-    runs: async () => promisify((await tx('runs', 'readonly')).getAll() as IDBRequest<StoredRun[]>),
-    putRun: async (r) => void (await promisify((await tx('runs', 'readwrite')).put(r))),
+    dags: () => read<DagRecord>('dags'),
+    putDag: (d) => write('dags', (s) => s.put(d)),
+    deleteDag: (id) => write('dags', (s) => s.delete(id)),
+    runs: () => read<StoredRun>('runs'),
+    putRun: (r) => write('runs', (s) => s.put(r)),
   };
 };

@@ -1,5 +1,4 @@
 import {
-  type ApprovalRecord,
   type DagRecord,
   type DagSpec,
   type Ladder,
@@ -15,9 +14,10 @@ import {
   validateDag,
 } from '@laneflow/core';
 import { HttpError } from './errors.ts';
+import { approvalsOf } from './local-approvals.ts';
 import { createMemoryStore, type LocalStore, type StoredRun } from './local-store.ts';
-import type { RunTransport, RunWatch } from './transport.ts';
-import { createWatchState } from './watch-state.ts';
+import { watchLocal } from './local-watch.ts';
+import type { RunTransport } from './transport.ts';
 
 export interface LocalTransportOptions {
   /** Defaults to memory; in a browser pass `createIndexedDbStore()`. */
@@ -34,7 +34,12 @@ interface LocalRun {
   dag: DagSpec;
   handle?: RunHandle;
   stored?: StoredRun;
+  /** Resolves once the finished run is in the store (a watch ends only then). */
+  persisted?: Promise<void>;
 }
+
+const isFinished = (view: RunView) =>
+  view.status === 'succeeded' || view.status === 'failed' || view.status === 'cancelled';
 
 const notFound = (what: string) => new HttpError(404, 'not_found', `no ${what}`);
 
@@ -132,20 +137,22 @@ export const createLocalTransport = (
         handle,
       };
       runs.set(handle.runId, run);
-      void handle.result.then(async (r) => {
-        run.stored = { summary: summarize(run, r.view), dag, signals: [...handle.signals] };
-        await store.putRun(run.stored);
-      });
+      run.persisted = handle.result
+        .then(async (r) => {
+          run.stored = { summary: summarize(run, r.view), dag, signals: [...handle.signals] };
+          await store.putRun(run.stored);
+        })
+        .catch((err) => console.error(`laneflow: could not store run ${handle.runId}`, err));
       return { runId: handle.runId };
     },
     async listRuns(q = {}) {
       await loaded;
+      // Newest first; runs started in the same millisecond keep their start order (reversed).
       const all = [...runs.values()]
         .map((r) => summarize(r, viewOf(r)))
+        .reverse()
         .filter((s) => !q.status || s.status === q.status)
-        .sort((a, b) =>
-          a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1,
-        );
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
       const start = q.cursor ? Number(q.cursor) : 0;
       const limit = q.limit ?? 50;
       const page = all.slice(start, start + limit);
@@ -169,98 +176,45 @@ export const createLocalTransport = (
     async cancelRun(runId, reason) {
       const run = await getRun(runId);
       const view = viewOf(run);
-      if (
-        !run.handle ||
-        view.status === 'succeeded' ||
-        view.status === 'failed' ||
-        view.status === 'cancelled'
-      )
+      if (!run.handle || isFinished(view))
         throw new HttpError(409, 'run_finished', `run ${runId} has already ${view.status}`);
       run.handle.cancel(reason ?? `cancelled by ${options.user ?? 'local user'}`);
     },
-    watch(runId, o = {}): RunWatch {
-      const state = createWatchState('connecting');
-      let lastSeq = o.after ?? 0;
-      let lastEventAt: number | undefined;
-      let closed = false;
-      async function* iterate(): AsyncGenerator<Signal> {
-        try {
-          const run = await getRun(runId);
-          state.set('open');
-          const source: AsyncIterable<Signal> | Iterable<Signal> = run.handle ?? run.stored?.signals ?? [];
-          for await (const s of source) {
-            if (closed || o.signal?.aborted) return;
-            if (s.seq <= lastSeq) continue;
-            lastSeq = s.seq;
-            lastEventAt = Date.now();
-            yield s;
-          }
-        } finally {
-          state.set('closed');
-        }
-      }
-      const it = iterate();
-      return {
-        [Symbol.asyncIterator]: () => it,
-        get state() {
-          return state.get();
-        },
-        get lastEventAt() {
-          return lastEventAt;
-        },
-        get lastSeq() {
-          return lastSeq;
-        },
-        onStateChange: state.on,
-        close() {
-          closed = true;
-          state.set('closed');
-          void it.return(undefined);
-        },
-      };
-    },
+    watch: (runId, o) =>
+      watchLocal(async () => {
+        const run = await getRun(runId);
+        const { handle } = run;
+        if (!handle) return run.stored?.signals ?? [];
+        // Ending only once the run is stored means a reload right after the end still has it.
+        return (async function* () {
+          yield* handle;
+          await run.persisted;
+        })();
+      }, o),
     async decide(runId, approvalId, d) {
       const run = await getRun(runId);
-      if (!run.handle) throw new HttpError(409, 'run_finished', `run ${runId} has ended`);
-      const r = run.handle.decide(approvalId, { ...d, by: options.user ?? 'local user' });
-      if (!r.ok) throw new HttpError(r.code === 'unknown_approval' ? 404 : 409, r.code, r.message);
-      return { duplicate: r.duplicate };
+      const view = viewOf(run);
+      const asked = approvalsOf(runId, view).find((a) => a.id === approvalId);
+      if (!asked) throw new HttpError(404, 'not_found', `no approval "${approvalId}" in run ${runId}`);
+      if (run.handle && !isFinished(view)) {
+        const r = run.handle.decide(approvalId, { ...d, by: options.user ?? 'local user' });
+        if (!r.ok) throw new HttpError(r.code === 'unknown_approval' ? 404 : 409, r.code, r.message);
+        return { duplicate: r.duplicate };
+      }
+      // The run has ended (as on the server): only a repeat of the recorded decision is accepted.
+      if (asked.status === d.decision) return { duplicate: true };
+      throw new HttpError(
+        409,
+        asked.status === 'pending' ? 'run_finished' : 'conflict',
+        `approval ${approvalId} is ${asked.status}`,
+      );
     },
     async approvals(status = 'pending') {
       await loaded;
-      const out: ApprovalRecord[] = [];
-      for (const run of runs.values()) {
-        const view = viewOf(run);
-        const decided = new Map(
-          view.approvals.flatMap((a) => (a.type === 'approval.decided' ? [[a.approvalId, a] as const] : [])),
-        );
-        for (const a of view.approvals) {
-          if (a.type !== 'node.awaiting_approval') continue;
-          const d = decided.get(a.approvalId);
-          const node = view.nodes.get(a.nodeId);
-          const st: ApprovalRecord['status'] = d
-            ? d.decision
-            : node?.lane === 'cancelled'
-              ? 'cancelled'
-              : 'pending';
-          if (st !== status) continue;
-          out.push({
-            id: a.approvalId,
-            runId: run.summary.id,
-            nodeId: a.nodeId,
-            attempt: a.attempt,
-            prompt: a.prompt,
-            payload: a.payload ?? null,
-            status: st,
-            createdAt: a.at,
-            expiresAt: a.expiresAt ?? null,
-            decidedBy: d?.by ?? null,
-            decidedAt: d?.at ?? null,
-            comment: d?.comment ?? null,
-          });
-        }
-      }
-      return out;
+      return [...runs.values()]
+        .flatMap((run) => approvalsOf(run.summary.id, viewOf(run)))
+        .filter((a) => a.status === status)
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     },
   };
 };

@@ -28,13 +28,16 @@ const SignalPageSchema = z.object({ signals: z.array(SignalSchema) });
 const isFatal = (err: unknown) =>
   err instanceof ValidationError || (err instanceof HttpError && [400, 401, 403, 404].includes(err.status));
 
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind (a watch may sleep thousands of times). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
   });
 
 /**
@@ -62,7 +65,7 @@ export const watchRemote = (
       const page = await request(
         http,
         'GET',
-        `/api/runs/${encodeURIComponent(runId)}/signals?after=${lastSeq}&limit=1000`,
+        `/api/runs/${encodeURIComponent(runId)}/signals?after=${lastSeq}&limit=${Math.min(1000, until - lastSeq - 1)}`,
         SignalPageSchema,
       );
       const wanted = page.signals.filter((s) => s.seq > lastSeq && s.seq < until);

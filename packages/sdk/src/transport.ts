@@ -1,7 +1,7 @@
 import type {
   ApprovalRecord,
   DagRecord,
-  DagSpec,
+  DagSpecInput,
   DagSummary,
   DecisionBody,
   Json,
@@ -32,7 +32,8 @@ export interface WatchOptions {
 
 export interface StartRunInput {
   dagId?: string;
-  dag?: DagSpec;
+  /** An inline DAG, validated like a saved one (not saved). */
+  dag?: DagSpecInput;
   inputs?: Record<string, Json>;
   ladder?: Ladder;
 }
@@ -51,8 +52,8 @@ export interface RunTransport {
   readonly kind: 'remote' | 'local';
   listDags(): Promise<DagSummary[]>;
   getDag(id: string): Promise<DagRecord>;
-  /** Creates or updates (a new version). */
-  saveDag(spec: DagSpec): Promise<DagRecord>;
+  /** Creates or updates (a new version); validated, so an invalid DAG is an HttpError 400 `invalid_dag`. */
+  saveDag(spec: DagSpecInput): Promise<DagRecord>;
   deleteDag(id: string): Promise<void>;
   startRun(input: StartRunInput): Promise<{ runId: string }>;
   listRuns(query?: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }>;

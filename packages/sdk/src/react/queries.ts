@@ -1,4 +1,4 @@
-import type { DagSpec, DecisionBody } from '@laneflow/core';
+import type { DagSpecInput, DecisionBody } from '@laneflow/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { RunListQuery, RunTransport, StartRunInput } from '../transport.ts';
 
@@ -45,7 +45,7 @@ export const useApprovalInbox = (t: RunTransport, refetchIntervalMs = 2000) =>
 export const useSaveDag = (t: RunTransport) => {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (spec: DagSpec) => t.saveDag(spec),
+    mutationFn: (spec: DagSpecInput) => t.saveDag(spec),
     onSuccess: () => qc.invalidateQueries({ queryKey: laneflowKeys.dags(t) }),
   });
 };

@@ -1,0 +1,111 @@
+import type { Signal } from '@laneflow/core';
+import type { RunWatch, WatchOptions } from '../transport.ts';
+import { createWatchState } from '../watch-state.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+import { fromWireError } from './wire-error.ts';
+
+type StreamMessage = Extract<FromWorker, { t: 'signal' | 'state' | 'end' | 'error' }>;
+
+export interface WatchChannel {
+  send(message: ToWorker): void;
+  /** Routes the worker's messages for stream `id` to `handler` until the returned function is called. */
+  listen(id: number, handler: (m: StreamMessage) => void): () => void;
+}
+
+/**
+ * The main-thread half of a watch served by the worker: signals arrive as messages and are queued
+ * until the consumer asks for them; `close()` tells the worker to stop and ends the iteration at once.
+ */
+export const watchOverChannel = (
+  channel: WatchChannel,
+  id: number,
+  runId: string,
+  options: WatchOptions = {},
+): RunWatch => {
+  const state = createWatchState('connecting');
+  let lastSeq = options.after ?? 0;
+  let received = lastSeq;
+  let lastEventAt: number | undefined;
+  const queue: Signal[] = [];
+  let head = 0;
+  let done = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+
+  const finish = () => {
+    if (done) return;
+    done = true;
+    unlisten();
+    notify();
+  };
+  const unlisten = channel.listen(id, (m) => {
+    if (m.t === 'signal') {
+      lastEventAt = Date.now();
+      if (m.signal.seq <= received) return;
+      received = m.signal.seq;
+      queue.push(m.signal);
+      notify();
+    } else if (m.t === 'state') {
+      if (m.state !== 'closed') state.set(m.state);
+    } else if (m.t === 'error') {
+      failure = fromWireError(m.error);
+      finish();
+    } else finish();
+  });
+
+  const close = () => {
+    if (!done) channel.send({ t: 'unwatch', id });
+    finish();
+    queue.length = 0;
+    head = 0;
+    state.set('closed');
+  };
+  options.signal?.addEventListener('abort', close);
+  channel.send({ t: 'watch', id, runId, after: lastSeq });
+
+  async function* iterate(): AsyncGenerator<Signal> {
+    try {
+      for (;;) {
+        while (head < queue.length) {
+          const s = queue[head++] as Signal;
+          if (head > 1024) {
+            queue.splice(0, head);
+            head = 0;
+          }
+          lastSeq = s.seq;
+          yield s;
+        }
+        if (done) {
+          if (failure) throw failure;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      close();
+    }
+  }
+
+  const iterator = iterate();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    get state() {
+      return state.get();
+    },
+    get lastEventAt() {
+      return lastEventAt;
+    },
+    get lastSeq() {
+      return lastSeq;
+    },
+    onStateChange: state.on,
+    close,
+  };
+};

@@ -1,0 +1,15 @@
+/**
+ * The Web Worker that runs laneflow's engine in the browser, keeping DAGs and finished runs in
+ * IndexedDB. Start it and talk to it with {@link createWorkerTransport}:
+ *
+ * ```ts
+ * const worker = new Worker(new URL('@laneflow/sdk/worker-entry', import.meta.url), { type: 'module' });
+ * const transport = createWorkerTransport(worker);
+ * ```
+ */
+import { createLocalTransport } from '../local.ts';
+import { createIndexedDbStore } from '../local-store.ts';
+import type { Endpoint } from './protocol.ts';
+import { serveTransport } from './serve.ts';
+
+serveTransport(createLocalTransport({ store: createIndexedDbStore() }), self as unknown as Endpoint);
