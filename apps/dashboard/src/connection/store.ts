@@ -2,6 +2,7 @@ import {
   createIndexedDbStore,
   createLocalTransport,
   createRemoteTransport,
+  createWorkerTransport,
   type RemoteTransport,
   type RunTransport,
 } from '@laneflow/sdk';
@@ -59,12 +60,23 @@ export const adoptLoginUrl = (): void => {
 };
 
 let local: RunTransport | undefined;
-/** The in-browser engine; DAGs and finished runs survive a reload in IndexedDB. */
+/**
+ * The in-browser engine, in a Web Worker so a big run never blocks the page; DAGs and finished runs
+ * survive a reload in IndexedDB. Without Worker support (tests) it runs in-process.
+ */
 export const localTransport = (): RunTransport => {
-  local ??= createLocalTransport({
-    store: typeof indexedDB === 'undefined' ? undefined : createIndexedDbStore('laneflow'),
-    user: 'you',
-  });
+  local ??=
+    typeof Worker === 'undefined'
+      ? createLocalTransport({
+          store: typeof indexedDB === 'undefined' ? undefined : createIndexedDbStore('laneflow'),
+          user: 'you',
+        })
+      : createWorkerTransport(
+          new Worker(new URL('@laneflow/sdk/worker-entry', import.meta.url), {
+            type: 'module',
+            name: 'laneflow-engine',
+          }),
+        );
   return local;
 };
 

@@ -40,10 +40,21 @@ export const createGraphModel = (dag: DagSpec) => {
     if (!parent) return { x: 0, y: (placed.size + 1) * (NODE_H + 30) };
     const siblings = view.nodes.get(node.parentId as string)?.children ?? [];
     const i = Math.max(0, siblings.indexOf(node.id));
-    // Escalation children sit beside their parent (below it); spawned children fan out under it.
-    return node.spawnReason === 'escalation'
-      ? { x: parent.x + 40, y: parent.y + NODE_H + 50 }
-      : { x: parent.x + 20 * i, y: parent.y + (NODE_H + 24) * (i + 1) };
+    // Spawned children fan out under their parent.
+    if (node.spawnReason !== 'escalation')
+      return { x: parent.x + 20 * i, y: parent.y + (NODE_H + 24) * (i + 1) };
+    // Escalation children sit beside their parent: below it, or above it when another node is there.
+    const step = NODE_H + 50;
+    const free = (p: { x: number; y: number }) => {
+      for (const q of [...Object.values(base), ...placed.values()])
+        if (Math.abs(q.x - p.x) < NODE_W + 10 && Math.abs(q.y - p.y) < NODE_H + 10) return false;
+      return true;
+    };
+    for (const dy of [step, -step, 2 * step, -2 * step]) {
+      const p = { x: parent.x + 40, y: parent.y + dy };
+      if (free(p)) return p;
+    }
+    return { x: parent.x + 40, y: parent.y + step };
   };
 
   return (view: RunView, selected: string | undefined): { nodes: LaneFlowNode[]; edges: Edge[] } => {
