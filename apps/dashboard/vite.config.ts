@@ -9,5 +9,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['test/**/*.test.tsx', 'test/**/*.test.ts'],
+    // Full run pages on the real engine and 50,000-row lists take seconds on a busy 2-core machine.
+    testTimeout: 30_000,
   },
 });
