@@ -1,6 +1,6 @@
 import type { Signal } from '@laneflow/core';
 import type { RunWatch, WatchOptions } from './transport.ts';
-import { createWatchState } from './watch-state.ts';
+import { createWatchState, runWatch } from './watch-state.ts';
 
 /**
  * A watch over a run in this process: every signal after `options.after` from `source` (a live
@@ -56,19 +56,11 @@ export const watchLocal = (
     }
   }
 
-  const iterator = iterate();
-  return {
-    [Symbol.asyncIterator]: () => iterator,
-    get state() {
-      return state.get();
-    },
-    get lastEventAt() {
-      return lastEventAt;
-    },
-    get lastSeq() {
-      return lastSeq;
-    },
-    onStateChange: state.on,
-    close,
-  };
+  return runWatch({
+    iterator: iterate(),
+    state,
+    lastSeq: () => lastSeq,
+    lastEventAt: () => lastEventAt,
+    close: close,
+  });
 };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { HttpError, ValidationError } from './errors.ts';
 import { authHeaders, type HttpOptions, httpError, request } from './http.ts';
 import type { RunWatch, WatchOptions } from './transport.ts';
-import { createWatchState } from './watch-state.ts';
+import { createWatchState, runWatch } from './watch-state.ts';
 
 export interface ReconnectPolicy {
   initialDelayMs: number;
@@ -160,22 +160,14 @@ export const watchRemote = (
     }
   }
 
-  const iterator = run();
-  return {
-    [Symbol.asyncIterator]: () => iterator,
-    get state() {
-      return state.get();
-    },
-    get lastEventAt() {
-      return lastEventAt;
-    },
-    get lastSeq() {
-      return lastSeq;
-    },
-    onStateChange: state.on,
-    close() {
+  return runWatch({
+    iterator: run(),
+    state,
+    lastSeq: () => lastSeq,
+    lastEventAt: () => lastEventAt,
+    close: () => {
       stop.abort();
       state.set('closed');
     },
-  };
+  });
 };

@@ -1,6 +1,6 @@
 import type { Signal } from '@laneflow/core';
 import type { RunWatch, WatchOptions } from '../transport.ts';
-import { createWatchState } from '../watch-state.ts';
+import { createWatchState, runWatch } from '../watch-state.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { fromWireError } from './wire-error.ts';
 
@@ -93,19 +93,11 @@ export const watchOverChannel = (
     }
   }
 
-  const iterator = iterate();
-  return {
-    [Symbol.asyncIterator]: () => iterator,
-    get state() {
-      return state.get();
-    },
-    get lastEventAt() {
-      return lastEventAt;
-    },
-    get lastSeq() {
-      return lastSeq;
-    },
-    onStateChange: state.on,
-    close,
-  };
+  return runWatch({
+    iterator: iterate(),
+    state,
+    lastSeq: () => lastSeq,
+    lastEventAt: () => lastEventAt,
+    close: close,
+  });
 };
