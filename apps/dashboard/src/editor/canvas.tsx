@@ -13,6 +13,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
+import { MINIMAP_MIN_NODES } from '../graph/layout.ts';
 import { freshId, newEdgeId, newNode } from './doc.ts';
 import { type EditorFlowNode, EditorNodeView } from './editor-node.tsx';
 import type { IssueIndex } from './issues.ts';
@@ -27,7 +28,8 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const change = useEditor((s) => s.change);
   const select = useEditor((s) => s.select);
   const selection = useEditor((s) => s.selection);
-  const { screenToFlowPosition } = useReactFlow();
+  const loads = useEditor((s) => s.loads);
+  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
 
@@ -64,6 +66,14 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       })),
     );
   }, [doc, issues, selection]);
+
+  // A newly loaded document (template, import, New) is shown whole, not in the last one's viewport;
+  // React Flow queues the fit until the new nodes are measured. An empty one starts at 100%.
+  useEffect(() => {
+    if (loads === 0) return;
+    if (useEditor.getState().doc.nodes.length > 0) void fitView({ maxZoom: 1 });
+    else void setViewport({ x: 0, y: 0, zoom: 1 });
+  }, [loads, fitView, setViewport]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<EditorFlowNode>[]) => {
@@ -153,7 +163,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
     >
       <Background />
       <Controls />
-      <MiniMap pannable zoomable />
+      {nodes.length > MINIMAP_MIN_NODES && <MiniMap pannable zoomable />}
     </ReactFlow>
   );
 };

@@ -10,6 +10,8 @@ export interface EditorState {
   past: EditorDoc[];
   future: EditorDoc[];
   selection: EditorSelection;
+  /** How many documents were loaded (New, template, import, open): the canvas fits the view to each. */
+  loads: number;
   /** Replaces the document; `record: false` for in-between states (a drag in progress). */
   change(next: EditorDoc, options?: { record?: boolean }): void;
   /** Starts over with a new document and an empty history. */
@@ -28,6 +30,7 @@ export const useEditor = create<EditorState>((set, get) => {
     past: [],
     future: [],
     selection: undefined,
+    loads: 0,
     change(next, { record = true } = {}) {
       const { doc, past } = get();
       if (!record) {
@@ -41,7 +44,7 @@ export const useEditor = create<EditorState>((set, get) => {
     },
     load(doc) {
       pending = undefined;
-      set({ doc, past: [], future: [], selection: undefined });
+      set({ doc, past: [], future: [], selection: undefined, loads: get().loads + 1 });
     },
     undo() {
       const { doc, past, future } = get();

@@ -8,6 +8,11 @@ export type Positions = Record<string, { x: number; y: number }>;
 
 export const NODE_W = 210;
 export const NODE_H = 64;
+/**
+ * Graphs up to this size fit the pane, where a minimap in the corner would only cover nodes (fitView
+ * puts the right-most nodes at the pane's right edge); larger graphs get one to navigate.
+ */
+export const MINIMAP_MIN_NODES = 20;
 
 /** Left-to-right layered layout (dagre). Pure, so it also runs in the layout worker. */
 export const layoutGraph = ({ nodes, edges }: LayoutInput): Positions => {

@@ -157,7 +157,12 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
       {node.error && (
         <div className="lf-block">
           <h4>Error</h4>
-          <pre className="lf-error lf-output">{`${node.error.code}: ${node.error.message}`}</pre>
+          {/* Messages often already start with their code ("rejected: …"): say it once. */}
+          <pre className="lf-error lf-output">
+            {node.error.message.startsWith(`${node.error.code}:`)
+              ? node.error.message
+              : `${node.error.code}: ${node.error.message}`}
+          </pre>
         </div>
       )}
 

@@ -35,7 +35,10 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
         </span>
       </div>
       <div className="lf-node-meta">
-        <span style={{ color: style.color, fontWeight: 600 }}>{style.label}</span>
+        {/* Skipped's light slate is for borders; as text on the node's tint it would be unreadable. */}
+        <span style={{ color: node.lane === 'skipped' ? 'var(--muted)' : style.color, fontWeight: 600 }}>
+          {style.label}
+        </span>
         <span>{kind === 'transform' || kind === 'approval' ? kind : tierName}</span>
         {node.attempt > 1 && <span>#{node.attempt}</span>}
         {node.lane === 'running' && node.startedAt ? <Elapsed since={node.startedAt} /> : null}

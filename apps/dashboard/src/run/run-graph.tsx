@@ -1,6 +1,7 @@
 import { type DagSpec, laneStyles, type RunView } from '@laneflow/core';
 import { Background, Controls, MiniMap, type NodeTypes, ReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
+import { MINIMAP_MIN_NODES } from '../graph/layout.ts';
 import { createGraphModel, type LaneFlowNode } from './graph-model.ts';
 import { LaneNode } from './lane-node.tsx';
 import { useSelection } from './selection.ts';
@@ -31,7 +32,9 @@ export const RunGraph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev:
     >
       <Background />
       <Controls showInteractive={false} />
-      <MiniMap<LaneFlowNode> nodeColor={minimapColor} pannable zoomable />
+      {nodes.length > MINIMAP_MIN_NODES && (
+        <MiniMap<LaneFlowNode> nodeColor={minimapColor} pannable zoomable />
+      )}
     </ReactFlow>
   );
 };
