@@ -22,7 +22,7 @@ export interface CaseResult {
   baseRssMiB: number;
   /** Peak resident set of the process over all runs, minus the base (MiB). */
   peakRssDeltaMiB: number;
-  /** Heap still held right after one run, with its result, over the collected heap before it (MiB). */
+  /** Heap that one finished run's result (handle, signals, view) keeps alive (MiB). */
   heapDeltaMiB: number;
 }
 
@@ -79,12 +79,21 @@ while (samples.length < plan.runs && (samples.length === 0 || spent < budgetMs))
   console.log(`sample ${ms.toFixed(3)}`);
 }
 
-// Memory held by one finished run (its signals, view, outputs), measured on a collected heap.
-gc();
-const heap0 = process.memoryUsage().heapUsed;
-const held = await prepared.run();
-gc();
-const heapDelta = process.memoryUsage().heapUsed - heap0;
+// Memory held by one finished run (its signals, view, outputs): the heap with the run's result kept,
+// minus the heap once it is let go, each after the pending callbacks ran and two full collections.
+const settle = async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+};
+// Kept on the global object: a local that is never read again may be collected before the measurement.
+const global = globalThis as { held?: unknown };
+global.held = await prepared.run();
+await settle();
+const heapHeld = process.memoryUsage().heapUsed;
+global.held = undefined;
+await settle();
+const heapDelta = heapHeld - process.memoryUsage().heapUsed;
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -112,4 +121,3 @@ const result: CaseResult = {
   heapDeltaMiB: heapDelta / MiB,
 };
 console.log(`result ${JSON.stringify(result)}`);
-void held;

@@ -5,7 +5,8 @@
  *   pnpm --filter @laneflow/bench bench:executor [--sizes=100,1000,10000] [--workloads=chain,fanout,layered]
  *     [--engines=floor,laneflow,langgraph] [--timeout=120] [--write | --no-write]
  *
- * Writes bench/executor.md when the full matrix ran (or with --write).
+ * Writes bench/executor.md (and the raw samples to bench/executor.json) when the full matrix ran
+ * (or with --write).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -83,8 +84,15 @@ const isTimeout = (o: Outcome | undefined): o is Extract<Outcome, { timeout: tru
 const fmt = (x: number, digits = 2) =>
   x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 100 ? x.toFixed(0) : x.toFixed(digits);
 
+const bestUs = (o: CaseResult) => (Math.min(...o.samplesMs) * 1000) / o.n;
+
+/** Median per node, with the fastest run in parentheses (load only ever adds time). */
 const perNode = (o: Outcome | undefined) =>
-  o === undefined ? '—' : isTimeout(o) ? `timeout (> ${Math.round(o.afterS)} s)` : fmt(o.perNodeUs);
+  o === undefined
+    ? '—'
+    : isTimeout(o)
+      ? `timeout (> ${Math.round(o.afterS)} s)`
+      : `${fmt(o.perNodeUs)} (${fmt(bestUs(o))})`;
 
 const cpu = (o: Outcome | undefined) =>
   o === undefined ? '—' : isTimeout(o) ? 'timeout' : fmt(o.cpuPerNodeUs);
@@ -260,7 +268,7 @@ export const runExecutorBench = async (opts: ExecutorBenchOptions = {}): Promise
         log(
           isTimeout(r)
             ? `${w.padEnd(8)} ${String(n).padStart(6)} ${e.padEnd(10)} timeout after ${r.afterS.toFixed(0)} s`
-            : `${w.padEnd(8)} ${String(n).padStart(6)} ${e.padEnd(10)} ${fmt(r.perNodeUs).padStart(9)} µs/node  (median of ${r.samplesMs.length}, peak RSS Δ ${fmt(r.peakRssDeltaMiB, 1)} MiB)`,
+            : `${w.padEnd(8)} ${String(n).padStart(6)} ${e.padEnd(10)} ${fmt(r.perNodeUs).padStart(9)} µs/node  (median of ${r.samplesMs.length}, best ${fmt(bestUs(r))}, CPU ${fmt(r.cpuPerNodeUs)}, peak RSS Δ ${fmt(r.peakRssDeltaMiB, 1)} MiB)`,
         );
       }
   const { time, memory, targets } = report(results, sizes, ws);
@@ -279,6 +287,11 @@ export const runExecutorBench = async (opts: ExecutorBenchOptions = {}): Promise
       .map((x) => x.toFixed(1))
       .join(' / ')} after (1 / 5 / 15 min)`;
     writeFileSync(file, markdown(time, memory, targets, timeoutS, load));
+    // The raw figures, every sample included, for comparing a later run against this baseline.
+    writeFileSync(
+      path.join(benchDir, 'executor.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), load, results }, null, 1)}\n`,
+    );
     log(`wrote ${path.relative(process.cwd(), file) || file}`);
   }
   return results;
@@ -315,13 +328,17 @@ topological runner that emits the same per-node signals (the floor), and LangGra
   per dependency, fan-in as a join (\`addEdge([sources], target)\`), \`recursionLimit\` N + 100; compiled
   before the clock starts; timed \`invoke\`. A case with no finished run within ${timeoutS} s is a timeout.
 - Each case runs in its own \`node --expose-gc\` process (tsx); runs are preceded by warm-up runs and a
-  \`gc()\`; the figure is the median wall time ÷ N (20/10/3 warm-up and 31/21/9 measured runs at
+  \`gc()\`; the figure is the median wall time ÷ N, the fastest run in parentheses (20/10/3 warm-up and 31/21/9 measured runs at
   100/1,000/10,000 nodes, fewer when a run takes seconds). The CPU column is the median process CPU time (user + system,
   GC threads included) ÷ N: on a shared, loaded machine it moves less than wall time. Peak RSS Δ is the process's peak resident set
   over all its runs minus the resident set after setup; heap held is what one finished run (handle with
   its signals and view) keeps alive.
 
 ## Time per node
+
+On a machine shared with other jobs (see the load average above) a wall-time median includes time the
+benchmark spent descheduled; the fastest run and the CPU column are then the better guide to what the
+code itself costs, and the LangGraph ÷ laneflow ratio (both slowed alike) holds up better than either.
 
 ${time}
 

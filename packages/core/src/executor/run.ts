@@ -8,14 +8,14 @@ import { isTerminalLane } from '../lanes.ts';
 import type { NodeView, RunView } from '../projection.ts';
 import type { Decision, ErrorInfo, Json, Signal, SkipReason } from '../signals.ts';
 import { renderTemplate, resolveMapping, type TemplateScope } from '../template.ts';
-import { defaultLadder, isHumanTier, type Ladder } from '../tier.ts';
+import { defaultLadder, isHumanTier, type Ladder, type Tier } from '../tier.ts';
 import { type Clock, realClock, sleep } from './clock.ts';
 import { createEmitter, type SignalListener } from './emitter.ts';
 import { backoffDelay, chooseRoute, escalationOf } from './escalate.ts';
 import { runGate } from './gate.ts';
 import { createMemoryLog, type SignalLog } from './log.ts';
 import { type OperationContext, operations, type SpawnOptions } from './operations.ts';
-import { type Provider, ProviderError, type WorkContext } from './provider.ts';
+import { type Provider, ProviderError, type TokenUsage, type WorkContext } from './provider.ts';
 import { type RecoveredRun, recoverRun } from './recover.ts';
 import { createSimProvider } from './sim-provider.ts';
 
@@ -143,46 +143,80 @@ interface PendingApproval {
   timeout: () => void;
 }
 
+/** What every {@link NodeContext} of a run shares: made once per run, not once per node. */
+interface ContextHost {
+  runId: string;
+  ladder: Ladder;
+  tierAt: OperationContext['tierAt'];
+  providerFor: OperationContext['providerFor'];
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  delta(rt: Rt, text: string, signal: AbortSignal): void;
+  usage(rt: Rt, tier: number, model: string, usage: TokenUsage): void;
+  spawn(rt: Rt, spec: Record<string, unknown>, options?: SpawnOptions): string;
+  waitFor(rt: Rt, ids: string[]): Promise<Json[]>;
+}
+
 /**
- * What an operation sees while it runs. `signal` is a getter, so the AbortController behind it is made
- * only when someone reads it: creating one costs more than the rest of a no-op node. (A class, because
- * an object literal with a getter is itself slow to create.)
+ * What an operation sees while it runs. Creating it must be cheap, as a no-op node costs little more:
+ * `signal` is a getter, so the AbortController behind it (dearer than the rest of a no-op node) is made
+ * only when someone reads it, and the node-bound functions are made on first read and then kept (they
+ * are read as values too: `sleep: ctx.sleep`). A class, because an object literal with getters is
+ * itself slow to create.
  */
 class NodeContext implements OperationContext {
   runId: string;
   nodeId: string;
   attempt: number;
   tier: number;
-  tierSpec: OperationContext['tierSpec'];
+  tierSpec: Tier;
   spec: NodeSpec;
   scope: TemplateScope;
-  providerFor: OperationContext['providerFor'];
   tierAt: OperationContext['tierAt'];
-  sleep: OperationContext['sleep'];
-  delta: OperationContext['delta'];
-  usage: OperationContext['usage'];
-  spawn: OperationContext['spawn'];
-  waitFor: OperationContext['waitFor'];
+  providerFor: OperationContext['providerFor'];
+  #host: ContextHost;
+  #rt: Rt;
   #signalOf: () => AbortSignal;
-  constructor(f: Omit<OperationContext, 'signal'>, signalOf: () => AbortSignal) {
-    this.runId = f.runId;
-    this.nodeId = f.nodeId;
-    this.attempt = f.attempt;
-    this.tier = f.tier;
-    this.tierSpec = f.tierSpec;
-    this.spec = f.spec;
-    this.scope = f.scope;
-    this.providerFor = f.providerFor;
-    this.tierAt = f.tierAt;
-    this.sleep = f.sleep;
-    this.delta = f.delta;
-    this.usage = f.usage;
-    this.spawn = f.spawn;
-    this.waitFor = f.waitFor;
+  #sleep?: OperationContext['sleep'];
+  #delta?: OperationContext['delta'];
+  #usage?: OperationContext['usage'];
+  #spawn?: OperationContext['spawn'];
+  #waitFor?: OperationContext['waitFor'];
+  constructor(host: ContextHost, rt: Rt, signalOf: () => AbortSignal) {
+    this.runId = host.runId;
+    this.nodeId = rt.id;
+    this.attempt = rt.attempt;
+    this.tier = rt.tier;
+    this.tierSpec = host.ladder[rt.tier] as Tier;
+    this.spec = rt.spec;
+    this.scope = rt.scope;
+    this.tierAt = host.tierAt;
+    this.providerFor = host.providerFor;
+    this.#host = host;
+    this.#rt = rt;
     this.#signalOf = signalOf;
   }
   get signal(): AbortSignal {
     return this.#signalOf();
+  }
+  get sleep(): OperationContext['sleep'] {
+    this.#sleep ??= (ms) => this.#host.sleep(ms, this.#signalOf());
+    return this.#sleep;
+  }
+  get delta(): OperationContext['delta'] {
+    this.#delta ??= (text) => this.#host.delta(this.#rt, text, this.#signalOf());
+    return this.#delta;
+  }
+  get usage(): OperationContext['usage'] {
+    this.#usage ??= (tier, model, u) => this.#host.usage(this.#rt, tier, model, u);
+    return this.#usage;
+  }
+  get spawn(): OperationContext['spawn'] {
+    this.#spawn ??= (spec, opts) => this.#host.spawn(this.#rt, spec, opts);
+    return this.#spawn;
+  }
+  get waitFor(): OperationContext['waitFor'] {
+    this.#waitFor ??= (ids) => this.#host.waitFor(this.#rt, ids);
+    return this.#waitFor;
   }
 }
 
@@ -613,41 +647,34 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     }
   };
 
+  const contextHost: ContextHost = {
+    runId,
+    ladder,
+    tierAt: (t) => ladder[t] as Ladder[number],
+    providerFor: (t) => {
+      const name = (ladder[t] as Ladder[number]).provider;
+      const p = providers[name];
+      if (!p) throw new ProviderError(`no provider "${name}" for tier ${t}`, 'no_provider', false);
+      return p;
+    },
+    sleep: (ms, signal) => sleep(clock, ms, signal),
+    delta: (rt, text, signal) => {
+      if (!signal.aborted) emit('node.output_delta', { nodeId: rt.id, attempt: rt.attempt, text });
+    },
+    usage: (rt, tier, model, u) => {
+      // A call that returns after the run ended (cancelled, or work that ignored its abort) has
+      // nowhere to report: nothing may follow the run's last signal.
+      if (finished) return;
+      const t = ladder[tier] as Ladder[number];
+      const costUsd = (u.inputTokens / 1000) * t.costPer1kInput + (u.outputTokens / 1000) * t.costPer1kOutput;
+      emit('usage', { nodeId: rt.id, attempt: rt.attempt, tier, model, ...u, costUsd });
+    },
+    spawn: (rt, spec, opts) => spawn(rt, spec, opts),
+    waitFor: (rt, ids) => waitFor(rt, ids),
+  };
+
   const contextFor = (rt: Rt, signalOf: () => AbortSignal): OperationContext =>
-    new NodeContext(
-      {
-        runId,
-        nodeId: rt.id,
-        attempt: rt.attempt,
-        tier: rt.tier,
-        tierSpec: ladder[rt.tier] as Ladder[number],
-        spec: rt.spec,
-        scope: rt.scope,
-        tierAt: (t) => ladder[t] as Ladder[number],
-        providerFor: (t) => {
-          const name = (ladder[t] as Ladder[number]).provider;
-          const p = providers[name];
-          if (!p) throw new ProviderError(`no provider "${name}" for tier ${t}`, 'no_provider', false);
-          return p;
-        },
-        sleep: (ms) => sleep(clock, ms, signalOf()),
-        delta: (text) => {
-          if (!signalOf().aborted) emit('node.output_delta', { nodeId: rt.id, attempt: rt.attempt, text });
-        },
-        usage: (tier, model, u) => {
-          // A call that returns after the run ended (cancelled, or work that ignored its abort) has
-          // nowhere to report: nothing may follow the run's last signal.
-          if (finished) return;
-          const t = ladder[tier] as Ladder[number];
-          const costUsd =
-            (u.inputTokens / 1000) * t.costPer1kInput + (u.outputTokens / 1000) * t.costPer1kOutput;
-          emit('usage', { nodeId: rt.id, attempt: rt.attempt, tier, model, ...u, costUsd });
-        },
-        spawn: (spec, opts) => spawn(rt, spec, opts),
-        waitFor: (waitIds) => waitFor(rt, waitIds),
-      },
-      signalOf,
-    );
+    new NodeContext(contextHost, rt, signalOf);
 
   const execute = async (rt: Rt) => {
     const op = operations[rt.spec.kind];
