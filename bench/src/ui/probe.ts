@@ -1,0 +1,75 @@
+/// <reference lib="dom" />
+/**
+ * The in-page probe (installed with `page.addInitScript` before any dashboard code runs): a
+ * requestAnimationFrame loop recording frame deltas and a PerformanceObserver for long tasks, both
+ * recording only between `__lfb.start()` and `__lfb.stop()`.
+ */
+import type { Page } from '@playwright/test';
+
+export interface Window {
+  frames: number[];
+  longTasks: Array<{ start: number; duration: number }>;
+  ms: number;
+}
+
+export const probeScript = `(() => {
+  const b = { recording: false, frames: [], longTasks: [], t0: 0, last: 0, allLong: [], firstNodeFrame: undefined };
+  window.__lfb = b;
+  const loop = (t) => {
+    if (b.firstNodeFrame === undefined && document.querySelector('.react-flow__node')) b.firstNodeFrame = t;
+    if (b.recording && b.last > 0) b.frames.push(t - b.last);
+    b.last = t;
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const x = { start: e.startTime, duration: e.duration };
+        b.allLong.push(x);
+        if (b.recording) b.longTasks.push(x);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  b.start = () => { b.frames = []; b.longTasks = []; b.last = 0; b.t0 = performance.now(); b.recording = true; };
+  b.stop = () => { b.recording = false; return { frames: b.frames, longTasks: b.longTasks, ms: performance.now() - b.t0 }; };
+})();`;
+
+export const startRecording = (page: Page) => page.evaluate(() => (window as any).__lfb.start());
+export const stopRecording = (page: Page): Promise<Window> =>
+  page.evaluate(() => (window as any).__lfb.stop());
+
+export interface FrameStats {
+  frames: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Frames over 16.7 ms / over 50 ms. */
+  over16: number;
+  over50: number;
+  longTasks: number;
+  longTaskMs: number;
+  seconds: number;
+}
+
+export const pct = (xs: readonly number[], q: number): number => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
+};
+
+export const frameStats = (w: Window): FrameStats => ({
+  frames: w.frames.length,
+  p50: pct(w.frames, 0.5),
+  p95: pct(w.frames, 0.95),
+  p99: pct(w.frames, 0.99),
+  max: Math.max(...w.frames),
+  over16: w.frames.filter((f) => f > 16.7 + 0.5).length,
+  over50: w.frames.filter((f) => f > 50).length,
+  longTasks: w.longTasks.length,
+  longTaskMs: w.longTasks.reduce((a, t) => a + t.duration, 0),
+  seconds: w.ms / 1000,
+});
+
+export const median = (xs: readonly number[]): number => pct(xs, 0.5);
