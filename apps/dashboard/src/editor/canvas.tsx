@@ -13,7 +13,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
-import { MINIMAP_MIN_NODES } from '../graph/layout.ts';
+import { FIT_VIEW, MINIMAP_MIN_NODES } from '../graph/layout.ts';
 import { freshId, newEdgeId, newNode } from './doc.ts';
 import { type EditorFlowNode, EditorNodeView } from './editor-node.tsx';
 import type { IssueIndex } from './issues.ts';
@@ -71,7 +71,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   // React Flow queues the fit until the new nodes are measured. An empty one starts at 100%.
   useEffect(() => {
     if (loads === 0) return;
-    if (useEditor.getState().doc.nodes.length > 0) void fitView({ maxZoom: 1 });
+    if (useEditor.getState().doc.nodes.length > 0) void fitView(FIT_VIEW);
     else void setViewport({ x: 0, y: 0, zoom: 1 });
   }, [loads, fitView, setViewport]);
 
@@ -158,6 +158,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       deleteKeyCode={['Backspace', 'Delete']}
       onlyRenderVisibleElements
       fitView
+      fitViewOptions={FIT_VIEW}
       minZoom={0.05}
       proOptions={{ hideAttribution: true }}
     >

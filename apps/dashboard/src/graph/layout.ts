@@ -13,6 +13,12 @@ export const NODE_H = 64;
  * puts the right-most nodes at the pane's right edge); larger graphs get one to navigate.
  */
 export const MINIMAP_MIN_NODES = 20;
+/**
+ * Fitting never zooms out below 40%: fitting thousands of nodes would put every one of them on screen,
+ * so none could be culled and each frame would lay out all of them. A large graph opens around its
+ * centre at a readable size; the minimap shows the rest.
+ */
+export const FIT_VIEW = { minZoom: 0.4, maxZoom: 1 } as const;
 
 /** Left-to-right layered layout (dagre). Pure, so it also runs in the layout worker. */
 export const layoutGraph = ({ nodes, edges }: LayoutInput): Positions => {

@@ -1,7 +1,7 @@
 import { type DagSpec, laneStyles, type RunView } from '@laneflow/core';
 import { Background, Controls, MiniMap, type NodeTypes, ReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
-import { MINIMAP_MIN_NODES } from '../graph/layout.ts';
+import { FIT_VIEW, MINIMAP_MIN_NODES } from '../graph/layout.ts';
 import { createGraphModel, type LaneFlowNode } from './graph-model.ts';
 import { LaneNode } from './lane-node.tsx';
 import { useSelection } from './selection.ts';
@@ -25,6 +25,7 @@ export const RunGraph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev:
       nodesConnectable={false}
       onlyRenderVisibleElements
       fitView
+      fitViewOptions={FIT_VIEW}
       minZoom={0.05}
       onNodeClick={(_, n) => selectNode(n.id)}
       onPaneClick={() => selectNode(undefined)}
