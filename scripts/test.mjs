@@ -21,18 +21,51 @@ const count = (file, read) => {
   return true;
 };
 
+/** A file that failed without failing a test (it did not load, a hook threw) counts once. */
+const vitestTotals = (j) => ({
+  passed: j.numPassedTests,
+  failed:
+    j.numFailedTests +
+    j.testResults.filter(
+      (f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'),
+    ).length,
+});
+
 const suites = [
   {
     name: 'vitest',
-    cmd: ['pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]],
+    cmd: [
+      'pnpm',
+      [
+        'exec',
+        'vitest',
+        'run',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${out}/vitest.json`,
+      ],
+    ],
     file: join(out, 'vitest.json'),
-    // A file that failed without failing a test (it did not load, a hook threw) counts once.
-    read: (j) => ({
-      passed: j.numPassedTests,
-      failed:
-        j.numFailedTests +
-        j.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed')).length,
-    }),
+    read: (j) => vitestTotals(j),
+  },
+  {
+    name: 'vitest-cluster',
+    cmd: [
+      'pnpm',
+      [
+        'exec',
+        'vitest',
+        'run',
+        '--project',
+        'server',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${out}/vitest-cluster.json`,
+      ],
+    ],
+    env: { LANEFLOW_CLUSTER_TEST: '1' },
+    file: join(out, 'vitest-cluster.json'),
+    read: (j) => vitestTotals(j),
   },
   {
     name: 'sdk-browser',
@@ -54,8 +87,9 @@ const suites = [
 for (const s of suites) {
   if (s.when && !s.when()) continue;
   const status = run(...s.cmd, s.env);
-  // A suite that crashed before writing its report still counts as a failure.
-  if (!count(s.file, s.read) || (status !== 0 && totals.failed === 0)) {
+  const failedBefore = totals.failed;
+  // A suite that crashed before writing its report, or failed without a failed test, counts as a failure.
+  if (!count(s.file, s.read) || (status !== 0 && totals.failed === failedBefore)) {
     console.error(`${s.name} exited with ${status} without a complete report`);
     totals.failed++;
   }

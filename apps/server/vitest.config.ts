@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     name: 'server',
-    include: ['test/**/*.test.ts'],
+    // The multi-process test runs alone (scripts/test.mjs, LANEFLOW_CLUSTER_TEST=1): its four servers
+    // and 50 runs would starve the timing-sensitive suites beside it on 2 cores.
+    include: process.env.LANEFLOW_CLUSTER_TEST ? ['test/cluster.test.ts'] : ['test/**/*.test.ts'],
+    exclude: process.env.LANEFLOW_CLUSTER_TEST ? [] : ['test/cluster.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     // PGlite's first open takes seconds on a loaded machine; a crash test restarts a child server.
     testTimeout: 60_000,

@@ -236,7 +236,7 @@ export const createApp = (o: AppOptions) => {
     const b = await body(c, CancelBodySchema);
     const run = await store.getRun(c.req.param('id'));
     if (!run) throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
-    if (!runs.cancel(run.summary.id, b.reason ?? `cancelled by ${c.get('principal').name}`))
+    if (!(await runs.cancel(run.summary.id, b.reason ?? `cancelled by ${c.get('principal').name}`)))
       throw new HttpError(409, 'run_finished', `run ${run.summary.id} has already ${run.summary.status}`);
     return c.json({ ok: true }, 202);
   });

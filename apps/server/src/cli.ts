@@ -1,17 +1,27 @@
 #!/usr/bin/env -S npx tsx
 // `laneflow` / `pnpm start`: the server on the embedded database, with the example DAGs loaded.
+// `laneflow worker`: no HTTP, only executes queued runs (cluster mode: DATABASE_URL and LANEFLOW_CLUSTER=1).
 import { fileURLToPath } from 'node:url';
 import { readConfig } from './config.ts';
 import { startServer } from './server.ts';
 
-const config = readConfig(process.argv.slice(2), process.env);
+const worker = process.argv[2] === 'worker';
+const config = readConfig(process.argv.slice(worker ? 3 : 2), {
+  ...process.env,
+  ...(worker && { LANEFLOW_CLUSTER: '1' }),
+});
+if (worker && !config.cluster) throw new Error('`laneflow worker` needs DATABASE_URL (a shared PostgreSQL)');
 const server = await startServer({
   ...config,
   dashboardDist: fileURLToPath(new URL('../../dashboard/dist', import.meta.url)),
+  ...(worker && { http: false }),
 });
-console.log(
-  `laneflow listening on ${server.url} (store: ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
-);
+if (worker)
+  console.log(`laneflow worker ready (store: PostgreSQL, ${config.cluster?.concurrency} runs at once)`);
+else
+  console.log(
+    `laneflow listening on ${server.url} (store: ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}${config.cluster ? ', cluster' : ''})`,
+  );
 if (server.recovered.length > 0) console.log(`resumed ${server.recovered.length} unfinished run(s)`);
 if (server.loginUrl)
   console.log(

@@ -11,6 +11,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   tokensEnv?: string;
   loadExamples: boolean;
+  /** Several processes on one PostgreSQL (`LANEFLOW_CLUSTER=1` with `DATABASE_URL`; see cluster/). */
+  cluster?: { concurrency: number; leaseSeconds: number };
 }
 
 /** Reads flags (`--port`, `--host`, `--data-dir`, `--no-examples`) over the environment. */
@@ -47,5 +49,13 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     maxBodyBytes: Number(env.LANEFLOW_MAX_BODY_BYTES ?? 1_048_576),
     ...(env.LANEFLOW_TOKENS && { tokensEnv: env.LANEFLOW_TOKENS }),
     loadExamples: !values['no-examples'],
+    ...(env.DATABASE_URL &&
+      env.LANEFLOW_CLUSTER &&
+      env.LANEFLOW_CLUSTER !== '0' && {
+        cluster: {
+          concurrency: Number(env.LANEFLOW_WORKER_CONCURRENCY ?? 20),
+          leaseSeconds: Number(env.LANEFLOW_RUN_LEASE_SECONDS ?? 30),
+        },
+      }),
   };
 };

@@ -19,6 +19,17 @@ export interface RunManagerOptions {
   ladder: Ladder;
   providers?: Record<string, Provider>;
   maxConcurrency?: number;
+  /**
+   * Several processes on one PostgreSQL (see cluster/): new runs are queued for whichever process
+   * picks them up, and decisions and cancels for a run executing elsewhere are forwarded to it.
+   */
+  cluster?: ClusterHooks;
+}
+
+export interface ClusterHooks {
+  dispatch(runId: string): Promise<void>;
+  decide(runId: string, approvalId: string, input: DecisionInput): Promise<DecideResult | undefined>;
+  cancel(runId: string, reason?: string): Promise<boolean>;
 }
 
 const terminal = new Set(['succeeded', 'failed', 'cancelled']);
@@ -27,9 +38,17 @@ const terminal = new Set(['succeeded', 'failed', 'cancelled']);
  * Owns the runs executing in this process: starts them with a log that commits each batch to the
  * store before anyone sees it, rebuilds unfinished runs after a restart, and wakes stream watchers.
  */
-export const createRunManager = ({ store, ladder, providers, maxConcurrency }: RunManagerOptions) => {
+export const createRunManager = ({
+  store,
+  ladder,
+  providers,
+  maxConcurrency,
+  cluster,
+}: RunManagerOptions) => {
   const live = new Map<string, RunHandle>();
   const wakers = new Map<string, Set<() => void>>();
+  /** Highest seq another process told us it committed, per run (cluster mode). */
+  const committedElsewhere = new Map<string, number>();
 
   const wake = (runId: string) => {
     const set = wakers.get(runId);
@@ -78,6 +97,19 @@ export const createRunManager = ({ store, ladder, providers, maxConcurrency }: R
       o: { dagVersion: number | null; inputs?: Record<string, Json>; ladder?: Ladder; by: string },
     ) {
       const runId = randomUUID();
+      if (cluster) {
+        // Queued for whichever process picks it up (maybe this one); it starts from an empty history.
+        await store.createRun({
+          id: runId,
+          dag,
+          dagVersion: o.dagVersion,
+          ...(o.inputs && { inputs: o.inputs }),
+          ...(o.ladder && { ladder: o.ladder }),
+          createdBy: o.by,
+        });
+        await cluster.dispatch(runId);
+        return runId;
+      }
       // startRun throws RunConfigError synchronously, before anything is stored; its first batch
       // waits for the run's row.
       let created!: () => void;
@@ -110,19 +142,21 @@ export const createRunManager = ({ store, ladder, providers, maxConcurrency }: R
     /** Resumes every run that had not ended, from its committed signals (crash recovery). */
     async recover(): Promise<string[]> {
       const ids = await store.unfinishedRuns();
-      for (const id of ids) {
-        const run = await store.getRun(id);
-        if (!run) continue;
-        const history: Signal[] = [];
-        for (
-          let batch = await store.signals(id, 0, 5000);
-          batch.length > 0;
-          batch = await store.signals(id, history.length, 5000)
-        )
-          history.push(...batch);
-        launch(id, run.dag, { inputs: run.inputs, ladder: run.ladder, history });
-      }
+      for (const id of ids) await resume(id);
       return ids;
+    },
+
+    resume,
+
+    /** Another process committed `runId`'s signals up to `seq` (cluster mode): wakes watchers here. */
+    committed(runId: string, seq: number) {
+      if (seq > (committedElsewhere.get(runId) ?? 0)) {
+        committedElsewhere.delete(runId);
+        committedElsewhere.set(runId, seq);
+        if (committedElsewhere.size > 10_000)
+          committedElsewhere.delete(committedElsewhere.keys().next().value as string);
+      }
+      wake(runId);
     },
 
     live: (runId: string) => live.get(runId),
@@ -139,6 +173,7 @@ export const createRunManager = ({ store, ladder, providers, maxConcurrency }: R
     waitForSignal(runId: string, after: number, ms: number): Promise<void> {
       const handle = live.get(runId);
       if (handle && handle.signals.length > after) return Promise.resolve();
+      if ((committedElsewhere.get(runId) ?? 0) > after) return Promise.resolve();
       return new Promise((resolve) => {
         const timer = setTimeout(done, ms);
         function done() {
@@ -178,39 +213,74 @@ export const createRunManager = ({ store, ladder, providers, maxConcurrency }: R
      * read after it (the inbox, the run's signals) already shows the decision.
      */
     async decide(runId: string, approvalId: string, input: DecisionInput): Promise<DecideResult | undefined> {
-      const handle = live.get(runId);
-      if (!handle) return undefined;
-      const r = handle.decide(approvalId, input);
-      if (r.ok && !r.duplicate) {
-        const isIt = (s: Signal) => s.type === 'approval.decided' && s.approvalId === approvalId;
-        await new Promise<void>((resolve) => {
-          const stop = handle.subscribe((s) => {
-            if (isIt(s)) done();
-          });
-          function done() {
-            stop();
-            resolve();
-          }
-          // Already committed, or never will be (the run ended on a log failure).
-          if (handle.signals.some(isIt)) done();
-          void handle.result.then(done);
-        });
-      }
-      return r;
+      if (!live.has(runId) && cluster) return cluster.decide(runId, approvalId, input);
+      return decideHere(runId, approvalId, input);
     },
 
-    cancel(runId: string, reason?: string): boolean {
-      const handle = live.get(runId);
-      if (!handle) return false;
-      handle.cancel(reason);
-      return true;
+    decideHere,
+
+    /** Cancels a run executing here, or (cluster mode) wherever it executes. */
+    async cancel(runId: string, reason?: string): Promise<boolean> {
+      if (!live.has(runId) && cluster) return cluster.cancel(runId, reason);
+      return cancelHere(runId, reason);
     },
+
+    cancelHere,
 
     /** Waits for every live run to commit what it has emitted (for a clean shutdown). */
     async idle(): Promise<void> {
       await Promise.all([...live.values()].map((h) => h.result));
     },
   };
+
+  /** Rebuilds a run from its committed signals and executes it here (no-op when it already is). */
+  async function resume(id: string): Promise<RunHandle | undefined> {
+    const running = live.get(id);
+    if (running) return running;
+    const run = await store.getRun(id);
+    if (!run) return undefined;
+    const history: Signal[] = [];
+    for (
+      let batch = await store.signals(id, 0, 5000);
+      batch.length > 0;
+      batch = await store.signals(id, history.length, 5000)
+    )
+      history.push(...batch);
+    return launch(id, run.dag, { inputs: run.inputs, ladder: run.ladder, history });
+  }
+
+  async function decideHere(
+    runId: string,
+    approvalId: string,
+    input: DecisionInput,
+  ): Promise<DecideResult | undefined> {
+    const handle = live.get(runId);
+    if (!handle) return undefined;
+    const r = handle.decide(approvalId, input);
+    if (r.ok && !r.duplicate) {
+      const isIt = (s: Signal) => s.type === 'approval.decided' && s.approvalId === approvalId;
+      await new Promise<void>((resolve) => {
+        const stop = handle.subscribe((s) => {
+          if (isIt(s)) done();
+        });
+        function done() {
+          stop();
+          resolve();
+        }
+        // Already committed, or never will be (the run ended on a log failure).
+        if (handle.signals.some(isIt)) done();
+        void handle.result.then(done);
+      });
+    }
+    return r;
+  }
+
+  function cancelHere(runId: string, reason?: string): boolean {
+    const handle = live.get(runId);
+    if (!handle) return false;
+    handle.cancel(reason);
+    return true;
+  }
 };
 
 export type RunManager = ReturnType<typeof createRunManager>;

@@ -4,6 +4,7 @@ import { createOpenAIProvider, trustedApiKeys, validateDag } from '@laneflow/cor
 import { exampleDags } from '@laneflow/examples';
 import { createApp } from './app.ts';
 import { createAuth, parseTokenEnv } from './auth.ts';
+import { type Cluster, createCluster, lockMigrations, SIGNALS_CHANNEL } from './cluster/index.ts';
 import type { ServerConfig } from './config.ts';
 import { openDb } from './db.ts';
 import { migrate } from './migrations.ts';
@@ -18,11 +19,21 @@ export const version = '0.1.0';
  * Resolves once the server accepts connections.
  */
 export const startServer = async (
-  config: ServerConfig & { dashboardDist?: string; heartbeatMs?: number },
+  config: ServerConfig & { dashboardDist?: string; heartbeatMs?: number; http?: boolean },
 ) => {
+  const clustered = config.cluster && config.databaseUrl ? config.cluster : undefined;
   const db = await openDb(config);
+  const unlockMigrations = clustered ? await lockMigrations(config.databaseUrl as string) : undefined;
   await migrate(db);
-  const store = createStore(db);
+  await unlockMigrations?.();
+  const cluster: Cluster | undefined = clustered
+    ? await createCluster({
+        databaseUrl: config.databaseUrl as string,
+        ...clustered,
+        log: process.env.LANEFLOW_CLUSTER_LOG ? (line) => console.log(line) : undefined,
+      })
+    : undefined;
+  const store = createStore(db, cluster ? { notifyChannel: SIGNALS_CHANNEL } : {});
   const auth = await createAuth(store, parseTokenEnv(config.tokensEnv));
   if (config.loadExamples)
     for (const raw of exampleDags) {
@@ -31,8 +42,29 @@ export const startServer = async (
     }
   // API keys come from this process's env, and only for the endpoints of the server's own ladder.
   const openai = createOpenAIProvider({ apiKey: trustedApiKeys(config.ladder, process.env) });
-  const runs = createRunManager({ store, ladder: config.ladder, providers: { openai } });
-  const recovered = await runs.recover();
+  const runs = createRunManager({
+    store,
+    ladder: config.ladder,
+    providers: { openai },
+    ...(cluster && { cluster: cluster.hooks }),
+  });
+  // In a cluster, unfinished runs come back through the queue (pg-boss expiry and retry).
+  const recovered = cluster ? [] : await runs.recover();
+  cluster?.attach(runs, store);
+  if (config.http === false)
+    return {
+      // A worker (no HTTP) has no address.
+      url: '',
+      port: 0,
+      store,
+      runs,
+      recovered,
+      loginUrl: undefined,
+      async close() {
+        await db.close();
+        await cluster?.close();
+      },
+    };
   const app = createApp({
     store,
     runs,
@@ -68,6 +100,7 @@ export const startServer = async (
         setTimeout(() => (server as Server).closeAllConnections(), 1000).unref();
       });
       await db.close();
+      await cluster?.close();
     },
   };
 };

@@ -80,7 +80,7 @@ const decodeRunCursor = (cursor: string): [string, string] | undefined => {
 };
 
 /** Everything the server keeps, over one {@link Db}. */
-export const createStore = (db: Db) => {
+export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
   /**
    * Commits one batch of a run's signals in a single transaction, with the rows derived from them
    * (approvals, run status, cost). Nobody is told about a signal before this resolves.
@@ -117,6 +117,9 @@ export const createStore = (db: Db) => {
          where id = $1`,
         [runId, last.seq, cost, escalations, nodes, status ?? null, endedAt ?? null],
       );
+      // Cluster mode: a wake-up for watchers in other processes, delivered only if this commits.
+      if (opts.notifyChannel)
+        await tx.query('select pg_notify($1, $2)', [opts.notifyChannel, `${runId}:${last.seq}`]);
     });
 
   const recordApproval = async (tx: Sql, s: Signal) => {
