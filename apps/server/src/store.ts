@@ -79,6 +79,9 @@ const decodeRunCursor = (cursor: string): [string, string] | undefined => {
   return undefined;
 };
 
+/** Signals per insert statement: 5 parameters each, under PostgreSQL's 65,535. */
+const INSERT_CHUNK = 5000;
+
 /** Everything the server keeps, over one {@link Db}. */
 export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
   /**
@@ -87,13 +90,17 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
    */
   const appendSignals = (runId: string, batch: readonly Signal[]) =>
     db.transaction(async (tx) => {
-      const values: unknown[] = [];
-      const rows = batch.map((s, i) => {
-        values.push(runId, s.seq, s.type, s.at, JSON.stringify(s));
-        const b = i * 5;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
-      });
-      await tx.query(`insert into signals (run_id, seq, type, at, body) values ${rows.join(', ')}`, values);
+      // PostgreSQL takes at most 65,535 parameters per statement: a large batch is several inserts
+      // (still one transaction).
+      for (let from = 0; from < batch.length; from += INSERT_CHUNK) {
+        const values: unknown[] = [];
+        const rows = batch.slice(from, from + INSERT_CHUNK).map((s, i) => {
+          values.push(runId, s.seq, s.type, s.at, JSON.stringify(s));
+          const b = i * 5;
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
+        });
+        await tx.query(`insert into signals (run_id, seq, type, at, body) values ${rows.join(', ')}`, values);
+      }
       let cost = 0;
       let escalations = 0;
       let nodes = 0;

@@ -1,6 +1,6 @@
 // The store over each real backend: migrations, DAG versions, runs, signal batches and what they
 // derive (status, cost, approvals), keyset pagination, atomicity.
-import type { DagSpec, Signal } from '@laneflow/core';
+import { type DagSpec, makeSignal, type Signal, withSeq } from '@laneflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDb } from '../src/db.ts';
 import { migrate } from '../src/migrations.ts';
@@ -147,6 +147,26 @@ describe.each(backends)('store on %s', (backend) => {
     // The store still works after the failed transaction.
     await store.appendSignals('r2', signals.slice(2));
     expect((await store.signals('r2', 0, 100)).map((s) => s.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('commits a batch larger than one statement can carry (PostgreSQL allows 65,535 parameters)', async () => {
+    await store.createRun({ id: 'big', dag: dag('d'), dagVersion: null, createdBy: 'test' });
+    const at0 = Date.UTC(2026, 0, 1);
+    const batch = Array.from({ length: 14_000 }, (_, i) =>
+      withSeq(
+        makeSignal('node.output_delta', {
+          runId: 'big',
+          at: new Date(at0 + i).toISOString(),
+          nodeId: 'n',
+          attempt: 1,
+          text: 'x',
+        }),
+        i + 1,
+      ),
+    ) as Signal[];
+    await store.appendSignals('big', batch);
+    expect((await store.getRun('big'))?.summary.lastSeq).toBe(14_000);
+    expect((await store.signals('big', 13_998, 10)).map((s) => s.seq)).toEqual([13_999, 14_000]);
   });
 
   it('pages runs newest first, by status, without losing runs created in the same millisecond', async () => {
