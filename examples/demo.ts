@@ -16,12 +16,15 @@ const paint = (hex: string, text: string) => {
   const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
   return `\x1b[38;2;${r};${g};${b}m${text}\x1b[0m`;
 };
-const laneText = (lane: Lane) => paint(laneStyles[lane].color, `${laneStyles[lane].glyph} ${lane.padEnd(17)}`);
+const laneText = (lane: Lane) =>
+  paint(laneStyles[lane].color, `${laneStyles[lane].glyph} ${lane.padEnd(17)}`);
 
 const table = (view: RunView, now: number): string => {
   const rows = [...view.nodes.values()].map((n) => {
     const tier = view.ladder[n.tier]?.name ?? String(n.tier);
-    const since = n.startedAt ? Date.parse(n.endedAt ?? new Date(now).toISOString()) - Date.parse(n.startedAt) : 0;
+    const since = n.startedAt
+      ? Date.parse(n.endedAt ?? new Date(now).toISOString()) - Date.parse(n.startedAt)
+      : 0;
     const note =
       n.escalation?.reason ??
       n.error?.message ??
@@ -73,7 +76,10 @@ console.log(`laneflow demo: ${parsed.value.name} (simulated models; the editor a
 const run = startRun(parsed.value, { maxConcurrency: 4 });
 run.subscribe((s) => {
   if (s.type === 'node.awaiting_approval')
-    setTimeout(() => run.decide(s.approvalId, { decision: 'approved', by: 'demo-editor', comment: 'Looks good' }), 1500);
+    setTimeout(
+      () => run.decide(s.approvalId, { decision: 'approved', by: 'demo-editor', comment: 'Looks good' }),
+      1500,
+    );
 });
 await watch(run)();
 const result = await run.result;

@@ -28,7 +28,15 @@ import { fileURLToPath } from 'node:url';
 import { defaultLadder, type Signal } from '@laneflow/core';
 import { startServer } from '@laneflow/server';
 import { type Browser, chromium, type Page } from '@playwright/test';
-import { type FrameStats, frameStats, median, pct, probeScript, startRecording, stopRecording } from './probe.ts';
+import {
+  type FrameStats,
+  frameStats,
+  median,
+  pct,
+  probeScript,
+  startRecording,
+  stopRecording,
+} from './probe.ts';
 import { summariseProfile, summariseTrace } from './trace.ts';
 import { finishedRunSignals, layeredDag } from './workloads.ts';
 
@@ -39,7 +47,11 @@ const want = (s: string) => wanted.length === 0 || wanted.includes(s);
 const reps = Number(flag('reps') ?? 3);
 const traceDir = flag('trace');
 const log = (line: string) => console.error(`  ${line}`);
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,7 +83,10 @@ log(`server at ${server.url}`);
 const api = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(server.url + path, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -79,7 +94,11 @@ const api = async (method: string, path: string, body?: unknown) => {
 };
 const allSignals = async (runId: string): Promise<Signal[]> => {
   const out: Signal[] = [];
-  for (let b = await server.store.signals(runId, 0, 5000); b.length > 0; b = await server.store.signals(runId, out.length, 5000))
+  for (
+    let b = await server.store.signals(runId, 0, 5000);
+    b.length > 0;
+    b = await server.store.signals(runId, out.length, 5000)
+  )
     out.push(...b);
   return out;
 };
@@ -122,7 +141,7 @@ const newPage = async () => {
 const nextFrameTime = (page: Page) =>
   page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))));
 
-let traced = new Set<string>();
+const traced = new Set<string>();
 const profileDir = flag('profile');
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const withTrace = async <T>(name: string, page: Page, fn: () => Promise<T>): Promise<T> => {
@@ -138,7 +157,9 @@ const withTrace = async <T>(name: string, page: Page, fn: () => Promise<T>): Pro
       const { profile } = await cdp.send('Profiler.stop');
       const path = join(profileDir, `${name}.cpuprofile`);
       writeFileSync(path, JSON.stringify(profile));
-      console.log(`\n<details><summary>${name}: CPU profile (${path})</summary>\n\n${summariseProfile(profile as never)}\n</details>\n`);
+      console.log(
+        `\n<details><summary>${name}: CPU profile (${path})</summary>\n\n${summariseProfile(profile as never)}\n</details>\n`,
+      );
     }
   }
   if (!traceDir || traced.has(name)) return fn();
@@ -147,20 +168,28 @@ const withTrace = async <T>(name: string, page: Page, fn: () => Promise<T>): Pro
   await browser.startTracing(page, {
     path,
     screenshots: false,
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'],
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'v8.execute',
+      'blink.user_timing',
+    ],
   });
   try {
     return await fn();
   } finally {
     await browser.stopTracing();
     log(`trace: ${path}`);
-    console.log(`\n<details><summary>${name}: main-thread time by event (trace ${path})</summary>\n\n${summariseTrace(path)}\n</details>\n`);
+    console.log(
+      `\n<details><summary>${name}: main-thread time by event (trace ${path})</summary>\n\n${summariseTrace(path)}\n</details>\n`,
+    );
   }
 };
 
 const frameRow = (label: string, s: FrameStats) =>
   `| ${label} | ${s.frames} | ${f1(s.p50)} | **${f1(s.p95)}** | ${f1(s.p99)} | ${f1(s.max)} | ${s.over16} | ${s.over50} | ${s.longTasks} | ${Math.round(s.longTaskMs)} | ${f1(s.seconds)} |`;
-const frameHead = '| | frames | p50 ms | p95 ms | p99 ms | max ms | frames > 17.2 ms | frames > 50 ms | long tasks | long-task ms | s |\n|---|---|---|---|---|---|---|---|---|---|---|';
+const frameHead =
+  '| | frames | p50 ms | p95 ms | p99 ms | max ms | frames > 17.2 ms | frames > 50 ms | long tasks | long-task ms | s |\n|---|---|---|---|---|---|---|---|---|---|---|';
 const medStats = (xs: FrameStats[]): FrameStats => {
   const m = (k: keyof FrameStats) => median(xs.map((x) => x[k]));
   return {
@@ -187,15 +216,32 @@ const results: Record<string, unknown> = {};
   await page.waitForTimeout(3000);
   const s = frameStats(await stopRecording(page));
   await page.close();
-  console.log(`\n## idle baseline (runs page, nothing happening; load ${load()})\n\n${frameHead}\n${frameRow('idle', s)}`);
+  console.log(
+    `\n## idle baseline (runs page, nothing happening; load ${load()})\n\n${frameHead}\n${frameRow('idle', s)}`,
+  );
   results.idle = s;
 }
 
 // ---- (live) 1,000 nodes at ~1,000 signals/s ----
 if (want('live')) {
-  const rows: Array<{ s: FrameStats; rate: number; perSecMax: number; signals: number; seconds: number; load: string; domNodes: number }> = [];
+  const rows: Array<{
+    s: FrameStats;
+    rate: number;
+    perSecMax: number;
+    signals: number;
+    seconds: number;
+    load: string;
+    domNodes: number;
+  }> = [];
   for (let i = 0; i < reps; i++) {
-    const dag = layeredDag({ id: `ui-live-${i}`, layers: 20, width: 50, latencyMs: [60, 130], answerChars: 216, gate: true });
+    const dag = layeredDag({
+      id: `ui-live-${i}`,
+      layers: 20,
+      width: 50,
+      latencyMs: [60, 130],
+      answerChars: 216,
+      gate: true,
+    });
     const { runId } = (await api('POST', '/api/runs', { dag })) as { runId: string };
     const handle = server.runs.live(runId);
     if (!handle) throw new Error('run is not live');
@@ -231,16 +277,32 @@ if (want('live')) {
       perSec.set(k, (perSec.get(k) ?? 0) + 1);
     }
     const s = frameStats(w);
-    const row = { s, rate: live.length / seconds, perSecMax: Math.max(...perSec.values()), signals: live.length, seconds, load: l, domNodes };
+    const row = {
+      s,
+      rate: live.length / seconds,
+      perSecMax: Math.max(...perSec.values()),
+      signals: live.length,
+      seconds,
+      load: l,
+      domNodes,
+    };
     rows.push(row);
-    log(`live #${i + 1}: ${live.length} signals in ${seconds.toFixed(1)} s (${Math.round(row.rate)}/s), p95 ${f1(s.p95)} ms, ${s.longTasks} long tasks, load ${l}`);
+    log(
+      `live #${i + 1}: ${live.length} signals in ${seconds.toFixed(1)} s (${Math.round(row.rate)}/s), p95 ${f1(s.p95)} ms, ${s.longTasks} long tasks, load ${l}`,
+    );
   }
-  console.log(`\n## (live) 1,000-node run fed ~1,000 signals/s — frames over the live window\n\n${frameHead}`);
+  console.log(
+    `\n## (live) 1,000-node run fed ~1,000 signals/s — frames over the live window\n\n${frameHead}`,
+  );
   rows.forEach((r, i) => console.log(frameRow(`rep ${i + 1}`, r.s)));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));
-  console.log('\n| rep | live signals | seconds | mean signals/s | busiest second | React Flow nodes in DOM | load average (1/5/15) |\n|---|---|---|---|---|---|---|');
+  console.log(
+    '\n| rep | live signals | seconds | mean signals/s | busiest second | React Flow nodes in DOM | load average (1/5/15) |\n|---|---|---|---|---|---|---|',
+  );
   rows.forEach((r, i) =>
-    console.log(`| ${i + 1} | ${r.signals} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${r.perSecMax} | ${r.domNodes} | ${r.load} |`),
+    console.log(
+      `| ${i + 1} | ${r.signals} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${r.perSecMax} | ${r.domNodes} | ${r.load} |`,
+    ),
   );
   results.live = rows;
 }
@@ -258,29 +320,42 @@ const paneHit = (page: Page) =>
     return { x: r.left + r.width / 2, y: r.top + 20 };
   });
 const transformOf = (page: Page) =>
-  page.evaluate(() => (document.querySelector('.react-flow__viewport') as HTMLElement | null)?.style.transform ?? '');
+  page.evaluate(
+    () => (document.querySelector('.react-flow__viewport') as HTMLElement | null)?.style.transform ?? '',
+  );
 
 if (want('dag')) {
   const dag = layeredDag({ id: 'ui-dag-5000', layers: 50, width: 100, latencyMs: [10, 10], answerChars: 0 });
   const t = performance.now();
   await api('POST', '/api/dags', dag);
-  log(`5,000-node DAG saved (${(JSON.stringify(dag).length / 1e6).toFixed(2)} MB) in ${Math.round(performance.now() - t)} ms`);
-  const rows: Array<{ firstNodes: number; interactive: number; panned: boolean; loadLongMs: number; loadLong: number; domNodes: number; s: FrameStats; load: string }> = [];
+  log(
+    `5,000-node DAG saved (${(JSON.stringify(dag).length / 1e6).toFixed(2)} MB) in ${Math.round(performance.now() - t)} ms`,
+  );
+  const rows: Array<{
+    firstNodes: number;
+    interactive: number;
+    panned: boolean;
+    loadLongMs: number;
+    loadLong: number;
+    domNodes: number;
+    s: FrameStats;
+    load: string;
+  }> = [];
   for (let i = 0; i < reps; i++) {
     const page = await newPage();
     const l = load();
     const { before, after, interactive } = await withTrace('dag-load', page, async () => {
-    await page.goto(`${server.url}/#/editor/ui-dag-5000`);
-    await page.waitForSelector('.react-flow__node', { state: 'attached', timeout: 60_000 });
-    const before = await transformOf(page);
-    const at = await paneHit(page);
-    await page.mouse.move(at.x, at.y);
-    await page.mouse.down();
-    await page.mouse.move(at.x + 120, at.y + 40, { steps: 4 });
-    await page.mouse.up();
-    const interactive = await nextFrameTime(page);
-    const after = await transformOf(page);
-    return { before, after, interactive };
+      await page.goto(`${server.url}/#/editor/ui-dag-5000`);
+      await page.waitForSelector('.react-flow__node', { state: 'attached', timeout: 60_000 });
+      const before = await transformOf(page);
+      const at = await paneHit(page);
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.down();
+      await page.mouse.move(at.x + 120, at.y + 40, { steps: 4 });
+      await page.mouse.up();
+      const interactive = await nextFrameTime(page);
+      const after = await transformOf(page);
+      return { before, after, interactive };
     });
     const { firstNodes, long } = await page.evaluate(() => ({
       firstNodes: (window as any).__lfb.firstNodeFrame as number,
@@ -319,14 +394,22 @@ if (want('dag')) {
       load: l,
     };
     rows.push(row);
-    log(`dag #${i + 1}: nodes at ${Math.round(firstNodes)} ms, interactive at ${Math.round(interactive)} ms (pan applied: ${row.panned}; ${before} → ${after}), pan p95 ${f1(s.p95)} ms, load ${l}`);
+    log(
+      `dag #${i + 1}: nodes at ${Math.round(firstNodes)} ms, interactive at ${Math.round(interactive)} ms (pan applied: ${row.panned}; ${before} → ${after}), pan p95 ${f1(s.p95)} ms, load ${l}`,
+    );
   }
   console.log('\n## (dag) 5,000-node DAG opened in the editor (fresh page load)\n');
-  console.log('| rep | first frame with nodes (ms from navigation) | interactive: first frame after a drag-pan was handled (ms) | pan applied | long tasks before interactive (count / ms) | nodes in DOM | load average |\n|---|---|---|---|---|---|---|');
-  rows.forEach((r, i) =>
-    console.log(`| ${i + 1} | ${Math.round(r.firstNodes)} | ${Math.round(r.interactive)} | ${r.panned} | ${r.loadLong} / ${Math.round(r.loadLongMs)} | ${r.domNodes} | ${r.load} |`),
+  console.log(
+    '| rep | first frame with nodes (ms from navigation) | interactive: first frame after a drag-pan was handled (ms) | pan applied | long tasks before interactive (count / ms) | nodes in DOM | load average |\n|---|---|---|---|---|---|---|',
   );
-  console.log(`| **median** | ${Math.round(median(rows.map((r) => r.firstNodes)))} | **${Math.round(median(rows.map((r) => r.interactive)))}** | | ${median(rows.map((r) => r.loadLong))} / ${Math.round(median(rows.map((r) => r.loadLongMs)))} | | |`);
+  rows.forEach((r, i) =>
+    console.log(
+      `| ${i + 1} | ${Math.round(r.firstNodes)} | ${Math.round(r.interactive)} | ${r.panned} | ${r.loadLong} / ${Math.round(r.loadLongMs)} | ${r.domNodes} | ${r.load} |`,
+    ),
+  );
+  console.log(
+    `| **median** | ${Math.round(median(rows.map((r) => r.firstNodes)))} | **${Math.round(median(rows.map((r) => r.interactive)))}** | | ${median(rows.map((r) => r.loadLong))} / ${Math.round(median(rows.map((r) => r.loadLongMs)))} | | |`,
+  );
   console.log(`\n### continuous panning, 4 s\n\n${frameHead}`);
   rows.forEach((r, i) => console.log(frameRow(`rep ${i + 1}`, r.s)));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));
@@ -341,10 +424,18 @@ if (want('timeline')) {
   const runId = `ui-timeline-${randomBytes(4).toString('hex')}`;
   await server.store.createRun({ id: runId, dag, dagVersion: null, createdBy: 'bench' });
   const seeded = finishedRunSignals(runId, dag, 40);
-  for (let i = 0; i < seeded.length; i += 500) await server.store.appendSignals(runId, seeded.slice(i, i + 500));
+  for (let i = 0; i < seeded.length; i += 500)
+    await server.store.appendSignals(runId, seeded.slice(i, i + 500));
   const n = (await allSignals(runId)).length;
   log(`timeline run: ${n} signals stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const rows: Array<{ open: number; toggle: number; shown: number; scrolled: number; s: FrameStats; load: string }> = [];
+  const rows: Array<{
+    open: number;
+    toggle: number;
+    shown: number;
+    scrolled: number;
+    s: FrameStats;
+    load: string;
+  }> = [];
   for (let i = 0; i < reps; i++) {
     const page = await newPage();
     const l = load();
@@ -359,8 +450,15 @@ if (want('timeline')) {
       return Number(li?.getAttribute('aria-setsize')) >= n;
     }, n - 10);
     const toggle = (await nextFrameTime(page)) - t0;
-    const shown = Number(await page.locator('[aria-label="Timeline events"] li').first().getAttribute('aria-setsize'));
-    const box = (await page.getByTestId('virtual-list').boundingBox()) as { x: number; y: number; width: number; height: number };
+    const shown = Number(
+      await page.locator('[aria-label="Timeline events"] li').first().getAttribute('aria-setsize'),
+    );
+    const box = (await page.getByTestId('virtual-list').boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForTimeout(300);
     const w = await withTrace('timeline-scroll', page, async () => {
@@ -373,14 +471,22 @@ if (want('timeline')) {
     await page.close();
     const s = frameStats(w);
     rows.push({ open, toggle, shown, scrolled, s, load: l });
-    log(`timeline #${i + 1}: open ${Math.round(open)} ms, toggle ${Math.round(toggle)} ms, ${shown} rows, scrolled ${Math.round(scrolled)} px, p95 ${f1(s.p95)} ms, load ${l}`);
+    log(
+      `timeline #${i + 1}: open ${Math.round(open)} ms, toggle ${Math.round(toggle)} ms, ${shown} rows, scrolled ${Math.round(scrolled)} px, p95 ${f1(s.p95)} ms, load ${l}`,
+    );
   }
   console.log(`\n## (timeline) finished run of ${n} signals, "All signals", wheel-scrolled 4 s\n`);
-  console.log('| rep | open: run loaded and status shown (ms from navigation) | "All signals" tick → list shown (ms) | rows | scrolled px | load average |\n|---|---|---|---|---|---|');
-  rows.forEach((r, i) =>
-    console.log(`| ${i + 1} | ${Math.round(r.open)} | ${Math.round(r.toggle)} | ${r.shown} | ${Math.round(r.scrolled)} | ${r.load} |`),
+  console.log(
+    '| rep | open: run loaded and status shown (ms from navigation) | "All signals" tick → list shown (ms) | rows | scrolled px | load average |\n|---|---|---|---|---|---|',
   );
-  console.log(`| **median** | ${Math.round(median(rows.map((r) => r.open)))} | ${Math.round(median(rows.map((r) => r.toggle)))} | | | |`);
+  rows.forEach((r, i) =>
+    console.log(
+      `| ${i + 1} | ${Math.round(r.open)} | ${Math.round(r.toggle)} | ${r.shown} | ${Math.round(r.scrolled)} | ${r.load} |`,
+    ),
+  );
+  console.log(
+    `| **median** | ${Math.round(median(rows.map((r) => r.open)))} | ${Math.round(median(rows.map((r) => r.toggle)))} | | | |`,
+  );
   console.log(`\n${frameHead}`);
   rows.forEach((r, i) => console.log(frameRow(`rep ${i + 1}`, r.s)));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));

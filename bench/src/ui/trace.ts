@@ -11,7 +11,10 @@ interface Ev {
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string; data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } };
+  args?: {
+    name?: string;
+    data?: { functionName?: string; url?: string; lineNumber?: number; type?: string };
+  };
 }
 
 export const summariseTrace = (path: string): string => {
@@ -36,7 +39,9 @@ export const summariseTrace = (path: string): string => {
       add(calls, k, e.dur as number);
     }
   const tasks = byName.get('RunTask');
-  const span = onMain.length ? (Math.max(...onMain.map((e) => e.ts + (e.dur as number))) - Math.min(...onMain.map((e) => e.ts))) / 1000 : 0;
+  const span = onMain.length
+    ? (Math.max(...onMain.map((e) => e.ts + (e.dur as number))) - Math.min(...onMain.map((e) => e.ts))) / 1000
+    : 0;
   const top = (m: Map<string, { n: number; ms: number }>, k: number) =>
     [...m.entries()]
       .sort((a, b) => b[1].ms - a[1].ms)
@@ -61,7 +66,16 @@ interface ProfileNode {
   children?: number[];
 }
 /** Top self-time functions of a V8 CPU profile (CDP `Profiler.stop`). */
-export const summariseProfile = (profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] }, k = 25): string => {
+export const summariseProfile = (
+  profile: {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+    samples?: number[];
+    timeDeltas?: number[];
+  },
+  k = 25,
+): string => {
   const total = (profile.samples?.length ?? 0) || 1;
   const ms = (profile.endTime - profile.startTime) / 1000;
   const self = new Map<string, number>();

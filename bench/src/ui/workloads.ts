@@ -1,7 +1,14 @@
 /**
  * The DAGs the UI bench drives (all sim LLM nodes, positions set so the dashboard never lays out).
  */
-import { type DagSpec, defaultLadder, makeSignal, type Signal, type SignalDraft, withSeq } from '@laneflow/core';
+import {
+  type DagSpec,
+  defaultLadder,
+  makeSignal,
+  type Signal,
+  type SignalDraft,
+  withSeq,
+} from '@laneflow/core';
 
 /** A deterministic PRNG (mulberry32). */
 export const prng = (seed: number) => () => {
@@ -82,15 +89,31 @@ export const finishedRunSignals = (runId: string, dag: DagSpec, deltas: number, 
   for (let start = 0; start < ids.length; start += 8) {
     const group = ids.slice(start, start + 8);
     for (const nodeId of group)
-      drafts.push(makeSignal('node.started', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small' }));
+      drafts.push(
+        makeSignal('node.started', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small' }),
+      );
     for (let d = 0; d < deltas; d++)
       for (const nodeId of group)
-        drafts.push(makeSignal('node.output_delta', { runId, at: at(), nodeId, attempt: 1, text: `chunk ${d} of the answer… ` }));
+        drafts.push(
+          makeSignal('node.output_delta', {
+            runId,
+            at: at(),
+            nodeId,
+            attempt: 1,
+            text: `chunk ${d} of the answer… `,
+          }),
+        );
     for (const nodeId of group) {
       const inputTokens = 40 + Math.floor(rand() * 400);
       const outputTokens = 60 + Math.floor(rand() * 300);
-      const usage = { inputTokens, outputTokens, costUsd: (inputTokens * 0.00015 + outputTokens * 0.0006) / 1000 };
-      drafts.push(makeSignal('usage', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small', ...usage }));
+      const usage = {
+        inputTokens,
+        outputTokens,
+        costUsd: (inputTokens * 0.00015 + outputTokens * 0.0006) / 1000,
+      };
+      drafts.push(
+        makeSignal('usage', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small', ...usage }),
+      );
       drafts.push(
         makeSignal('node.succeeded', {
           runId,
