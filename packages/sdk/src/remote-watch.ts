@@ -107,7 +107,13 @@ export const watchRemote = (
         touch();
         parser.feed(value);
         for (const e of events.splice(0)) {
-          if (e.event === 'end') return true;
+          if (e.event === 'end') {
+            // The stream may have started past our position (a proxy or a stale Last-Event-ID):
+            // the end names the run's last seq, and anything short of it is filled before finishing.
+            const last = Number((JSON.parse(e.data || '{}') as { lastSeq?: unknown }).lastSeq);
+            if (Number.isInteger(last) && last > lastSeq) yield* fill(last + 1);
+            return lastSeq >= (Number.isInteger(last) ? last : lastSeq);
+          }
           if (e.event !== 'signal') continue;
           let json: unknown;
           try {
