@@ -169,12 +169,21 @@ export const runCommitBench = async (o: CommitOptions): Promise<CommitCell[]> =>
       for (const concurrency of o.concurrency)
         for (const batch of o.batchSizes) {
           const template = runSignals('template', nodes);
-          const poolSize = Math.ceil((ceiling(backend, batch) * o.seconds * 1.5) / template.length) + concurrency;
+          const poolSize =
+            Math.ceil((ceiling(backend, batch) * o.seconds * 1.5) / template.length) + concurrency;
           const reps: Array<[number, number, number, number]> = [];
           for (let r = 0; r < o.reps; r++) {
             const ids = await prepare(store, poolSize, nodes, `b${batch}-c${concurrency}-r${r}`);
             const append = o.variant === 'json' ? appendSignalsJson(store) : store.appendSignals;
-            const [n, s, clientMs, dbMs] = await measure(append, ids, template, batch, concurrency, o.seconds, dbCpu);
+            const [n, s, clientMs, dbMs] = await measure(
+              append,
+              ids,
+              template,
+              batch,
+              concurrency,
+              o.seconds,
+              dbCpu,
+            );
             // Sanity: what was committed is what we counted.
             const [row] = await store.db.query<{ n: string | number }>('select count(*) as n from signals');
             if (Number(row?.n) !== n) throw new Error(`counted ${n} signals, table has ${row?.n}`);
@@ -185,7 +194,9 @@ export const runCommitBench = async (o: CommitOptions): Promise<CommitCell[]> =>
           }
           const rates = reps.map(([n, s]) => n / s);
           const med = median(rates);
-          const at = reps[rates.indexOf(rates.reduce((a, b) => (Math.abs(b - med) < Math.abs(a - med) ? b : a)))] ?? [0, 0, 0, 0];
+          const at = reps[
+            rates.indexOf(rates.reduce((a, b) => (Math.abs(b - med) < Math.abs(a - med) ? b : a)))
+          ] ?? [0, 0, 0, 0];
           cells.push({
             backend,
             variant: o.variant ?? 'store',

@@ -11,6 +11,7 @@
  *             [--nodes-per-run=250] [--probe] [--variant=json]  (the proposed jsonb insert, proposal/append-json.ts)
  *     stream: [--stream-backends=pglite,postgres] [--watchers=100] [--nodes=6700] [--latency=6-14]
  *             [--profile=DIR]   (a CPU profile of the server process over each live window)
+ *             [--count-queries] (count the store's SQL statements over the live window)
  *
  * `node --import tsx --import ./src/server/proposal/register.mjs src/server/index.ts stream …` runs the
  * stream bench against the proposed batched SSE writer instead of apps/server/src/sse.ts.
@@ -47,7 +48,9 @@ console.log(
 );
 const proposal = (globalThis as { __laneflowSseProposal?: boolean }).__laneflowSseProposal === true;
 if (proposal)
-  console.log('**SSE: the PROPOSED batched stream (src/server/proposal/sse-batched.ts) in place of apps/server/src/sse.ts**');
+  console.log(
+    '**SSE: the PROPOSED batched stream (src/server/proposal/sse-batched.ts) in place of apps/server/src/sse.ts**',
+  );
 
 if (doCommit) {
   const backends = list('backends', 'pglite,postgres') as CommitBackend[];
@@ -62,7 +65,7 @@ if (doCommit) {
     log,
   });
   console.log(
-    `\n## (1) signals committed per second (median of ${reps}; load average now ${os.loadavg()[0]?.toFixed(1)})${flag('variant') === 'json' ? ' — PROPOSED jsonb insert (src/server/proposal/append-json.ts), not the server\'s appendSignals' : ''}\n`,
+    `\n## (1) signals committed per second (median of ${reps}; load average now ${os.loadavg()[0]?.toFixed(1)})${flag('variant') === 'json' ? " — PROPOSED jsonb insert (src/server/proposal/append-json.ts), not the server's appendSignals" : ''}\n`,
   );
   console.log(
     '| backend | group commit | signals / transaction | runs appending in parallel | signals/s (median) | reps | CPU µs / signal: bench process | CPU µs / signal: postgres |',
@@ -93,7 +96,9 @@ if (doStream) {
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const rows: Array<{ backend: StreamBackend; watchers: number; reps: StreamResult[] }> = [];
-  const cluster = backends.includes('postgres') ? await startPgCluster({ database: 'laneflow_sse' }) : undefined;
+  const cluster = backends.includes('postgres')
+    ? await startPgCluster({ database: 'laneflow_sse' })
+    : undefined;
   try {
     for (const backend of backends)
       for (const watchers of watcherCounts) {
@@ -105,12 +110,16 @@ if (doStream) {
             nodes,
             latencyMs: [lo, hi],
             ...(cluster && { cluster }),
-            ...(profileDir && { profile: join(profileDir, `server-${backend}-${watchers}w-rep${r + 1}.cpuprofile`) }),
+            ...(args.includes('--count-queries') && { countQueries: true }),
+            ...(profileDir && {
+              profile: join(profileDir, `server-${backend}-${watchers}w-rep${r + 1}.cpuprofile`),
+            }),
             log,
           });
           log(
-            `${backend} ${watchers} watchers rep ${r + 1}: ${fmt(res.rate.mean)} signals/s over ${res.rate.seconds.toFixed(1)} s, live p50/p99/max ${res.latency.live.p50}/${res.latency.live.p99}/${res.latency.live.max} ms, exact ${res.exact}, server CPU ${res.serverCpuPct.toFixed(0)}% (${res.serverCpuUsPerDelivery.toFixed(1)} µs/delivery), load ${res.loadAvg.toFixed(1)}`,
+            `${backend} ${watchers} watchers rep ${r + 1}: ${fmt(res.rate.mean)} signals/s over ${res.rate.seconds.toFixed(1)} s, live p50/p99/max ${res.latency.live.p50}/${res.latency.live.p99}/${res.latency.live.max} ms (commit p50/p99 ${res.commitLatency.p50}/${res.commitLatency.p99} ms), exact ${res.exact}, server CPU ${res.serverCpuPct.toFixed(0)}% (${res.serverCpuUsPerDelivery.toFixed(1)} µs/delivery), load ${res.loadAvg.toFixed(1)}`,
           );
+          if (res.queries) log(`store statements over the live window: ${JSON.stringify(res.queries)}`);
           results.push(res);
         }
         rows.push({ backend, watchers, reps: results });
@@ -119,20 +128,26 @@ if (doStream) {
     await cluster?.stop();
   }
   const med = (rs: StreamResult[], f: (r: StreamResult) => number) => median(rs.map(f));
-  console.log(`\n## (2) SSE watchers on one run (median of ${reps}; ${nodes} worker nodes, sim latency ${lo}-${hi} ms)\n`);
   console.log(
-    '| backend | watchers | signals N | achieved signals/s (mean; per-second min–max) | latency p50 / p99 / max (ms) | every watcher exactly 1..N | server CPU (% of a core; µs per delivery) | server event-loop delay p99 (ms) | commit batch mean / max | watchers caught up after (ms) | load avg |',
+    `\n## (2) SSE watchers on one run (median of ${reps}; ${nodes} worker nodes, sim latency ${lo}-${hi} ms)\n`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '| backend | watchers | signals N | achieved signals/s (mean; per-second min–max) | latency p50 / p99 / max (ms) | of which commit (at → committed) p50 / p99 | every watcher exactly 1..N | server CPU (% of a core; µs per delivery) | event-loop delay p99, server / watchers (ms) | commit batch mean / max | watchers caught up after (ms) | load avg |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { backend, watchers, reps: rs } of rows)
     console.log(
-      `| ${backend} | ${watchers} | ${fmt(med(rs, (r) => r.signals))} | ${fmt(med(rs, (r) => r.rate.mean))} (${fmt(med(rs, (r) => r.rate.perSecond.min))}–${fmt(med(rs, (r) => r.rate.perSecond.max))}) | ${med(rs, (r) => r.latency.live.p50)} / **${med(rs, (r) => r.latency.live.p99)}** / ${med(rs, (r) => r.latency.live.max)} | ${rs.every((r) => r.exact) ? 'yes' : `no (${rs.filter((r) => !r.exact).length} of ${rs.length} reps)`} | ${med(rs, (r) => r.serverCpuPct).toFixed(0)}%; ${med(rs, (r) => r.serverCpuUsPerDelivery).toFixed(1)} | ${med(rs, (r) => r.eventLoopDelayMs.p99).toFixed(0)} | ${med(rs, (r) => r.batches.meanSize).toFixed(0)} / ${med(rs, (r) => r.batches.maxSize)} | ${fmt(med(rs, (r) => r.catchUpMs))} | ${med(rs, (r) => r.loadAvg).toFixed(1)} |`,
+      `| ${backend} | ${watchers} | ${fmt(med(rs, (r) => r.signals))} | ${fmt(med(rs, (r) => r.rate.mean))} (${fmt(med(rs, (r) => r.rate.perSecond.min))}–${fmt(med(rs, (r) => r.rate.perSecond.max))}) | ${med(rs, (r) => r.latency.live.p50)} / **${med(rs, (r) => r.latency.live.p99)}** / ${med(rs, (r) => r.latency.live.max)} | ${med(rs, (r) => r.commitLatency.p50)} / ${med(rs, (r) => r.commitLatency.p99)} | ${rs.every((r) => r.exact) ? 'yes' : `no (${rs.filter((r) => !r.exact).length} of ${rs.length} reps)`} | ${med(rs, (r) => r.serverCpuPct).toFixed(0)}%; ${med(rs, (r) => r.serverCpuUsPerDelivery).toFixed(1)} | ${med(rs, (r) => r.eventLoopDelayMs.p99).toFixed(0)} / ${med(rs, (r) => r.watcherEventLoopDelayMs.p99).toFixed(0)} | ${med(rs, (r) => r.batches.meanSize).toFixed(0)} / ${med(rs, (r) => r.batches.maxSize)} | ${fmt(med(rs, (r) => r.catchUpMs))} | ${med(rs, (r) => r.loadAvg).toFixed(1)} |`,
     );
   console.log('\nPer repetition (latency p50/p99/max ms over live receipts; achieved signals/s):');
   for (const { backend, watchers, reps: rs } of rows)
     for (const [i, r] of rs.entries())
       console.log(
-        `- ${backend} ${watchers}w rep ${i + 1}: ${r.latency.live.p50}/${r.latency.live.p99}/${r.latency.live.max} ms over ${fmt(r.latency.live.n)} receipts; ${fmt(r.rate.mean)}/s; exact=${r.exact}; server CPU ${r.serverCpuPct.toFixed(0)}%, watchers CPU ${r.watcherCpuPct.toFixed(0)}%; load ${r.loadAvg.toFixed(1)}${r.badWatchers.length ? `; bad: ${JSON.stringify(r.badWatchers)}` : ''}`,
+        `- ${backend} ${watchers}w rep ${i + 1}: ${r.latency.live.p50}/${r.latency.live.p99}/${r.latency.live.max} ms over ${fmt(r.latency.live.n)} receipts (commit p50/p99 ${r.commitLatency.p50}/${r.commitLatency.p99} ms; event-loop delay p99 server ${r.eventLoopDelayMs.p99.toFixed(0)} / watchers ${r.watcherEventLoopDelayMs.p99.toFixed(0)} ms); ${fmt(r.rate.mean)}/s; exact=${r.exact}; server CPU ${r.serverCpuPct.toFixed(0)}%, watchers CPU ${r.watcherCpuPct.toFixed(0)}%; load ${r.loadAvg.toFixed(1)}${r.badWatchers.length ? `; bad: ${JSON.stringify(r.badWatchers)}` : ''}`,
       );
+  if (proposal && !(globalThis as { __laneflowSseProposalLoaded?: boolean }).__laneflowSseProposalLoaded)
+    throw new Error(
+      '--import register.mjs was given, but the server did not load the proposed sse-batched.ts',
+    );
   if (json) console.log(JSON.stringify({ bench: 'server-stream', rows }));
 }

@@ -18,8 +18,17 @@ interface Profile {
 }
 
 export const areaOf = (url: string, fn: string): string => {
-  if (!url) return fn === '(garbage collector)' ? 'GC' : fn === '(idle)' ? 'idle' : fn === '(program)' ? 'program (native)' : `native: ${fn || '(anonymous)'}`;
-  const pkg = url.match(/node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/) ?? url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (!url)
+    return fn === '(garbage collector)'
+      ? 'GC'
+      : fn === '(idle)'
+        ? 'idle'
+        : fn === '(program)'
+          ? 'program (native)'
+          : `native: ${fn || '(anonymous)'}`;
+  const pkg =
+    url.match(/node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/) ??
+    url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (pkg) return pkg[1] as string;
   if (url.startsWith('node:')) {
     const m = url.match(/^node:internal\/(?:deps\/)?([^/]+(?:\/[^/]+)?)/);
@@ -49,7 +58,9 @@ export const summarise = (profile: Profile, top = 30) => {
     fns.set(key, (fns.get(key) ?? 0) + us);
   }
   const sorted = (m: Map<string, number>) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, us]) => ({ name: k, ms: us / 1000, pct: (us / total) * 100 }));
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, us]) => ({ name: k, ms: us / 1000, pct: (us / total) * 100 }));
   return { totalMs: total / 1000, areas: sorted(areas), functions: sorted(fns).slice(0, top) };
 };
 
@@ -59,7 +70,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const s = summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 30));
   console.log(`total sampled: ${s.totalMs.toFixed(0)} ms`);
   console.log('\nself time by area');
-  for (const a of s.areas.slice(0, 25)) console.log(`${a.pct.toFixed(1).padStart(5)}%  ${a.ms.toFixed(0).padStart(7)} ms  ${a.name}`);
+  for (const a of s.areas.slice(0, 25))
+    console.log(`${a.pct.toFixed(1).padStart(5)}%  ${a.ms.toFixed(0).padStart(7)} ms  ${a.name}`);
   console.log('\ntop functions by self time');
-  for (const f of s.functions) console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}`);
+  for (const f of s.functions)
+    console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}`);
 }

@@ -35,6 +35,8 @@ export interface StreamOptions {
   latencyMs: [number, number];
   /** Write a CPU profile of the server process over the live window to this path. */
   profile?: string;
+  /** Count the store's SQL statements (by their first words) over the live window. */
+  countQueries?: boolean;
   /** Reuse a running cluster (postgres); otherwise one is started and stopped. */
   cluster?: PgCluster;
   log: (line: string) => void;
@@ -56,6 +58,10 @@ export interface StreamResult {
   /** Signals after the approval, per second of their `at`. */
   rate: { mean: number; perSecond: { min: number; median: number; max: number }; seconds: number };
   latency: { live: Pct; all: Pct };
+  /** Signal `at` → committed and delivered to subscribers inside the server (live window). */
+  commitLatency: Pct;
+  /** Event-loop delay of the watcher process while streaming. */
+  watcherEventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Every watcher got seq 1..N exactly once, in order, and `end` with lastSeq N. */
   exact: boolean;
   badWatchers: Array<WatcherResult & { index: number }>;
@@ -71,6 +77,8 @@ export interface StreamResult {
   /** Commit batches of the live window, as the run's log handed them to appendSignals. */
   batches: { count: number; meanSize: number; maxSize: number };
   loadAvg: number;
+  /** With `countQueries`: statements run on the store over the live window, by their first words. */
+  queries?: Record<string, number>;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -135,11 +143,14 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(server.url + path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>;
+    return res.json() as Promise<Record<string, unknown>>;
   };
 
   const child = fork(join(here, 'watchers.ts'), [], {
@@ -167,7 +178,9 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
   try {
     await next('ready');
     const tCreate = Date.now();
-    const { runId } = (await api('POST', '/api/runs', { dag: benchDag(o.nodes, o.latencyMs) })) as { runId: string };
+    const { runId } = (await api('POST', '/api/runs', { dag: benchDag(o.nodes, o.latencyMs) })) as {
+      runId: string;
+    };
     const handle = server.runs.live(runId);
     if (!handle) throw new Error('run is not live');
     // Quiescent: the approval is pending and committed.
@@ -178,13 +191,26 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
       else await new Promise((r) => setTimeout(r, 20));
     }
     const quiescentSeq = handle.signals.length;
-    child.send({ type: 'start', url: server.url, token, runId, watchers: o.watchers, quiescentSeq } satisfies WatchStart);
+    child.send({
+      type: 'start',
+      url: server.url,
+      token,
+      runId,
+      watchers: o.watchers,
+      quiescentSeq,
+    } satisfies WatchStart);
     const connected = (await next('connected')).at as number;
     const caughtUp = (await next('caughtUp')).at as number;
     o.log(
       `${o.watchers} watchers: headers ${connected - tCreate} ms, caught up with ${quiescentSeq} signals ${caughtUp - tCreate} ms after the run was created`,
     );
 
+    // Commit latency: `at` → delivered to the run's subscribers (committed), in this process.
+    const commitHist = new Map<number, number>();
+    handle.subscribe((sig) => {
+      const ms = Date.now() - Date.parse(sig.at);
+      commitHist.set(ms, (commitHist.get(ms) ?? 0) + 1);
+    });
     let batchCount = 0;
     let batchSum = 0;
     let batchMax = 0;
@@ -200,6 +226,36 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
         });
       open++;
     });
+    const queries: Record<string, number> = {};
+    if (o.countQueries) {
+      // The store calls db.query / db.transaction on this object at call time: wrap them to count.
+      type Query = (t: string, p?: unknown[]) => Promise<unknown[]>;
+      const db = server.store.db as unknown as {
+        query: Query;
+        transaction: (fn: (tx: { query: Query }) => Promise<unknown>) => Promise<unknown>;
+      };
+      const key = (t: string) => t.trim().split(/\s+/).slice(0, 3).join(' ');
+      const count = (t: string) => {
+        queries[key(t)] = (queries[key(t)] ?? 0) + 1;
+      };
+      const query = db.query.bind(db);
+      const transaction = db.transaction.bind(db);
+      db.query = (t, p) => {
+        count(t);
+        return query(t, p);
+      };
+      db.transaction = (fn) => {
+        queries.transaction = (queries.transaction ?? 0) + 1;
+        return transaction((tx) =>
+          fn({
+            query: (t: string, p?: unknown[]) => {
+              count(t);
+              return tx.query(t, p);
+            },
+          }),
+        );
+      };
+    }
     const eld = monitorEventLoopDelay({ resolution: 5 });
     let session: Session | undefined;
     if (o.profile) {
@@ -267,10 +323,16 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
       signals: n,
       rate: {
         mean: Math.round(liveSignals.length / seconds),
-        perSecond: { min: full[0] ?? 0, median: full[full.length >> 1] ?? 0, max: full[full.length - 1] ?? 0 },
+        perSecond: {
+          min: full[0] ?? 0,
+          median: full[full.length >> 1] ?? 0,
+          max: full[full.length - 1] ?? 0,
+        },
         seconds,
       },
       latency: { live: percentiles(done.live), all: percentiles(done.all) },
+      commitLatency: percentiles([...commitHist.entries()].sort((a, b) => a[0] - b[0])),
+      watcherEventLoopDelayMs: done.eventLoopDelayMs,
       exact: bad.length === 0,
       badWatchers: bad.slice(0, 5),
       connectMs: connected - tCreate,
@@ -281,6 +343,7 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
       eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
       batches: { count: batchCount, meanSize: batchCount ? batchSum / batchCount : 0, maxSize: batchMax },
       loadAvg: (await import('node:os')).loadavg()[0] as number,
+      ...(o.countQueries && { queries }),
     };
   } finally {
     child.kill();

@@ -43,7 +43,11 @@ export interface WatchDone {
   /** Child process CPU (user + system, ms) while streaming, and wall time (ms). */
   cpuMs: number;
   wallMs: number;
+  /** This process's event-loop delay from `caughtUp` to the end (is the watcher side lagging?). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const MAX_MS = 600_000;
 
@@ -68,8 +72,7 @@ const watch = async (
       const now = Date.now();
       buf += decoder.decode(chunk, { stream: true });
       let pos = 0;
-      let cut: number;
-      while ((cut = buf.indexOf('\n\n', pos)) !== -1) {
+      for (let cut = buf.indexOf('\n\n', pos); cut !== -1; cut = buf.indexOf('\n\n', pos)) {
         const frame = buf.slice(pos, cut);
         pos = cut + 2;
         if (frame.charCodeAt(0) === 58) continue; // ': heartbeat'
@@ -115,6 +118,7 @@ process.on('message', async (m: WatchStart) => {
   const live = new Uint32Array(MAX_MS);
   // Until every watcher has caught up with the quiescent run, nothing counts as live.
   let liveFrom = Number.POSITIVE_INFINITY;
+  const eld = monitorEventLoopDelay({ resolution: 5 });
   let headers = 0;
   let caughtUp = 0;
   if (m.watchers === 0) {
@@ -136,6 +140,7 @@ process.on('message', async (m: WatchStart) => {
         () => {
           if (++caughtUp === m.watchers) {
             liveFrom = Date.now();
+            eld.enable();
             process.send?.({ type: 'caughtUp', at: liveFrom });
           }
         },
@@ -152,6 +157,7 @@ process.on('message', async (m: WatchStart) => {
     live: sparse(live),
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: performance.now() - t0,
+    eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
   };
   process.send?.(done, () => process.exit(0));
 });

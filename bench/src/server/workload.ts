@@ -48,7 +48,10 @@ export const runSignals = (
   const rand = prng(opts.seed ?? 1);
   let t = opts.t0 ?? Date.UTC(2026, 0, 1);
   const drafts: SignalDraft[] = [];
-  const at = () => new Date((t += step)).toISOString();
+  const at = () => {
+    t += step;
+    return new Date(t).toISOString();
+  };
   drafts.push(makeSignal('run.started', { runId, at: at(), ladder: defaultLadder, dagId: 'bench' }));
   for (let i = 0; i < nodes; i++)
     drafts.push(
@@ -57,7 +60,9 @@ export const runSignals = (
   for (let start = 0; start < nodes; start += slots) {
     const group = Array.from({ length: Math.min(slots, nodes - start) }, (_, j) => `n${start + j}`);
     for (const nodeId of group)
-      drafts.push(makeSignal('node.started', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small' }));
+      drafts.push(
+        makeSignal('node.started', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small' }),
+      );
     for (const nodeId of group) {
       const inputTokens = 40 + Math.floor(rand() * 400);
       const outputTokens = 60 + Math.floor(rand() * 300);

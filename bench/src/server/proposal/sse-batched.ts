@@ -14,6 +14,8 @@ import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import type { RunManager } from '../../../../apps/server/src/runs.ts';
 
+(globalThis as { __laneflowSseProposalLoaded?: boolean }).__laneflowSseProposalLoaded = true;
+
 const PAGE = 500;
 const WRITE_DEADLINE_MS = 10_000;
 
