@@ -253,7 +253,7 @@ if (want('live')) {
     }
     const page = await newPage();
     await page.goto(`${server.url}/#/run/remote/${runId}`);
-    await page.waitForSelector('[data-testid="node-go"][data-lane="awaiting_approval"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="count-awaiting_approval"]:text-is("1")', { timeout: 60_000 });
     await page.waitForTimeout(1500);
     const l = load();
     const w = await withTrace('live', page, async () => {
@@ -346,7 +346,7 @@ if (want('dag')) {
     const l = load();
     const { before, after, interactive } = await withTrace('dag-load', page, async () => {
       await page.goto(`${server.url}/#/editor/ui-dag-5000`);
-      await page.waitForSelector('.react-flow__node', { state: 'attached', timeout: 60_000 });
+      await page.waitForSelector('.react-flow__node, .lf-lod[data-drawn]', { state: 'attached', timeout: 60_000 });
       const before = await transformOf(page);
       const at = await paneHit(page);
       await page.mouse.move(at.x, at.y);

@@ -16,7 +16,7 @@ export const probeScript = `(() => {
   const b = { recording: false, frames: [], longTasks: [], t0: 0, last: 0, allLong: [], firstNodeFrame: undefined };
   window.__lfb = b;
   const loop = (t) => {
-    if (b.firstNodeFrame === undefined && document.querySelector('.react-flow__node')) b.firstNodeFrame = t;
+    if (b.firstNodeFrame === undefined && document.querySelector('.react-flow__node, .lf-lod[data-drawn]')) b.firstNodeFrame = t;
     if (b.recording && b.last > 0) b.frames.push(t - b.last);
     b.last = t;
     requestAnimationFrame(loop);

@@ -12,15 +12,19 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
-import { FIT_VIEW, MINIMAP_MIN_NODES } from '../graph/layout.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { FIT_VIEW, MINIMAP_MIN_NODES, NODE_H, NODE_W } from '../graph/layout.ts';
+import { LodLayer, useLod } from '../graph/lod-layer.tsx';
+import { nodeAt } from '../graph/scene.ts';
 import { freshId, newEdgeId, newNode } from './doc.ts';
-import { type EditorFlowNode, EditorNodeView } from './editor-node.tsx';
+import { type EditorFlowNode, EditorNodeView, INVALID_COLOR } from './editor-node.tsx';
+import { editorScene } from './editor-scene.ts';
 import type { IssueIndex } from './issues.ts';
 import { DND_TYPE } from './palette.tsx';
 import { useEditor } from './store.ts';
 
 const nodeTypes: NodeTypes = { editor: EditorNodeView };
+const noEdges: Edge[] = [];
 
 /** The editing canvas: drop kinds from the palette, connect, move, delete (Backspace / Delete). */
 export const Canvas = ({ issues }: { issues: IssueIndex }) => {
@@ -47,6 +51,9 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
           ...(old && { measured: old.measured }),
           id: spec.id,
           type: 'editor',
+          // Unmeasured nodes without a size count as visible, so all would mount at once.
+          initialWidth: NODE_W,
+          initialHeight: NODE_H,
           position: spec.position,
           selected: isSelected,
           data: { spec, issues: issueList },
@@ -61,7 +68,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
         selected: selection?.type === 'edge' && selection.id === e.id,
         ...(e.label !== undefined && { label: e.label }),
         ...(e.condition && { label: e.label ?? `if ${e.condition.path || 'output'} ${e.condition.op}` }),
-        ...(issues.edges.has(e.id) && { style: { stroke: '#dc2626', strokeWidth: 2 } }),
+        ...(issues.edges.has(e.id) && { style: { stroke: INVALID_COLOR, strokeWidth: 2 } }),
         'data-testid': `edge-${e.id}`,
       })),
     );
@@ -137,15 +144,24 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
     [change, select],
   );
 
+  // Zoomed out on a large document, nodes are painted on a canvas; zoom in to drag or connect them.
+  const lod = useLod(nodes.length);
+  const shown = useMemo(() => (lod ? nodes.map((n) => ({ ...n, hidden: true })) : nodes), [lod, nodes]);
+  const scene = useMemo(() => (lod ? editorScene(nodes, edges) : undefined), [lod, nodes, edges]);
+  const selectedId = selection?.type === 'node' ? selection.id : undefined;
+
   return (
     <ReactFlow<EditorFlowNode>
-      nodes={nodes}
-      edges={edges}
+      nodes={shown}
+      edges={lod ? noEdges : edges}
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
-      onPaneClick={() => select(undefined)}
+      onPaneClick={(e) => {
+        const hit = scene && nodeAt(scene, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+        select(hit && { type: 'node', id: hit.id });
+      }}
       onDragOver={(e) => {
         e.preventDefault();
         e.dataTransfer.dropEffect = 'move';
@@ -159,12 +175,13 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       onlyRenderVisibleElements
       fitView
       fitViewOptions={FIT_VIEW}
-      minZoom={0.05}
+      minZoom={FIT_VIEW.minZoom}
       proOptions={{ hideAttribution: true }}
     >
       <Background />
+      {scene && <LodLayer scene={scene} selectedId={selectedId} />}
       <Controls />
-      {nodes.length > MINIMAP_MIN_NODES && <MiniMap pannable zoomable />}
+      {!lod && nodes.length > MINIMAP_MIN_NODES && <MiniMap pannable zoomable />}
     </ReactFlow>
   );
 };

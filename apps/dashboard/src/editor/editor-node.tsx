@@ -5,21 +5,25 @@ import type { EditorNode } from './doc.ts';
 
 export type EditorFlowNode = Node<{ spec: EditorNode; issues: Issue[] | undefined }, 'editor'>;
 
-const kindColors: Record<string, string> = {
+/** Each node kind's colour, on the DOM node and on the zoomed-out canvas. */
+export const kindColors: Record<string, string> = {
   llm: '#2563eb',
   approval: '#d97706',
   transform: '#0d9488',
   map: '#7c3aed',
 };
 
+export const OTHER_KIND_COLOR = '#64748b';
+export const INVALID_COLOR = '#dc2626';
+
 /** A node on the editor canvas: kind, label, id, and its validation problems. */
 export const EditorNodeView = memo(({ data, selected }: NodeProps<EditorFlowNode>) => {
   const { spec, issues } = data;
-  const color = kindColors[spec.kind] ?? '#64748b';
+  const color = kindColors[spec.kind] ?? OTHER_KIND_COLOR;
   return (
     <div
       className={`lf-node${selected ? ' selected' : ''}`}
-      style={{ borderColor: issues ? '#dc2626' : color }}
+      style={{ borderColor: issues ? INVALID_COLOR : color }}
       data-testid={`editor-node-${spec.id}`}
       data-invalid={issues ? 'true' : undefined}
       title={issues?.map((i) => `${i.path}: ${i.message}`).join('\n')}
@@ -38,7 +42,7 @@ export const EditorNodeView = memo(({ data, selected }: NodeProps<EditorFlowNode
         {spec.gate !== undefined && <span>gate</span>}
         {spec.approval !== undefined && <span>approval</span>}
         {issues && (
-          <span style={{ color: '#dc2626', fontWeight: 600 }} data-testid="node-issues">
+          <span style={{ color: INVALID_COLOR, fontWeight: 600 }} data-testid="node-issues">
             {issues.length} problem{issues.length > 1 ? 's' : ''}
           </span>
         )}

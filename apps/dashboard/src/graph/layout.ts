@@ -14,11 +14,10 @@ export const NODE_H = 64;
  */
 export const MINIMAP_MIN_NODES = 20;
 /**
- * Fitting never zooms out below 40%: fitting thousands of nodes would put every one of them on screen,
- * so none could be culled and each frame would lay out all of them. A large graph opens around its
- * centre at a readable size; the minimap shows the rest.
+ * Fitting shows the whole graph, however large: zoomed out, large graphs are painted on a canvas
+ * (graph/lod-layer.tsx), whose nodes React Flow holds as hidden ones, so fitting must count them.
  */
-export const FIT_VIEW = { minZoom: 0.4, maxZoom: 1 } as const;
+export const FIT_VIEW = { minZoom: 0.02, maxZoom: 1, includeHiddenNodes: true } as const;
 
 /** Left-to-right layered layout (dagre). Pure, so it also runs in the layout worker. */
 export const layoutGraph = ({ nodes, edges }: LayoutInput): Positions => {

@@ -1,6 +1,7 @@
 import { type Lane, laneStyles } from '@laneflow/core';
 
-const paths: Record<Lane, string> = {
+/** Each lane's icon as an SVG path in a 24×24 box; the canvas renderer draws the same shapes. */
+export const laneIconPaths: Record<Lane, string> = {
   queued: 'M12 6v6l4 2M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z',
   running: 'M12 2a10 10 0 1 0 10 10',
   awaiting_approval:
@@ -28,6 +29,6 @@ export const LaneIcon = ({ lane, size = 14 }: { lane: Lane; size?: number }) => 
     role="img"
     aria-label={laneStyles[lane].label}
   >
-    <path d={paths[lane]} />
+    <path d={laneIconPaths[lane]} />
   </svg>
 );

@@ -33,6 +33,12 @@ export const createGraphModel = (dag: DagSpec) => {
     ...(e.condition && { label: e.label ?? `if ${e.condition.path || 'output'} ${e.condition.op}` }),
   }));
 
+  // The edge list changes only when a child is added (or another view, a replay, is shown); an
+  // unchanged list keeps its identity, so neither React Flow nor the canvas redo their edges.
+  let edgesOf: RunView | undefined;
+  let lineage: Edge[] = [];
+  let edges: Edge[] = dagEdges;
+
   const positionOf = (view: RunView, node: NodeView, placed: Map<string, { x: number; y: number }>) => {
     const known = base[node.id] ?? placed.get(node.id);
     if (known) return known;
@@ -60,7 +66,13 @@ export const createGraphModel = (dag: DagSpec) => {
   return (view: RunView, selected: string | undefined): { nodes: LaneFlowNode[]; edges: Edge[] } => {
     const placed = new Map<string, { x: number; y: number }>();
     const nodes: LaneFlowNode[] = [];
-    const edges = [...dagEdges];
+    if (view !== edgesOf) {
+      edgesOf = view;
+      lineage = [];
+      edges = dagEdges;
+    }
+    const lineageBefore = lineage.length;
+    let children = 0;
     // DAG nodes not yet seen (e.g. before run.started is applied) show as queued placeholders.
     for (const spec of dag.nodes)
       if (!view.nodes.has(spec.id)) placed.set(spec.id, base[spec.id] ?? { x: 0, y: 0 });
@@ -90,8 +102,9 @@ export const createGraphModel = (dag: DagSpec) => {
         cache.set(node.id, rf);
         nodes.push(rf);
       }
-      if (node.parentId)
-        edges.push({
+      // The view only grows, in insertion order: the first `lineageBefore` children have edges.
+      if (node.parentId && ++children > lineageBefore)
+        lineage.push({
           id: `lineage-${node.id}`,
           source: node.parentId,
           target: node.id,
@@ -104,6 +117,7 @@ export const createGraphModel = (dag: DagSpec) => {
             : { style: { stroke: '#94a3b8' } }),
         });
     }
+    if (lineage.length !== lineageBefore) edges = [...dagEdges, ...lineage];
     return { nodes, edges };
   };
 };

@@ -1,0 +1,68 @@
+import { NODE_H, NODE_W } from './layout.ts';
+
+/** How a node is painted on the canvas. Nodes sharing a style object are drawn in one batch. */
+export interface SceneStyle {
+  stroke: string;
+  fill: string;
+  dashed?: boolean;
+  /** An SVG path in a 24×24 box (the lane icons), drawn at readable zoom levels. */
+  icon?: string;
+}
+
+export interface SceneNode {
+  id: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  label: string;
+  style: SceneStyle;
+}
+
+export interface SceneEdge {
+  source: string;
+  target: string;
+  /** Defaults to React Flow's edge colour. */
+  stroke?: string;
+  dashed?: boolean;
+}
+
+/** A graph as flat data for the canvas renderer: what is drawn when DOM nodes would be too many. */
+export interface Scene {
+  nodes: readonly SceneNode[];
+  edges: readonly SceneEdge[];
+}
+
+/** Anything with React Flow's node shape; measured sizes win over the layout's defaults. */
+interface FlowNodeLike {
+  id: string;
+  position: { x: number; y: number };
+  measured?: { width?: number; height?: number };
+}
+
+/** A scene node at a React Flow node's place and size. */
+export const sceneNode = (n: FlowNodeLike, label: string, style: SceneStyle): SceneNode => ({
+  id: n.id,
+  x: n.position.x,
+  y: n.position.y,
+  w: n.measured?.width ?? NODE_W,
+  h: n.measured?.height ?? NODE_H,
+  label,
+  style,
+});
+
+/** The top-most node under a point in flow coordinates (later nodes are drawn on top). */
+export const nodeAt = (scene: Scene, p: { x: number; y: number }): SceneNode | undefined => {
+  for (let i = scene.nodes.length - 1; i >= 0; i--) {
+    const n = scene.nodes[i] as SceneNode;
+    if (p.x >= n.x && p.x <= n.x + n.w && p.y >= n.y && p.y <= n.y + n.h) return n;
+  }
+  return undefined;
+};
+
+/** `#rrggbb` laid over white at `alpha`, as an opaque colour: opaque fills rasterise fastest. */
+export const tint = (hex: string, alpha: number): string => {
+  const v = Number.parseInt(hex.slice(1, 7), 16);
+  const mix = (c: number) => Math.round(255 + (c - 255) * alpha);
+  return `rgb(${mix(v >> 16)}, ${mix((v >> 8) & 255)}, ${mix(v & 255)})`;
+};
