@@ -11,6 +11,7 @@ import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
 import { Palette } from './palette.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';
+import { useValidation } from './use-validation.ts';
 
 const useUndoKeys = () => {
   useEffect(() => {
@@ -40,8 +41,14 @@ const Editor = ({ dagId }: { dagId?: string }) => {
   const transport = useTransport(target);
   const { screenToFlowPosition } = useReactFlow();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
-  const validation = useMemo(() => validateDag(toDagJson(doc)), [doc]);
-  const issues = useMemo(() => indexIssues(doc, validation.ok ? [] : validation.issues), [doc, validation]);
+  const validation = useValidation(doc);
+  const issues = useMemo(() => indexIssues(doc, validation.issues), [doc, validation.issues]);
+  const ready = !validation.pending && validation.issues.length === 0;
+  /** The DAG to save or run: parsed once more, so what is sent is exactly what the schema accepts. */
+  const parsed = () => {
+    const r = validateDag(toDagJson(useEditor.getState().doc));
+    return r.ok ? r.value : undefined;
+  };
   useUndoKeys();
 
   useEffect(() => {
@@ -65,9 +72,10 @@ const Editor = ({ dagId }: { dagId?: string }) => {
   };
 
   const save = async () => {
-    if (!transport || !validation.ok) return;
+    const dag = parsed();
+    if (!transport || !dag) return;
     try {
-      const rec = await transport.saveDag(validation.value);
+      const rec = await transport.saveDag(dag);
       setMessage({
         ok: true,
         text: `Saved ${rec.id} v${rec.version} ${target === 'local' ? 'in this browser' : 'on the server'}.`,
@@ -77,9 +85,10 @@ const Editor = ({ dagId }: { dagId?: string }) => {
     }
   };
   const run = async () => {
-    if (!transport || !validation.ok) return;
+    const dag = parsed();
+    if (!transport || !dag) return;
     try {
-      const { runId } = await transport.startRun({ dag: validation.value });
+      const { runId } = await transport.startRun({ dag });
       navigate({ page: 'run', mode: target, runId });
     } catch (err) {
       setMessage({ ok: false, text: (err as Error).message });
@@ -94,10 +103,16 @@ const Editor = ({ dagId }: { dagId?: string }) => {
         <strong>{doc.name ?? doc.id}</strong>
         <Toolbar onImportError={(text) => setMessage(text ? { ok: false, text } : undefined)} />
         <span className="lf-spacer" />
-        <span className={validation.ok ? 'lf-chip' : 'lf-chip lf-error'} data-testid="validity">
-          {validation.ok
-            ? 'valid'
-            : `${validation.issues.length} problem${validation.issues.length > 1 ? 's' : ''}`}
+        <span
+          className={validation.issues.length === 0 ? 'lf-chip' : 'lf-chip lf-error'}
+          data-testid="validity"
+          aria-busy={validation.pending}
+        >
+          {validation.pending
+            ? 'checking…'
+            : validation.issues.length === 0
+              ? 'valid'
+              : `${validation.issues.length} problem${validation.issues.length > 1 ? 's' : ''}`}
         </span>
         <select
           aria-label="Run on"
@@ -109,16 +124,10 @@ const Editor = ({ dagId }: { dagId?: string }) => {
             Server{server ? '' : ' (not connected)'}
           </option>
         </select>
-        <button type="button" onClick={save} disabled={!validation.ok}>
+        <button type="button" onClick={save} disabled={!ready}>
           Save
         </button>
-        <button
-          type="button"
-          className="primary"
-          onClick={run}
-          disabled={!validation.ok}
-          data-testid="run-button"
-        >
+        <button type="button" className="primary" onClick={run} disabled={!ready} data-testid="run-button">
           Run
         </button>
       </div>
@@ -141,7 +150,7 @@ const Editor = ({ dagId }: { dagId?: string }) => {
         ) : (
           <DocForm doc={doc} issues={issues.doc} />
         )}
-        {!validation.ok && (
+        {validation.issues.length > 0 && (
           <section aria-label="Problems" data-testid="problems">
             <h3>Problems</h3>
             <ul style={{ paddingLeft: 18 }}>

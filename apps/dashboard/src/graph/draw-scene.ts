@@ -103,26 +103,21 @@ const paintEdges = (ctx: CanvasRenderingContext2D, scene: Scene, t: DrawTarget) 
 const paintNodes = (ctx: CanvasRenderingContext2D, groups: Map<SceneStyle, SceneNode[]>, t: DrawTarget) => {
   const border = Math.max(1.5 / t.zoom, 2);
   for (const [style, list] of groups) {
-    const outer = new Path2D();
-    const inner = new Path2D();
-    for (const n of list) {
-      outer.rect(n.x, n.y, n.w, n.h);
-      inner.rect(n.x + border, n.y + border, n.w - 2 * border, n.h - 2 * border);
-    }
     if (style.dashed) {
       ctx.fillStyle = style.fill;
-      ctx.fill(outer);
+      for (const n of list) ctx.fillRect(n.x, n.y, n.w, n.h);
       ctx.strokeStyle = style.stroke;
       ctx.lineWidth = border;
       ctx.setLineDash([5 * border, 3 * border]);
-      ctx.stroke(outer);
+      for (const n of list) ctx.strokeRect(n.x, n.y, n.w, n.h);
       ctx.setLineDash([]);
-    } else {
-      ctx.fillStyle = style.stroke;
-      ctx.fill(outer);
-      ctx.fillStyle = style.fill;
-      ctx.fill(inner);
+      continue;
     }
+    // fillRect takes the rasteriser's rect fast path; a path of thousands of rects does not.
+    ctx.fillStyle = style.stroke;
+    for (const n of list) ctx.fillRect(n.x, n.y, n.w, n.h);
+    ctx.fillStyle = style.fill;
+    for (const n of list) ctx.fillRect(n.x + border, n.y + border, n.w - 2 * border, n.h - 2 * border);
   }
   const nodePx = NODE_H * t.zoom;
   if (nodePx < ICON_MIN_PX) return;

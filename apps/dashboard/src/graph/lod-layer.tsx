@@ -10,10 +10,11 @@ export const LOD_ZOOM = 0.5;
 
 /**
  * Whether a graph of `count` nodes is drawn on the canvas at the current zoom. Re-renders only when
- * the answer flips, not on every zoom step.
+ * the answer flips, not on every zoom step. While a fit is pending the zoom is about to change, so
+ * a large graph stays on the canvas rather than mounting DOM nodes that the fit would discard.
  */
 export const useLod = (count: number): boolean =>
-  useStore((s) => count >= LOD_MIN_NODES && s.transform[2] < LOD_ZOOM);
+  useStore((s) => count >= LOD_MIN_NODES && (s.fitViewQueued || s.transform[2] < LOD_ZOOM));
 
 /**
  * The graph painted on one canvas under React Flow's (then empty) node layer: thousands of nodes
