@@ -346,7 +346,10 @@ if (want('dag')) {
     const l = load();
     const { before, after, interactive } = await withTrace('dag-load', page, async () => {
       await page.goto(`${server.url}/#/editor/ui-dag-5000`);
-      await page.waitForSelector('.react-flow__node, .lf-lod[data-drawn]', { state: 'attached', timeout: 60_000 });
+      await page.waitForSelector('.react-flow__node, .lf-lod[data-drawn]', {
+        state: 'attached',
+        timeout: 60_000,
+      });
       const before = await transformOf(page);
       const at = await paneHit(page);
       await page.mouse.move(at.x, at.y);
