@@ -109,5 +109,32 @@ test('8b a 401-node DAG in the editor: canvas, click a node to edit it, problems
   await expect(page.getByTestId('validity')).toHaveText('1 problem');
   await expect(page.getByTestId('problems')).toContainText('n9_9');
   await expect(page.getByTestId('run-button')).toBeDisabled();
+
+  // Pan away and back: the pixels move and only the strips coming into view are repainted, so a
+  // node that left the view and came back must be painted again, and the gaps must stay empty.
+  const pane = await canvas(page).boundingBox();
+  if (!pane) throw new Error('no pane');
+  const from = { x: pane.x + pane.width / 2, y: pane.y + 30 };
+  for (const dx of [-300, 300]) {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + dx, from.y, { steps: 8 });
+    await page.mouse.up();
+  }
+  const alphaAt = async (flow: { x: number; y: number }) => {
+    const p = await screenOf(page, flow);
+    return page.evaluate(
+      ({ x, y }) => {
+        const el = document.querySelector('[data-testid="graph-canvas"]') as HTMLCanvasElement;
+        const r = el.getBoundingClientRect();
+        const dpr = el.width / r.width;
+        const ctx = el.getContext('2d') as CanvasRenderingContext2D;
+        return ctx.getImageData(Math.round((x - r.left) * dpr), Math.round((y - r.top) * dpr), 1, 1).data[3];
+      },
+      { x: p.x, y: p.y },
+    );
+  };
+  await expect.poll(() => alphaAt(centreOf(LAYERS - 1, 3))).toBe(255);
+  expect(await alphaAt({ x: (LAYERS - 1) * COL - 35, y: 3 * ROW - 13 })).toBe(0);
   await screenshot(page, '8b-large-dag-canvas');
 });

@@ -113,6 +113,8 @@ const browser: Browser = await chromium.launch({
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    // Diagnostics only: --chromium-args='--a --b' adds switches (e.g. to turn a browser feature off).
+    ...(flag('chromium-args')?.split(' ').filter(Boolean) ?? []),
   ],
 });
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

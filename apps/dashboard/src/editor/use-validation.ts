@@ -2,7 +2,7 @@ import type { Issue } from '@laneflow/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOD_MIN_NODES } from '../graph/lod-layer.tsx';
 import type { EditorDoc } from './doc.ts';
-import { createValidator, issuesOf, type Validator } from './validator.ts';
+import { createValidator, issuesOf, NO_ISSUES, type Validator } from './validator.ts';
 
 export interface Validation {
   issues: Issue[];
@@ -29,5 +29,5 @@ export const useValidation = (doc: EditorDoc): Validation => {
   }, [large, doc]);
 
   if (sync) return { issues: sync, pending: false };
-  return { issues: checked?.issues ?? [], pending: checked?.doc !== doc };
+  return { issues: checked?.issues ?? NO_ISSUES, pending: checked?.doc !== doc };
 };

@@ -35,11 +35,20 @@ const iconPath = (d: string): Path2D => {
 const toFlow = (ctx: CanvasRenderingContext2D, t: DrawTarget) =>
   ctx.setTransform(t.dpr * t.zoom, 0, 0, t.dpr * t.zoom, t.dpr * t.x, t.dpr * t.y);
 
-/** The viewport in flow coordinates. */
-const viewBox = (t: DrawTarget) => {
-  const x0 = -t.x / t.zoom;
-  const y0 = -t.y / t.zoom;
-  return { x0, y0, x1: x0 + t.width / t.zoom, y1: y0 + t.height / t.zoom };
+/** A rectangle of the canvas, in CSS pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+type Box = { x0: number; y0: number; x1: number; y1: number };
+
+/** A region of the canvas (by default all of it) in flow coordinates. */
+const viewBox = (t: DrawTarget, r: Region = { x: 0, y: 0, w: t.width, h: t.height }): Box => {
+  const x0 = (r.x - t.x) / t.zoom;
+  const y0 = (r.y - t.y) / t.zoom;
+  return { x0, y0, x1: x0 + r.w / t.zoom, y1: y0 + r.h / t.zoom };
 };
 
 const groupByStyle = (nodes: Iterable<SceneNode>): Map<SceneStyle, SceneNode[]> => {
@@ -55,8 +64,8 @@ const groupByStyle = (nodes: Iterable<SceneNode>): Map<SceneStyle, SceneNode[]> 
   return groups;
 };
 
-const paintEdges = (ctx: CanvasRenderingContext2D, scene: Scene, t: DrawTarget) => {
-  const { x0, y0, x1, y1 } = viewBox(t);
+const paintEdges = (ctx: CanvasRenderingContext2D, scene: Scene, t: DrawTarget, box: Box) => {
+  const { x0, y0, x1, y1 } = box;
   const byId = new Map<string, SceneNode>();
   for (const n of scene.nodes) byId.set(n.id, n);
   const curves = t.zoom >= CURVES_MIN_ZOOM;
@@ -156,25 +165,63 @@ const paintSelection = (ctx: CanvasRenderingContext2D, n: SceneNode, t: DrawTarg
   ctx.strokeRect(n.x - 2 * px, n.y - 2 * px, n.w + 4 * px, n.h + 4 * px);
 };
 
-const inView = (n: SceneNode, v: ReturnType<typeof viewBox>) =>
-  n.x + n.w >= v.x0 && n.x <= v.x1 && n.y + n.h >= v.y0 && n.y <= v.y1;
+const inView = (n: SceneNode, v: Box) => n.x + n.w >= v.x0 && n.x <= v.x1 && n.y + n.h >= v.y0 && n.y <= v.y1;
 
 /**
- * Paints a whole scene: edges, then nodes. Work is bounded by what is in view: nodes and edges
- * outside the viewport are skipped. Returns how many nodes were in view.
+ * Paints a scene, or the part of it in `region`: edges, then nodes. Work is bounded by what is in
+ * view: nodes and edges outside it are skipped. Returns how many nodes were in view.
  */
-export const drawScene = (ctx: CanvasRenderingContext2D, scene: Scene, t: DrawTarget): number => {
+export const drawScene = (
+  ctx: CanvasRenderingContext2D,
+  scene: Scene,
+  t: DrawTarget,
+  region?: Region,
+): number => {
+  ctx.save();
   ctx.setTransform(t.dpr, 0, 0, t.dpr, 0, 0);
-  ctx.clearRect(0, 0, t.width, t.height);
+  if (region) {
+    ctx.beginPath();
+    ctx.rect(region.x, region.y, region.w, region.h);
+    ctx.clip();
+    ctx.clearRect(region.x, region.y, region.w, region.h);
+  } else ctx.clearRect(0, 0, t.width, t.height);
   toFlow(ctx, t);
-  paintEdges(ctx, scene, t);
-  const v = viewBox(t);
+  const v = viewBox(t, region);
+  paintEdges(ctx, scene, t, v);
   const visible = scene.nodes.filter((n) => inView(n, v));
   paintNodes(ctx, groupByStyle(visible), t);
   const selected = visible.find((n) => n.id === t.selectedId);
   if (selected) paintSelection(ctx, selected, t);
+  ctx.restore();
   return visible.length;
 };
+
+/**
+ * A pan: moves the pixels already drawn by (dx, dy) CSS pixels (whole device pixels, see
+ * `snapToPixels`) and paints only the strips that came into view, instead of the whole graph.
+ */
+export const scrollScene = (
+  ctx: CanvasRenderingContext2D,
+  canvas: HTMLCanvasElement,
+  scene: Scene,
+  t: DrawTarget,
+  dx: number,
+  dy: number,
+): void => {
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalCompositeOperation = 'copy';
+  ctx.drawImage(canvas, Math.round(dx * t.dpr), Math.round(dy * t.dpr));
+  ctx.restore();
+  const { width: w, height: h } = t;
+  if (dx > 0) drawScene(ctx, scene, t, { x: 0, y: 0, w: dx, h });
+  if (dx < 0) drawScene(ctx, scene, t, { x: w + dx, y: 0, w: -dx, h });
+  if (dy > 0) drawScene(ctx, scene, t, { x: 0, y: 0, w, h: dy });
+  if (dy < 0) drawScene(ctx, scene, t, { x: 0, y: h + dy, w, h: -dy });
+};
+
+/** Translations on whole device pixels, so a pan moves pixels without resampling them. */
+export const snapToPixels = (v: number, dpr: number): number => Math.round(v * dpr) / dpr;
 
 /**
  * Repaints only the given nodes over the last frame: when a run changes a few lanes per frame and

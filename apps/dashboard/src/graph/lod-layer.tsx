@@ -1,6 +1,6 @@
 import { useStore, useStoreApi } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
-import { drawScene, patchScene } from './draw-scene.ts';
+import { drawScene, patchScene, scrollScene, snapToPixels } from './draw-scene.ts';
 import type { Scene, SceneEdge, SceneNode } from './scene.ts';
 
 /** Graphs this large switch to the canvas when zoomed out; smaller ones always stay DOM nodes. */
@@ -27,12 +27,14 @@ export const LodLayer = ({ scene, selectedId }: { scene: Scene; selectedId?: str
   const latest = useRef({ scene, selectedId });
   latest.current = { scene, selectedId };
   const frame = useRef(0);
-  // What is on the canvas now, so a frame that only changes some nodes' styles can patch them.
+  // What is on the canvas now, so the next frame can repaint only what changed.
   const drawn = useRef<{
     nodes: readonly SceneNode[];
     edges: readonly SceneEdge[];
     selectedId: string | undefined;
-    transform: readonly number[];
+    x: number;
+    y: number;
+    zoom: number;
   }>(undefined);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new scene or selection is what asks for a redraw.
@@ -44,35 +46,46 @@ export const LodLayer = ({ scene, selectedId }: { scene: Scene; selectedId?: str
       if (!el || !ctx) return;
       const { width, height, transform } = store.getState();
       const dpr = window.devicePixelRatio || 1;
-      const [x, y, zoom] = transform;
+      const x = snapToPixels(transform[0], dpr);
+      const y = snapToPixels(transform[1], dpr);
+      const zoom = transform[2];
       const { scene, selectedId } = latest.current;
       const target = { width, height, dpr, x, y, zoom, selectedId };
       const prev = drawn.current;
+      const sized = el.width === Math.round(width * dpr) && el.height === Math.round(height * dpr);
+      drawn.current = { nodes: scene.nodes, edges: scene.edges, selectedId, x, y, zoom };
       if (
         prev &&
+        sized &&
+        prev.zoom === zoom &&
         prev.edges === scene.edges &&
-        prev.nodes.length === scene.nodes.length &&
-        prev.selectedId === selectedId &&
-        prev.transform === transform &&
-        el.width === Math.round(width * dpr) &&
-        el.height === Math.round(height * dpr)
+        prev.selectedId === selectedId
       ) {
-        // Only styles changed (a live run moving lanes): repaint just those nodes.
-        const changed = scene.nodes.filter((n, i) => {
-          const old = prev.nodes[i];
-          return old?.id !== n.id || old.style !== n.style || old.label !== n.label;
-        });
-        if (changed.length > 0 && changed.length < scene.nodes.length / 2) {
-          patchScene(ctx, changed, target);
-          drawn.current = { ...prev, nodes: scene.nodes };
+        const dx = x - prev.x;
+        const dy = y - prev.y;
+        // A pan over an unchanged graph: move the pixels, paint the strips that came into view.
+        if (prev.nodes === scene.nodes && Math.abs(dx) < width / 2 && Math.abs(dy) < height / 2) {
+          if (dx !== 0 || dy !== 0) scrollScene(ctx, el, scene, target, dx, dy);
           return;
         }
+        // Only styles changed (a live run moving lanes): repaint just those nodes.
+        if (dx === 0 && dy === 0 && prev.nodes.length === scene.nodes.length) {
+          const changed = scene.nodes.filter((n, i) => {
+            const old = prev.nodes[i];
+            return old?.id !== n.id || old.style !== n.style || old.label !== n.label;
+          });
+          if (changed.length < scene.nodes.length / 2) {
+            patchScene(ctx, changed, target);
+            return;
+          }
+        }
       }
-      if (el.width !== Math.round(width * dpr)) el.width = Math.round(width * dpr);
-      if (el.height !== Math.round(height * dpr)) el.height = Math.round(height * dpr);
+      if (!sized) {
+        el.width = Math.round(width * dpr);
+        el.height = Math.round(height * dpr);
+      }
       // What the last full frame showed, for tests and tools that cannot read pixels.
       el.dataset.drawn = String(drawScene(ctx, scene, target));
-      drawn.current = { nodes: scene.nodes, edges: scene.edges, selectedId, transform };
     };
     const schedule = () => {
       if (!frame.current) frame.current = requestAnimationFrame(draw);
