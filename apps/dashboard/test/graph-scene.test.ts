@@ -48,6 +48,13 @@ describe('canvas scene', () => {
 });
 
 describe('run graph model', () => {
+  it('shows every DAG node from the first frame, as queued until its signals arrive', () => {
+    const { signals } = scenario();
+    const { nodes } = createGraphModel(dag)(projectRun(signals.slice(0, 1)), undefined);
+    expect(nodes.map((n) => n.id)).toEqual(dag.nodes.map((n) => n.id));
+    for (const n of nodes) expect(n.data.node.lane).toBe('queued');
+  });
+
   it('keeps its edge list while no node is added, and adds lineage edges as children appear', () => {
     const { signals } = scenario();
     const cut = signals.findIndex((s) => s.type === 'node.queued' && s.nodeId === 'draft@2');

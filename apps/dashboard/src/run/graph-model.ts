@@ -24,6 +24,26 @@ export const dagPositions = (dag: DagSpec): Positions => {
 export const createGraphModel = (dag: DagSpec) => {
   const base = dagPositions(dag);
   const kinds = new Map(dag.nodes.map((n) => [n.id, n.kind]));
+  const dagIds = new Set(dag.nodes.map((n) => n.id));
+  const placeholders = new Map<string, NodeView>();
+  const placeholder = (id: string, label: string | undefined): NodeView => {
+    let node = placeholders.get(id);
+    if (!node) {
+      node = {
+        id,
+        ...(label !== undefined && { label }),
+        lane: 'queued',
+        attempt: 0,
+        tier: 0,
+        children: [],
+        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 },
+        // Below any projected node's rev, so the real node replaces it in the cache.
+        rev: -1,
+      };
+      placeholders.set(id, node);
+    }
+    return node;
+  };
   const cache = new Map<string, LaneFlowNode>();
   const dagEdges: Edge[] = dag.edges.map((e, i) => ({
     id: e.id ?? `e${i}`,
@@ -73,10 +93,7 @@ export const createGraphModel = (dag: DagSpec) => {
     }
     const lineageBefore = lineage.length;
     let children = 0;
-    // DAG nodes not yet seen (e.g. before run.started is applied) show as queued placeholders.
-    for (const spec of dag.nodes)
-      if (!view.nodes.has(spec.id)) placed.set(spec.id, base[spec.id] ?? { x: 0, y: 0 });
-    for (const node of view.nodes.values()) {
+    const emit = (node: NodeView) => {
       const position = positionOf(view, node, placed);
       placed.set(node.id, position);
       const isSelected = node.id === selected;
@@ -102,6 +119,13 @@ export const createGraphModel = (dag: DagSpec) => {
         cache.set(node.id, rf);
         nodes.push(rf);
       }
+    };
+    // Every DAG node from the first frame — those without signals yet as queued placeholders — so
+    // the first fit covers the whole graph, not just the nodes whose signals arrived first.
+    for (const spec of dag.nodes) emit(view.nodes.get(spec.id) ?? placeholder(spec.id, spec.label));
+    for (const node of view.nodes.values()) {
+      if (dagIds.has(node.id)) continue;
+      emit(node);
       // The view only grows, in insertion order: the first `lineageBefore` children have edges.
       if (node.parentId && ++children > lineageBefore)
         lineage.push({
