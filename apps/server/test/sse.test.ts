@@ -160,10 +160,8 @@ describe.each(backends)('SSE on %s', (backend) => {
       });
       expect(res.status).toBe(200);
       // Most connections are dropped after a random number of signals; some by a timer, in the middle
-      // of whatever is being read or waited for. The first three always by count (≤ 30 of the run's
-      // ~330 signals), so there are at least four connections however fast the run goes: a timed one
-      // can read everything that remains before its timer fires.
-      const timed = connections > 3 && (connections % 4 === 2 || rand() < 0.25);
+      // of whatever is being read or waited for (always the second, early in the run).
+      const timed = connections % 4 === 2 || rand() < 0.25;
       const budget = timed ? Number.POSITIVE_INFINITY : 1 + Math.floor(rand() * 30);
       const timer = timed
         ? setTimeout(
@@ -200,7 +198,8 @@ describe.each(backends)('SSE on %s', (backend) => {
     expect(received.at(-1)?.type).toBe('run.succeeded');
     expect(received).toEqual(await allSignals(call, runId));
     expect(usedAfter).toBe(true);
-    expect(connections, `seed ${seed}`).toBeGreaterThanOrEqual(4);
+    // At least three: a timed connection may read all that remains before its timer fires.
+    expect(connections, `seed ${seed}`).toBeGreaterThanOrEqual(3);
     expect(received.filter((s) => s.type === 'node.succeeded').length).toBe(30 + 2 + 50);
     // The drops happened while the run was going, not only in a replay of the finished run.
     expect(whileLive, `seed ${seed}`).toBeGreaterThanOrEqual(3);
