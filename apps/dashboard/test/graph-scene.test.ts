@@ -1,10 +1,10 @@
 import { laneStyles, projectRun, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { describe, expect, it } from 'vitest';
-import { nodeAt, type Scene, type SceneStyle, tint } from '../src/graph/scene.ts';
+import { nodeAt, type Scene, type SceneStyle, sceneEdges, tint } from '../src/graph/scene.ts';
 import { laneIconPaths } from '../src/lanes/lane-icon.tsx';
 import { createGraphModel } from '../src/run/graph-model.ts';
-import { runSceneEdges, runSceneNodes } from '../src/run/run-scene.ts';
+import { runSceneNodes } from '../src/run/run-scene.ts';
 import { dag, scenario } from './fixtures.tsx';
 
 describe('canvas scene', () => {
@@ -42,7 +42,7 @@ describe('canvas scene', () => {
       expect(n.style.icon).toBe(laneIconPaths[lane]);
       expect(n.style.dashed).toBe(laneStyles[lane].dashed);
     }
-    const lineage = runSceneEdges(edges).find((e) => e.target === 'draft@2');
+    const lineage = sceneEdges(edges).find((e) => e.target === 'draft@2');
     expect(lineage).toMatchObject({ source: 'draft', stroke: '#9333ea', dashed: true });
   });
 });

@@ -15,7 +15,7 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FIT_VIEW, MINIMAP_MIN_NODES, NODE_H, NODE_W } from '../graph/layout.ts';
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
-import { nodeAt } from '../graph/scene.ts';
+import { hideAll, nodeAt } from '../graph/scene.ts';
 import { freshId, newEdgeId, newNode } from './doc.ts';
 import { type EditorFlowNode, EditorNodeView, INVALID_COLOR } from './editor-node.tsx';
 import { editorScene } from './editor-scene.ts';
@@ -146,7 +146,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
 
   // Zoomed out on a large document, nodes are painted on a canvas; zoom in to drag or connect them.
   const lod = useLod(nodes.length);
-  const shown = useMemo(() => (lod ? nodes.map((n) => ({ ...n, hidden: true })) : nodes), [lod, nodes]);
+  const shown = useMemo(() => (lod ? hideAll(nodes) : nodes), [lod, nodes]);
   const scene = useMemo(() => (lod ? editorScene(nodes, edges) : undefined), [lod, nodes, edges]);
   const selectedId = selection?.type === 'node' ? selection.id : undefined;
 

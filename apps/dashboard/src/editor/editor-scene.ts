@@ -1,6 +1,6 @@
 import type { Edge } from '@xyflow/react';
 import type { Scene, SceneStyle } from '../graph/scene.ts';
-import { sceneNode, tint } from '../graph/scene.ts';
+import { sceneEdges, sceneNode, tint } from '../graph/scene.ts';
 import { type EditorFlowNode, INVALID_COLOR, kindColors, OTHER_KIND_COLOR } from './editor-node.tsx';
 
 const styleFor = (stroke: string): SceneStyle => ({ stroke, fill: '#ffffff' });
@@ -15,9 +15,5 @@ export const editorScene = (nodes: readonly EditorFlowNode[], edges: readonly Ed
     const label = typeof spec.label === 'string' && spec.label ? spec.label : spec.id;
     return sceneNode(n, label, issues ? invalidStyle : (kindStyles.get(spec.kind) ?? otherStyle));
   }),
-  edges: edges.map((e) => ({
-    source: e.source,
-    target: e.target,
-    ...(typeof e.style?.stroke === 'string' && { stroke: e.style.stroke }),
-  })),
+  edges: sceneEdges(edges),
 });

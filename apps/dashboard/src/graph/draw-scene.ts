@@ -64,10 +64,20 @@ const groupByStyle = (nodes: Iterable<SceneNode>): Map<SceneStyle, SceneNode[]> 
   return groups;
 };
 
+// Per node list, so a pan's strips and every frame of an unchanged graph share one lookup.
+const lookups = new WeakMap<readonly SceneNode[], Map<string, SceneNode>>();
+const lookupOf = (nodes: readonly SceneNode[]): Map<string, SceneNode> => {
+  let byId = lookups.get(nodes);
+  if (!byId) {
+    byId = new Map(nodes.map((n) => [n.id, n]));
+    lookups.set(nodes, byId);
+  }
+  return byId;
+};
+
 const paintEdges = (ctx: CanvasRenderingContext2D, scene: Scene, t: DrawTarget, box: Box) => {
   const { x0, y0, x1, y1 } = box;
-  const byId = new Map<string, SceneNode>();
-  for (const n of scene.nodes) byId.set(n.id, n);
+  const byId = lookupOf(scene.nodes);
   const curves = t.zoom >= CURVES_MIN_ZOOM;
   const groups = new Map<string, { path: Path2D; dashed: boolean; stroke: string }>();
   // Right middle of the source to left middle of the target, as React Flow draws them.
@@ -167,6 +177,20 @@ const paintSelection = (ctx: CanvasRenderingContext2D, n: SceneNode, t: DrawTarg
 
 const inView = (n: SceneNode, v: Box) => n.x + n.w >= v.x0 && n.x <= v.x1 && n.y + n.h >= v.y0 && n.y <= v.y1;
 
+/** The nodes inside `box`, with the selection ring; returns how many were painted. */
+const paintNodesIn = (
+  ctx: CanvasRenderingContext2D,
+  nodes: readonly SceneNode[],
+  t: DrawTarget,
+  box: Box,
+) => {
+  const visible = nodes.filter((n) => inView(n, box));
+  paintNodes(ctx, groupByStyle(visible), t);
+  const selected = visible.find((n) => n.id === t.selectedId);
+  if (selected) paintSelection(ctx, selected, t);
+  return visible.length;
+};
+
 /**
  * Paints a scene, or the part of it in `region`: edges, then nodes. Work is bounded by what is in
  * view: nodes and edges outside it are skipped. Returns how many nodes were in view.
@@ -188,12 +212,9 @@ export const drawScene = (
   toFlow(ctx, t);
   const v = viewBox(t, region);
   paintEdges(ctx, scene, t, v);
-  const visible = scene.nodes.filter((n) => inView(n, v));
-  paintNodes(ctx, groupByStyle(visible), t);
-  const selected = visible.find((n) => n.id === t.selectedId);
-  if (selected) paintSelection(ctx, selected, t);
+  const painted = paintNodesIn(ctx, scene.nodes, t, v);
   ctx.restore();
-  return visible.length;
+  return painted;
 };
 
 /**
@@ -234,9 +255,5 @@ export const patchScene = (
   t: DrawTarget,
 ): void => {
   toFlow(ctx, t);
-  const v = viewBox(t);
-  const visible = nodes.filter((n) => inView(n, v));
-  paintNodes(ctx, groupByStyle(visible), t);
-  const selected = visible.find((n) => n.id === t.selectedId);
-  if (selected) paintSelection(ctx, selected, t);
+  paintNodesIn(ctx, nodes, t, viewBox(t));
 };

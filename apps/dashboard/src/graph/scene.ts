@@ -1,3 +1,4 @@
+import type { Edge, Node } from '@xyflow/react';
 import { NODE_H, NODE_W } from './layout.ts';
 
 /** How a node is painted on the canvas. Nodes sharing a style object are drawn in one batch. */
@@ -50,6 +51,19 @@ export const sceneNode = (n: FlowNodeLike, label: string, style: SceneStyle): Sc
   label,
   style,
 });
+
+/** React Flow edges for the canvas, keeping their stroke colour and dash. */
+export const sceneEdges = (edges: readonly Edge[]): SceneEdge[] =>
+  edges.map((e) => ({
+    source: e.source,
+    target: e.target,
+    ...(typeof e.style?.stroke === 'string' && { stroke: e.style.stroke }),
+    dashed: e.style?.strokeDasharray !== undefined,
+  }));
+
+/** The nodes as React Flow keeps them while the canvas paints them: known, but not rendered. */
+export const hideAll = <N extends Node>(nodes: readonly N[]): N[] =>
+  nodes.map((n) => ({ ...n, hidden: true }));
 
 /** The top-most node under a point in flow coordinates (later nodes are drawn on top). */
 export const nodeAt = (scene: Scene, p: { x: number; y: number }): SceneNode | undefined => {

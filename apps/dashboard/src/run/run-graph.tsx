@@ -12,10 +12,10 @@ import {
 import { useMemo } from 'react';
 import { FIT_VIEW, MINIMAP_MIN_NODES } from '../graph/layout.ts';
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
-import { nodeAt } from '../graph/scene.ts';
+import { hideAll, nodeAt, sceneEdges } from '../graph/scene.ts';
 import { createGraphModel, type LaneFlowNode } from './graph-model.ts';
 import { LaneNode } from './lane-node.tsx';
-import { runSceneEdges, runSceneNodes } from './run-scene.ts';
+import { runSceneNodes } from './run-scene.ts';
 import { useSelection } from './selection.ts';
 
 const nodeTypes: NodeTypes = { lane: LaneNode };
@@ -33,14 +33,11 @@ const Graph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev: number })
   // Zoomed out, React Flow keeps the nodes (for fitting and culling) but renders none of them: its
   // node list changes only when nodes are added, not on every signal.
   // biome-ignore lint/correctness/useExhaustiveDependencies: in LOD only the node count changes what React Flow needs.
-  const flowNodes = useMemo(
-    () => (lod ? nodes.map((n) => ({ ...n, hidden: true })) : nodes),
-    [lod, lod ? nodes.length : nodes],
-  );
-  const sceneEdges = useMemo(() => (lod ? runSceneEdges(edges) : undefined), [lod, edges]);
+  const flowNodes = useMemo(() => (lod ? hideAll(nodes) : nodes), [lod, lod ? nodes.length : nodes]);
+  const paintedEdges = useMemo(() => (lod ? sceneEdges(edges) : undefined), [lod, edges]);
   const scene = useMemo(
-    () => sceneEdges && { nodes: runSceneNodes(nodes), edges: sceneEdges },
-    [nodes, sceneEdges],
+    () => paintedEdges && { nodes: runSceneNodes(nodes), edges: paintedEdges },
+    [nodes, paintedEdges],
   );
   return (
     <ReactFlow

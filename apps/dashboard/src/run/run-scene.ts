@@ -1,6 +1,5 @@
 import { type Lane, laneStyles, lanes } from '@laneflow/core';
-import type { Edge } from '@xyflow/react';
-import type { SceneEdge, SceneNode, SceneStyle } from '../graph/scene.ts';
+import type { SceneNode, SceneStyle } from '../graph/scene.ts';
 import { sceneNode, tint } from '../graph/scene.ts';
 import { laneIconPaths } from '../lanes/lane-icon.tsx';
 import type { LaneFlowNode } from './graph-model.ts';
@@ -19,12 +18,3 @@ const laneSceneStyles = Object.fromEntries(
 /** The run's nodes for the canvas: each in its lane's colour and icon. */
 export const runSceneNodes = (nodes: readonly LaneFlowNode[]): SceneNode[] =>
   nodes.map((n) => sceneNode(n, n.data.node.label ?? n.id, laneSceneStyles[n.data.node.lane] as SceneStyle));
-
-/** The run's edges for the canvas, lineage edges in their own colour and dash. */
-export const runSceneEdges = (edges: readonly Edge[]): SceneEdge[] =>
-  edges.map((e) => ({
-    source: e.source,
-    target: e.target,
-    ...(typeof e.style?.stroke === 'string' && { stroke: e.style.stroke }),
-    dashed: e.style?.strokeDasharray !== undefined,
-  }));
