@@ -1,6 +1,7 @@
 import type { Signal } from '@laneflow/core';
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { formatMs } from '../ui/format.ts';
+import { useClientSize } from '../ui/use-client-size.ts';
 import { type EventKind, eventKinds, indexOfSeq, kindOf, kindStyles } from './events.ts';
 
 const BAND = 9;
@@ -74,7 +75,7 @@ interface Props {
  */
 export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Props) => {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(600);
+  const width = useClientSize(canvas, 'width', 600);
   const [zoom, setZoom] = useState<{ from: number; to: number }>();
   const from = zoom?.from ?? start;
   const to = zoom?.to ?? Math.max(end, start + 1);
@@ -92,19 +93,6 @@ export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Pro
     });
     return { times, kinds };
   }, [events]);
-
-  useLayoutEffect(() => {
-    const el = canvas.current;
-    if (!el) return;
-    const measure = () => {
-      if (el.clientWidth > 0) setWidth(el.clientWidth);
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   useEffect(() => {
     const el = canvas.current;

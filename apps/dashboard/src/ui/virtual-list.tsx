@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useClientSize } from './use-client-size.ts';
 
 export interface VirtualListProps {
   /** How many rows the list has. */
@@ -50,20 +51,7 @@ export const VirtualList = ({
   const ref = useRef<HTMLDivElement>(null);
   // The first row in view, not the raw offset: scrolling within a row re-renders nothing.
   const [firstRow, setFirstRow] = useState(0);
-  const [viewport, setViewport] = useState(height);
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => {
-      if (el.clientHeight > 0) setViewport(el.clientHeight);
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const viewport = useClientSize(ref, 'height', height);
 
   useEffect(() => {
     const el = ref.current;
