@@ -197,14 +197,7 @@ export const createRunManager = ({
     async view(runId: string): Promise<RunView | undefined> {
       const handle = live.get(runId);
       if (handle) return handle.view;
-      const all: Signal[] = [];
-      for (
-        let batch = await store.signals(runId, 0, 5000);
-        batch.length > 0;
-        batch = await store.signals(runId, all.length, 5000)
-      )
-        all.push(...batch);
-      return projectRun(all);
+      return projectRun(await store.allSignals(runId));
     },
 
     /**
@@ -239,13 +232,7 @@ export const createRunManager = ({
     if (running) return running;
     const run = await store.getRun(id);
     if (!run) return undefined;
-    const history: Signal[] = [];
-    for (
-      let batch = await store.signals(id, 0, 5000);
-      batch.length > 0;
-      batch = await store.signals(id, history.length, 5000)
-    )
-      history.push(...batch);
+    const history = await store.allSignals(id);
     return launch(id, run.dag, { inputs: run.inputs, ladder: run.ladder, history });
   }
 

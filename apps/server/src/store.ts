@@ -157,6 +157,14 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       );
   };
 
+  const signals = async (runId: string, after: number, limit: number): Promise<Signal[]> => {
+    const rows = await db.query<{ body: Signal }>(
+      'select body from signals where run_id = $1 and seq > $2 order by seq limit $3',
+      [runId, after, limit],
+    );
+    return rows.map((r) => r.body);
+  };
+
   return {
     db,
     appendSignals,
@@ -237,12 +245,18 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       return rows.map((r) => r.id);
     },
 
-    async signals(runId: string, after: number, limit: number): Promise<Signal[]> {
-      const rows = await db.query<{ body: Signal }>(
-        'select body from signals where run_id = $1 and seq > $2 order by seq limit $3',
-        [runId, after, limit],
-      );
-      return rows.map((r) => r.body);
+    signals,
+
+    /** Every committed signal of a run, read in pages so no single query holds a huge result. */
+    async allSignals(runId: string): Promise<Signal[]> {
+      const all: Signal[] = [];
+      for (
+        let batch = await signals(runId, 0, 5000);
+        batch.length > 0;
+        batch = await signals(runId, all.length, 5000)
+      )
+        all.push(...batch);
+      return all;
     },
 
     async getApproval(id: string): Promise<ApprovalRecord | undefined> {

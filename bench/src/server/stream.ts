@@ -282,13 +282,7 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
     if (result.status !== 'succeeded') throw new Error(`run ${result.status}`);
 
     const done = (await next('done')) as unknown as WatchDone;
-    const signals: Signal[] = [];
-    for (
-      let b = await server.store.signals(runId, 0, 5000);
-      b.length > 0;
-      b = await server.store.signals(runId, signals.length, 5000)
-    )
-      signals.push(...b);
+    const signals = await server.store.allSignals(runId);
     const n = signals.length;
     const decided = signals.find((s) => s.type === 'approval.decided') as Signal;
     const liveSignals = signals.filter((s) => s.seq > decided.seq);

@@ -92,16 +92,7 @@ const api = async (method: string, path: string, body?: unknown) => {
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<any>;
 };
-const allSignals = async (runId: string): Promise<Signal[]> => {
-  const out: Signal[] = [];
-  for (
-    let b = await server.store.signals(runId, 0, 5000);
-    b.length > 0;
-    b = await server.store.signals(runId, out.length, 5000)
-  )
-    out.push(...b);
-  return out;
-};
+const allSignals = (runId: string): Promise<Signal[]> => server.store.allSignals(runId);
 
 const browser: Browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
