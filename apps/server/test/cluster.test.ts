@@ -3,11 +3,10 @@
 // its runs resume elsewhere from their signals; every run completes gap-free with no succeeded node
 // run again; an SSE watcher on a surviving process sees every signal of every run. Then decisions
 // and cancels posted on a process that does not execute the run reach the one that does.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Signal } from '@laneflow/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ChildServer, childEnv, spawnServer } from './child-server.ts';
 import {
   allSignals,
   approvalNode,
@@ -27,18 +26,13 @@ import {
 
 afterAll(removeTempDirs);
 
-const serverDir = join(import.meta.dirname, '..');
 const RUNS = 50;
 const SLOW_MS = 2500;
 
-interface Child {
+interface Child extends ChildServer {
   name: string;
-  proc: ChildProcess;
-  url: string;
-  output: () => string;
   /** Runs this process started executing, in order (from its cluster log). */
   executed: () => string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const startChild = async (
@@ -47,56 +41,33 @@ const startChild = async (
   token: string,
   mode: 'http' | 'worker',
 ): Promise<Child> => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!k.startsWith('LANEFLOW_') && k !== 'DATABASE_URL' && k !== 'PORT' && k !== 'HOST') env[k] = v;
-  Object.assign(env, {
-    LANEFLOW_TOKENS: `test:admin:${token}`,
-    DATABASE_URL: databaseUrl,
-    LANEFLOW_CLUSTER: '1',
-    LANEFLOW_CLUSTER_LOG: '1',
-    LANEFLOW_RUN_LEASE_SECONDS: '6',
-    // 3 × 17 slots ≥ 50 runs: every process must take its share.
-    LANEFLOW_WORKER_CONCURRENCY: '17',
-  });
-  const args = [
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--data-dir',
-    tempDir(`cluster-${name}`),
-    '--no-examples',
-  ];
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', ...(mode === 'worker' ? ['worker'] : []), ...args],
-    { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const ready = mode === 'worker' ? /laneflow worker ready/ : /laneflow listening on (http:\/\/\S+)/;
-  const url = await Promise.race([
-    waitFor(() => ready.exec(out)?.[1] ?? (ready.test(out) ? '' : undefined), `${name} to start`, 90_000, 50),
-    exited.then(({ code, signal }) => {
-      throw new Error(`${name} exited (${code ?? signal}) before starting:\n${out}`);
-    }),
-  ]);
-  return {
+  const child = await spawnServer({
     name,
-    proc,
-    url,
-    output: () => out,
-    executed: () => [...out.matchAll(/executing run (\S+)/g)].map((m) => m[1] as string),
-    exited,
+    args: [
+      ...(mode === 'worker' ? ['worker'] : []),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      tempDir(`cluster-${name}`),
+      '--no-examples',
+    ],
+    env: childEnv({
+      LANEFLOW_TOKENS: `test:admin:${token}`,
+      DATABASE_URL: databaseUrl,
+      LANEFLOW_CLUSTER: '1',
+      LANEFLOW_CLUSTER_LOG: '1',
+      LANEFLOW_RUN_LEASE_SECONDS: '6',
+      // 3 × 17 slots ≥ 50 runs: every process must take its share.
+      LANEFLOW_WORKER_CONCURRENCY: '17',
+    }),
+    ...(mode === 'worker' && { ready: /laneflow worker ready/ }),
+  });
+  return {
+    ...child,
+    name,
+    executed: () => [...child.output().matchAll(/executing run (\S+)/g)].map((m) => m[1] as string),
   };
 };
 

@@ -2,12 +2,11 @@
 // a run (a slow node running, an approval pending), restarted on the same store. The run goes on from
 // its committed signals: nothing that succeeded runs again, the lost work is re-queued as attempt 2,
 // the approval is still pending under the same id, and the log stays gap-free.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Signal } from '@laneflow/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db.ts';
+import { type ChildServer, childEnv, spawnServer } from './child-server.ts';
 import {
   allSignals,
   approvalNode,
@@ -28,63 +27,19 @@ import {
 
 afterAll(removeTempDirs);
 
-const serverDir = join(import.meta.dirname, '..');
 const SLOW_MS = 4000;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/**
- * `tsx src/cli.ts` as one process (`node --import tsx`; the tsx CLI would put the server in a
- * grandchild that a SIGKILL of the child would not reach). Resolves once it prints its URL.
- */
-const startChild = async (
+const startChild = (
   storage: { dataDir: string; databaseUrl?: string },
   token: string,
-): Promise<Child> => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!k.startsWith('LANEFLOW_') && k !== 'DATABASE_URL' && k !== 'PORT' && k !== 'HOST') env[k] = v;
-  env.LANEFLOW_TOKENS = `test:admin:${token}`;
-  if (storage.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli.ts',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      storage.dataDir,
-      '--no-examples',
-    ],
-    { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = await Promise.race([
-    waitFor(() => /laneflow listening on (http:\/\/\S+)/.exec(out)?.[1], 'the server to listen', 90_000, 50),
-    exited.then(({ code, signal }) => {
-      throw new Error(`the server exited (${code ?? signal}) before listening:\n${out}`);
+): Promise<ChildServer> =>
+  spawnServer({
+    args: ['--host', '127.0.0.1', '--port', '0', '--data-dir', storage.dataDir, '--no-examples'],
+    env: childEnv({
+      LANEFLOW_TOKENS: `test:admin:${token}`,
+      ...(storage.databaseUrl && { DATABASE_URL: storage.databaseUrl }),
     }),
-  ]);
-  return { proc, url, output: () => out, exited };
-};
+  });
 
 /** `a` and `side` finish at once; `slow` takes seconds; `gate` waits for a human; `done` needs both. */
 const crashDag = {
@@ -97,7 +52,7 @@ const started = (signals: Signal[], nodeId: string) =>
   signals.filter((s) => s.type === 'node.started' && s.nodeId === nodeId);
 
 describe('crash recovery', () => {
-  const children: Child[] = [];
+  const children: ChildServer[] = [];
   afterAll(async () => {
     for (const c of children)
       if (c.proc.exitCode === null && c.proc.signalCode === null) {

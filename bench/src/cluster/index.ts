@@ -2,58 +2,31 @@
 // PostgreSQL; runs/s and signals/s for a batch of quick runs posted round-robin over the processes;
 // then the time for a SIGKILLed process's runs to resume elsewhere.
 // `pnpm --filter @laneflow/bench bench:cluster` (RUNS=…, LEASE=… to change the workload).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPostgres } from '@laneflow/server';
+import { type ChildServer, childEnv, spawnServer } from '../../../apps/server/test/child-server.ts';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
 
-const serverDir = join(import.meta.dirname, '../../../apps/server');
 const RUNS = Number(process.env.RUNS ?? 300);
 const LEASE = Number(process.env.LEASE ?? 6);
 const TOKEN = 'lf_bench_cluster_token_0123456789';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Proc {
-  proc: ChildProcess;
-  url?: string;
-  out: () => string;
-  exited: Promise<unknown>;
-}
-
-const startProc = async (databaseUrl: string, dir: string, i: number, clustered = true): Promise<Proc> => {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('LANEFLOW_')) delete env[k];
-  Object.assign(env, {
-    DATABASE_URL: databaseUrl,
-    LANEFLOW_CLUSTER: '1',
-    LANEFLOW_CLUSTER_LOG: '1',
-    LANEFLOW_TOKENS: `bench:admin:${TOKEN}`,
-    LANEFLOW_RUN_LEASE_SECONDS: String(LEASE),
-    LANEFLOW_WORKER_CONCURRENCY: '50',
+const startProc = (databaseUrl: string, dir: string, i: number, clustered = true): Promise<ChildServer> =>
+  spawnServer({
+    name: `process ${i}`,
+    args: ['--port', '0', '--no-examples', '--data-dir', join(dir, `p${i}`)],
+    env: childEnv({
+      DATABASE_URL: databaseUrl,
+      ...(clustered && { LANEFLOW_CLUSTER: '1' }),
+      LANEFLOW_CLUSTER_LOG: '1',
+      LANEFLOW_TOKENS: `bench:admin:${TOKEN}`,
+      LANEFLOW_RUN_LEASE_SECONDS: String(LEASE),
+      LANEFLOW_WORKER_CONCURRENCY: '50',
+    }),
   });
-  if (!clustered) delete env.LANEFLOW_CLUSTER;
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--no-examples', '--data-dir', join(dir, `p${i}`)],
-    { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise((r) => proc.once('exit', r));
-  for (const until = Date.now() + 90_000; Date.now() < until; await sleep(50)) {
-    const m = /laneflow listening on (http:\/\/\S+)/.exec(out);
-    if (m) return { proc, url: m[1] as string, out: () => out, exited };
-    if (proc.exitCode !== null) throw new Error(out);
-  }
-  throw new Error(`no start:\n${out}`);
-};
 
 const post = async (url: string, body: unknown) => {
   const r = await fetch(`${url}/api/runs`, {
@@ -88,7 +61,7 @@ try {
   // n = 0: one process without cluster mode (runs execute where they are posted), the baseline.
   for (const n of [0, 1, 2, 3]) {
     const url = await cluster.createDatabase(`bench_${n}`);
-    const procs: Proc[] = [];
+    const procs: ChildServer[] = [];
     for (let i = 0; i < Math.max(1, n); i++) procs.push(await startProc(url, dir, i, n > 0));
     const db = await openPostgres(url);
     // Warm-up: one run per process.
@@ -109,7 +82,7 @@ try {
     const sig = await db.query<{ runs: number; signals: number; bad: number }>(
       `select count(*)::int as runs, sum(last_seq)::int as signals, count(*) filter (where status <> 'succeeded')::int as bad from runs`,
     );
-    const perProc = procs.map((p) => (p.out().match(/executing run/g) ?? []).length);
+    const perProc = procs.map((p) => (p.output().match(/executing run/g) ?? []).length);
     const signals = ((sig[0]?.signals ?? 0) * RUNS) / (sig[0]?.runs ?? 1);
     rows.push(
       `| ${n || '1 (no cluster mode)'} | ${RUNS} | ${s.toFixed(2)} s | ${(RUNS / s).toFixed(0)} | ${(signals / s).toFixed(0)} | ${perProc.join(' / ')} | ${sig[0]?.bad} |`,
@@ -124,7 +97,7 @@ try {
 
   // ---- failover: 3 processes, slow runs, SIGKILL one --------------------------------------------
   const url = await cluster.createDatabase('bench_failover');
-  const procs: Proc[] = [];
+  const procs: ChildServer[] = [];
   for (let i = 0; i < 3; i++) procs.push(await startProc(url, dir, i));
   const db = await openPostgres(url);
   const slow = {
@@ -136,13 +109,13 @@ try {
     ],
   };
   await Promise.all(Array.from({ length: 60 }, (_, i) => post(procs[i % 3]?.url as string, { dag: slow })));
-  const victim = procs[2] as Proc;
-  while (!/executing run/.test(victim.out())) await sleep(20);
+  const victim = procs[2] as ChildServer;
+  while (!/executing run/.test(victim.output())) await sleep(20);
   await sleep(500);
   victim.proc.kill('SIGKILL');
   await victim.exited;
   const killedAt = Date.now();
-  const ids = [...victim.out().matchAll(/executing run (\S+)/g)].map((m) => m[1] as string);
+  const ids = [...victim.output().matchAll(/executing run (\S+)/g)].map((m) => m[1] as string);
   const at = await db.query<{ id: string; last_seq: number }>(
     `select id, last_seq from runs where id = any($1) and status = 'running'`,
     [ids],

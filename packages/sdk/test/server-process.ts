@@ -1,9 +1,6 @@
-/** The laneflow server as a child process (`tsx apps/server/src/cli.ts`), to kill and start again. */
-import { type ChildProcess, spawn } from 'node:child_process';
+/** The laneflow server as a child process (apps/server/test/child-server.ts), to kill and start again. */
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+import { spawnServer } from '../../../apps/server/test/child-server.ts';
 
 /** A port nobody listens on right now. */
 export const freePort = () =>
@@ -33,54 +30,20 @@ export const startServerProcess = async (opts: {
   tokens: string;
   timeoutMs?: number;
 }): Promise<ServerProcess> => {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'apps/server/src/cli.ts',
-      '--port',
-      String(opts.port),
-      '--data-dir',
-      opts.dataDir,
-      '--no-examples',
-    ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, LANEFLOW_TOKENS: opts.tokens, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in time:\n${output}`)),
-      opts.timeoutMs ?? 120_000,
-    );
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('laneflow listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
-    });
+  const { proc, url, output, exited } = await spawnServer({
+    args: ['--port', String(opts.port), '--data-dir', opts.dataDir, '--no-examples'],
+    env: { ...process.env, LANEFLOW_TOKENS: opts.tokens, NODE_OPTIONS: '' },
+    timeoutMs: opts.timeoutMs ?? 120_000,
   });
   const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     await exited;
   };
   return {
-    url: `http://127.0.0.1:${opts.port}`,
+    url,
     port: opts.port,
     get output() {
-      return output;
+      return output();
     },
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
