@@ -24,6 +24,7 @@ import {
   type Signal,
   type SignalType,
 } from '@laneflow/core';
+import { prng } from './prng.ts';
 
 export interface ProjectionBenchOptions {
   /** Signals in the run (default 1,000,000). */
@@ -153,18 +154,6 @@ export interface Sample {
   cpu?: number;
   wait?: number;
 }
-
-/** mulberry32: small, fast, deterministic. */
-const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const MiB = 1024 * 1024;
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');

@@ -1,4 +1,5 @@
 /** The benchmark's DAG shapes, as plain node ids and edges, independent of any engine. */
+import { prng } from '../prng.ts';
 
 export const workloads = ['chain', 'fanout', 'layered'] as const;
 export type Workload = (typeof workloads)[number];
@@ -13,15 +14,6 @@ export interface Shape {
 }
 
 const id = (i: number) => `n${i}`;
-
-/** A deterministic PRNG (mulberry32), so every engine gets the same layered graph. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 /**
  * - `chain`: n0 -> n1 -> … -> n(N-1).

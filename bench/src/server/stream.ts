@@ -22,8 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { type DagSpec, defaultLadder, type Signal } from '@laneflow/core';
 import { startServer } from '@laneflow/server';
 import { type PgCluster, startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
+import { apiClient } from '../http.ts';
+import { prng } from '../prng.ts';
 import type { WatchDone, WatcherResult, WatchStart } from './watchers.ts';
-import { prng } from './workload.ts';
 
 export type StreamBackend = 'pglite' | 'postgres';
 
@@ -140,18 +141,7 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
     loadExamples: false,
   });
   o.log(`${o.backend}: server up at ${server.url} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(server.url + path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<Record<string, unknown>>;
-  };
+  const api = apiClient(server.url, token);
 
   const child = fork(join(here, 'watchers.ts'), [], {
     execArgv: ['--import', 'tsx'],

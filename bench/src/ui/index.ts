@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultLadder, type Signal } from '@laneflow/core';
 import { startServer } from '@laneflow/server';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { apiClient } from '../http.ts';
 import {
   type FrameStats,
   frameStats,
@@ -80,18 +81,7 @@ const server = await startServer({
   dashboardDist: dist,
 });
 log(`server at ${server.url}`);
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
-};
+const api = apiClient(server.url, token);
 const allSignals = (runId: string): Promise<Signal[]> => server.store.allSignals(runId);
 
 const browser: Browser = await chromium.launch({

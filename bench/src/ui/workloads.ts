@@ -9,15 +9,7 @@ import {
   type SignalDraft,
   withSeq,
 } from '@laneflow/core';
-
-/** A deterministic PRNG (mulberry32). */
-export const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+import { prng } from '../prng.ts';
 
 const COL = 300;
 const ROW = 90;
