@@ -97,16 +97,11 @@ export const createRunManager = ({
       o: { dagVersion: number | null; inputs?: Record<string, Json>; ladder?: Ladder; by: string },
     ) {
       const runId = randomUUID();
+      const options = { ...(o.inputs && { inputs: o.inputs }), ...(o.ladder && { ladder: o.ladder }) };
+      const row = { id: runId, dag, dagVersion: o.dagVersion, ...options, createdBy: o.by };
       if (cluster) {
         // Queued for whichever process picks it up (maybe this one); it starts from an empty history.
-        await store.createRun({
-          id: runId,
-          dag,
-          dagVersion: o.dagVersion,
-          ...(o.inputs && { inputs: o.inputs }),
-          ...(o.ladder && { ladder: o.ladder }),
-          createdBy: o.by,
-        });
+        await store.createRun(row);
         await cluster.dispatch(runId);
         return runId;
       }
@@ -118,24 +113,11 @@ export const createRunManager = ({
         created = resolve;
         failed = reject;
       });
-      launch(runId, dag, {
-        ...(o.inputs && { inputs: o.inputs }),
-        ...(o.ladder && { ladder: o.ladder }),
-        stored,
+      launch(runId, dag, { ...options, stored });
+      await store.createRun(row).then(created, (err) => {
+        failed(err);
+        throw err;
       });
-      await store
-        .createRun({
-          id: runId,
-          dag,
-          dagVersion: o.dagVersion,
-          ...(o.inputs && { inputs: o.inputs }),
-          ...(o.ladder && { ladder: o.ladder }),
-          createdBy: o.by,
-        })
-        .then(created, (err) => {
-          failed(err);
-          throw err;
-        });
       return runId;
     },
 
