@@ -11,6 +11,8 @@ export interface ChildServer {
   /** Everything it printed so far, stdout and stderr. */
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGTERM) unless it has already exited, and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** This process's environment without its laneflow settings (LANEFLOW_*, DATABASE_URL, PORT, HOST), plus `vars`. */
@@ -68,5 +70,9 @@ export const spawnServer = async (o: {
       reject(new Error(`${name} exited (${code ?? signal}) before starting:\n${out}`));
     });
   });
-  return { proc, url, output: () => out, exited };
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    await exited;
+  };
+  return { proc, url, output: () => out, exited, stop };
 };

@@ -100,11 +100,7 @@ const watch = async (base: string, runId: string, token: string): Promise<Signal
 describe('several processes on one PostgreSQL', () => {
   const children: Child[] = [];
   afterAll(async () => {
-    for (const c of children)
-      if (c.proc.exitCode === null && c.proc.signalCode === null) {
-        c.proc.kill('SIGKILL');
-        await c.exited;
-      }
+    for (const c of children) await c.stop('SIGKILL');
   });
 
   it('spreads runs, survives a SIGKILL, fans out live signals, forwards decisions', {

@@ -54,11 +54,7 @@ const started = (signals: Signal[], nodeId: string) =>
 describe('crash recovery', () => {
   const children: ChildServer[] = [];
   afterAll(async () => {
-    for (const c of children)
-      if (c.proc.exitCode === null && c.proc.signalCode === null) {
-        c.proc.kill('SIGKILL');
-        await c.exited;
-      }
+    for (const c of children) await c.stop('SIGKILL');
   });
 
   // The two backends share nothing (own children, own storage), so they run side by side.

@@ -90,8 +90,7 @@ try {
     console.log(rows.at(-1));
     await db.close();
     for (const p of procs) {
-      p.proc.kill('SIGTERM');
-      await p.exited;
+      await p.stop();
     }
   }
 
@@ -112,8 +111,7 @@ try {
   const victim = procs[2] as ChildServer;
   while (!/executing run/.test(victim.output())) await sleep(20);
   await sleep(500);
-  victim.proc.kill('SIGKILL');
-  await victim.exited;
+  await victim.stop('SIGKILL');
   const killedAt = Date.now();
   const ids = [...victim.output().matchAll(/executing run (\S+)/g)].map((m) => m[1] as string);
   const at = await db.query<{ id: string; last_seq: number }>(
@@ -138,8 +136,7 @@ try {
   rows.push('', line);
   await db.close();
   for (const p of procs.slice(0, 2)) {
-    p.proc.kill('SIGTERM');
-    await p.exited;
+    await p.stop();
   }
 } finally {
   await cluster.stop();

@@ -30,22 +30,18 @@ export const startServerProcess = async (opts: {
   tokens: string;
   timeoutMs?: number;
 }): Promise<ServerProcess> => {
-  const { proc, url, output, exited } = await spawnServer({
+  const { url, output, stop } = await spawnServer({
     args: ['--port', String(opts.port), '--data-dir', opts.dataDir, '--no-examples'],
     env: { ...process.env, LANEFLOW_TOKENS: opts.tokens, NODE_OPTIONS: '' },
     timeoutMs: opts.timeoutMs ?? 120_000,
   });
-  const end = async (signal: NodeJS.Signals) => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-    await exited;
-  };
   return {
     url,
     port: opts.port,
     get output() {
       return output();
     },
-    kill: () => end('SIGKILL'),
-    stop: () => end('SIGTERM'),
+    kill: () => stop('SIGKILL'),
+    stop: () => stop('SIGTERM'),
   };
 };
