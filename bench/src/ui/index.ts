@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultLadder, type Signal } from '@laneflow/core';
 import { startServer } from '@laneflow/server';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { chromiumLaunch } from '../../../scripts/chromium.ts';
 import { apiClient } from '../http.ts';
 import {
   type FrameStats,
@@ -85,15 +86,9 @@ const api = apiClient(server.url, token);
 const allSignals = (runId: string): Promise<Signal[]> => server.store.allSignals(runId);
 
 const browser: Browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  ...chromiumLaunch,
   args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
+    ...chromiumLaunch.args,
     // Diagnostics only: --chromium-args='--a --b' adds switches (e.g. to turn a browser feature off).
     ...(flag('chromium-args')?.split(' ').filter(Boolean) ?? []),
   ],
