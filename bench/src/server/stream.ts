@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { type DagSpec, defaultLadder, type Signal } from '@laneflow/core';
 import { startServer } from '@laneflow/server';
 import { type PgCluster, startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
+import { awaitApproval } from '../approval.ts';
 import { apiClient } from '../http.ts';
 import { prng } from '../prng.ts';
 import type { WatchDone, WatcherResult, WatchStart } from './watchers.ts';
@@ -174,12 +175,7 @@ export const runStreamBench = async (o: StreamOptions): Promise<StreamResult> =>
     const handle = server.runs.live(runId);
     if (!handle) throw new Error('run is not live');
     // Quiescent: the approval is pending and committed.
-    let approvalId: string | undefined;
-    while (!approvalId) {
-      const pending = handle.signals.find((s) => s.type === 'node.awaiting_approval');
-      if (pending && pending.type === 'node.awaiting_approval') approvalId = pending.approvalId;
-      else await new Promise((r) => setTimeout(r, 20));
-    }
+    const approvalId = await awaitApproval(handle);
     const quiescentSeq = handle.signals.length;
     child.send({
       type: 'start',

@@ -29,6 +29,7 @@ import { defaultLadder, type Signal } from '@laneflow/core';
 import { startServer } from '@laneflow/server';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../../../scripts/chromium.ts';
+import { awaitApproval } from '../approval.ts';
 import { apiClient } from '../http.ts';
 import {
   type FrameStats,
@@ -223,12 +224,7 @@ if (want('live')) {
     const { runId } = (await api('POST', '/api/runs', { dag })) as { runId: string };
     const handle = server.runs.live(runId);
     if (!handle) throw new Error('run is not live');
-    let approvalId: string | undefined;
-    while (!approvalId) {
-      const pending = handle.signals.find((s) => s.type === 'node.awaiting_approval');
-      if (pending && pending.type === 'node.awaiting_approval') approvalId = pending.approvalId;
-      else await new Promise((r) => setTimeout(r, 20));
-    }
+    const approvalId = await awaitApproval(handle);
     const page = await newPage();
     await page.goto(`${server.url}/#/run/remote/${runId}`);
     await page.waitForSelector('[data-testid="count-awaiting_approval"]:text-is("1")', { timeout: 60_000 });
