@@ -103,3 +103,11 @@ export const startResearchBrief = async (): Promise<string> => {
   if (r.status !== 201) throw new Error(`POST /api/runs: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.runId;
 };
+
+/** From the editor: opens the Research brief template and runs it in `mode`; returns the run id. */
+export const runResearchBrief = async (page: Page, mode: 'local' | 'remote'): Promise<string> => {
+  await page.getByLabel('Templates').selectOption('research-brief');
+  await page.getByLabel('Run on').selectOption(mode);
+  await page.getByTestId('run-button').click();
+  return waitForRunView(page, mode);
+};

@@ -5,6 +5,7 @@ import {
   expect,
   getRun,
   runNode,
+  runResearchBrief,
   screenshot,
   signIn,
   startResearchBrief,
@@ -162,10 +163,7 @@ test('3c keyboard: Tab to the Approve button on the node and press Enter', async
 
 test('3d approve on the node in the browser (local run)', async ({ page }) => {
   await page.goto('/#/editor');
-  await page.getByLabel('Templates').selectOption('research-brief');
-  await page.getByLabel('Run on').selectOption('local');
-  await page.getByTestId('run-button').click();
-  await waitForRunView(page, 'local');
+  await runResearchBrief(page, 'local');
   const review = runNode(page, 'review');
   await expect(review).toHaveAttribute('data-lane', 'awaiting_approval');
   await review.getByRole('button', { name: 'Approve' }).click();

@@ -2,11 +2,11 @@ import type { Page } from '@playwright/test';
 import {
   expect,
   runNode,
+  runResearchBrief,
   screenshot,
   signIn,
   startResearchBrief,
   test,
-  waitForRunView,
 } from '../src/fixtures.ts';
 
 /** The market strand escalates; its escalation event opens in the inspector with its payload. */
@@ -67,10 +67,7 @@ test('4a escalation on the server: timeline event → payload in the inspector',
 
 test('4b escalation in the browser: timeline event → payload in the inspector', async ({ page }) => {
   await page.goto('/#/editor');
-  await page.getByLabel('Templates').selectOption('research-brief');
-  await page.getByLabel('Run on').selectOption('local');
-  await page.getByTestId('run-button').click();
-  await waitForRunView(page, 'local');
+  await runResearchBrief(page, 'local');
   await expect(page.getByText('in this browser', { exact: true })).toBeVisible();
   await inspectEscalation(page);
   await screenshot(page, '4-escalation-payload-browser');

@@ -1,12 +1,9 @@
 import { ADMIN } from '../src/env.ts';
-import { expect, getRun, runNode, screenshot, signIn, test, waitForRunView } from '../src/fixtures.ts';
+import { expect, getRun, runNode, runResearchBrief, screenshot, signIn, test } from '../src/fixtures.ts';
 
 test('5 reload mid-run on the server: the run continues and no event is missing', async ({ page }) => {
   await signIn(page, '#/editor');
-  await page.getByLabel('Templates').selectOption('research-brief');
-  await page.getByLabel('Run on').selectOption('remote');
-  await page.getByTestId('run-button').click();
-  const runId = await waitForRunView(page, 'remote');
+  const runId = await runResearchBrief(page, 'remote');
   // The run cannot end before the editor's approval, so it is mid-run however slow this machine is.
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
 
