@@ -55,9 +55,12 @@ export const createGraphModel = (dag: DagSpec) => {
 
   // The edge list changes only when a child is added (or another view, a replay, is shown); an
   // unchanged list keeps its identity, so neither React Flow nor the canvas redo their edges.
-  let edgesOf: RunView | undefined;
+  let shownView: RunView | undefined;
   let lineage: Edge[] = [];
   let edges: Edge[] = dagEdges;
+  // Where each runtime child went. Placing an escalation child scans every node, and the view only
+  // grows in insertion order, so a child's place never changes: found once, not on every frame.
+  let childPlaces = new Map<string, { x: number; y: number }>();
 
   const positionOf = (view: RunView, node: NodeView, placed: Map<string, { x: number; y: number }>) => {
     const known = base[node.id] ?? placed.get(node.id);
@@ -86,15 +89,20 @@ export const createGraphModel = (dag: DagSpec) => {
   return (view: RunView, selected: string | undefined): { nodes: LaneFlowNode[]; edges: Edge[] } => {
     const placed = new Map<string, { x: number; y: number }>();
     const nodes: LaneFlowNode[] = [];
-    if (view !== edgesOf) {
-      edgesOf = view;
+    if (view !== shownView) {
+      shownView = view;
       lineage = [];
       edges = dagEdges;
+      childPlaces = new Map();
     }
     const lineageBefore = lineage.length;
     let children = 0;
     const emit = (node: NodeView) => {
-      const position = positionOf(view, node, placed);
+      let position = base[node.id] ?? childPlaces.get(node.id);
+      if (!position) {
+        position = positionOf(view, node, placed);
+        childPlaces.set(node.id, position);
+      }
       placed.set(node.id, position);
       const isSelected = node.id === selected;
       const prev = cache.get(node.id);
