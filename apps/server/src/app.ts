@@ -216,13 +216,13 @@ export const createApp = (o: AppOptions) => {
   });
   app.get('/api/runs/:id/signals', async (c) => {
     const q = query(c, SignalsQuerySchema);
-    if (!(await store.getRun(c.req.param('id'))))
+    if (!(await store.runSummary(c.req.param('id'))))
       throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
     return c.json({ signals: await runs.signalsAfter(c.req.param('id'), q.after, q.limit) });
   });
   app.get('/api/runs/:id/events', async (c) => {
     const id = c.req.param('id');
-    if (!(await store.getRun(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
     const raw = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
     const after = Number(raw);
     if (!Number.isInteger(after) || after < 0)
@@ -234,10 +234,10 @@ export const createApp = (o: AppOptions) => {
   app.post('/api/runs/:id/cancel', async (c) => {
     need(c, 'operator');
     const b = await body(c, CancelBodySchema);
-    const run = await store.getRun(c.req.param('id'));
+    const run = await store.runSummary(c.req.param('id'));
     if (!run) throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
-    if (!(await runs.cancel(run.summary.id, b.reason ?? `cancelled by ${c.get('principal').name}`)))
-      throw new HttpError(409, 'run_finished', `run ${run.summary.id} has already ${run.summary.status}`);
+    if (!(await runs.cancel(run.id, b.reason ?? `cancelled by ${c.get('principal').name}`)))
+      throw new HttpError(409, 'run_finished', `run ${run.id} has already ${run.status}`);
     return c.json({ ok: true }, 202);
   });
   app.post('/api/runs/:id/approvals/:approvalId', async (c) => {

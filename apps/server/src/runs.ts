@@ -172,8 +172,8 @@ export const createRunManager = ({
     /** True once the run has ended and `after` covers its last signal. */
     async drained(runId: string, after: number): Promise<boolean> {
       if (live.has(runId)) return false;
-      const run = await store.getRun(runId);
-      return !run || (terminal.has(run.summary.status) && after >= run.summary.lastSeq);
+      const run = await store.runSummary(runId);
+      return !run || (terminal.has(run.status) && after >= run.lastSeq);
     },
 
     async view(runId: string): Promise<RunView | undefined> {

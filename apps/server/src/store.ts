@@ -14,6 +14,10 @@ type Row = Record<string, unknown>;
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
+/** The runs columns a RunSummary needs: not the DAG, inputs or ladder, which can be megabytes. */
+const SUMMARY_COLUMNS =
+  'id, dag_id, dag_name, status, created_at, ended_at, last_seq, cost_usd, escalations, nodes';
+
 const toRunSummary = (r: Row): RunSummary => ({
   id: r.id as string,
   dagId: (r.dag_id as string | null) ?? null,
@@ -204,6 +208,12 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       };
     },
 
+    /** A run's summary (status, last seq, cost…) without loading its DAG. */
+    async runSummary(id: string): Promise<RunSummary | undefined> {
+      const [r] = await db.query(`select ${SUMMARY_COLUMNS} from runs where id = $1`, [id]);
+      return r ? toRunSummary(r) : undefined;
+    },
+
     /** Runs newest first, keyset-paginated on (created_at, id). */
     async listRuns(q: { status?: string; limit: number; cursor?: string }) {
       const params: unknown[] = [];
@@ -223,7 +233,7 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       // The cursor keeps created_at to the microsecond: cut to milliseconds (as createdAt is), it
       // would skip every run created later in the same millisecond.
       const rows = await db.query(
-        `select *, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+        `select ${SUMMARY_COLUMNS}, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
          from runs ${where.length ? `where ${where.join(' and ')}` : ''}
          order by created_at desc, id desc limit $${params.length}`,
         params,

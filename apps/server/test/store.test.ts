@@ -110,6 +110,9 @@ describe.each(backends)('store on %s', (backend) => {
     let run = await store.getRun('r1');
     expect(run?.summary).toMatchObject({ status: 'running', lastSeq: 5, nodes: 1, costUsd: 0.25 });
     expect(run?.inputs).toEqual({ a: 1 });
+    // The summary alone (for status checks on hot paths) is the same, without the DAG.
+    expect(await store.runSummary('r1')).toEqual(run?.summary);
+    expect(await store.runSummary('nope')).toBeUndefined();
     expect(await store.unfinishedRuns()).toContain('r1');
     expect(await store.getApproval('r1-ap')).toMatchObject({
       runId: 'r1',

@@ -157,7 +157,7 @@ export const createCluster = async (o: ClusterOptions) => {
     ).rows[0]?.ok === true;
   const unlock = (runId: string) =>
     locks.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runId]).catch(() => {});
-  const statusOf = async (runId: string) => (await store?.getRun(runId))?.summary.status;
+  const statusOf = async (runId: string) => (await store?.runSummary(runId))?.status;
 
   const execute = async (job: { id: string; data: { runId: string } }) => {
     const { runId } = job.data;
