@@ -16,6 +16,7 @@
  *
  *   pnpm --filter @laneflow/bench bench:ui [live] [dag] [timeline] [--reps=3] [--build]
  *        [--trace=DIR] (a Chrome trace of each scenario's first measured window)
+ *        [--trace-categories=a,b] (more trace categories)
  *        [--profile=DIR] (a CPU profile instead) [--dist=DIR] (another build, e.g. unminified)
  *        [--css='…'] (diagnostics: a stylesheet injected into every page) [--json]
  */
@@ -112,9 +113,17 @@ if (extraCss)
   await p.waitForFunction(() => localStorage.getItem('laneflow.connection') !== null);
   await p.close();
 }
+/**
+ * A tab that has finished opening: headless Chromium loads a WebUI renderer for each new tab's
+ * (invisible) omnibox popup, ~550 ms of CPU in the first second or two. On this 2-core machine that
+ * took a core from the page under test (bench/ui.md), which a user opening a link in a browser that
+ * is already running does not pay, so the page is loaded only once the tab is idle.
+ */
 const newPage = async () => {
   const p = await context.newPage();
   p.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await p.goto('about:blank');
+  await p.waitForTimeout(2_000);
   return p;
 };
 const nextFrameTime = (page: Page) =>
@@ -152,6 +161,8 @@ const withTrace = async <T>(name: string, page: Page, fn: () => Promise<T>): Pro
       'disabled-by-default-devtools.timeline',
       'v8.execute',
       'blink.user_timing',
+      // Diagnostics only: --trace-categories=cc,disabled-by-default-cc (e.g. what a Commit does).
+      ...(flag('trace-categories')?.split(',') ?? []),
     ],
   });
   try {
