@@ -92,8 +92,16 @@ export const remoteTransport = (server: Saved): RemoteTransport => {
 };
 
 /** The transport for `mode`, or undefined when remote is asked for without a server. */
-export const useTransport = (mode: 'local' | 'remote'): RunTransport | undefined => {
-  const server = useConnection((s) => s.server);
+export const transportFor = (
+  mode: 'local' | 'remote',
+  server: Saved | undefined,
+): RunTransport | undefined => {
   if (mode === 'local') return localTransport();
   return server ? remoteTransport(server) : undefined;
 };
+
+export const useTransport = (mode: 'local' | 'remote'): RunTransport | undefined =>
+  transportFor(
+    mode,
+    useConnection((s) => s.server),
+  );

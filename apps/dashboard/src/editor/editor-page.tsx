@@ -8,6 +8,7 @@ import { Canvas } from './canvas.tsx';
 import { freshId, newNode, toDagJson, toEditorDoc } from './doc.ts';
 import { indexIssues } from './issues.ts';
 import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
+import { openDag } from './open-dag.ts';
 import { Palette } from './palette.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';
@@ -41,7 +42,8 @@ const Editor = ({ dagId }: { dagId?: string }) => {
   const transport = useTransport(target);
   const { screenToFlowPosition } = useReactFlow();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
-  const validation = useValidation(doc);
+  const verified = useEditor((s) => s.verified);
+  const validation = useValidation(doc, verified);
   const issues = useMemo(() => indexIssues(doc, validation.issues), [doc, validation.issues]);
   const ready = !validation.pending && validation.issues.length === 0;
   /** The DAG to save or run: parsed once more, so what is sent is exactly what the schema accepts. */
@@ -57,9 +59,9 @@ const Editor = ({ dagId }: { dagId?: string }) => {
         useEditor.getState().load(toEditorDoc(structuredClone(exampleDags[0])));
       return;
     }
-    transport
-      ?.getDag(dagId)
-      .then((rec) => useEditor.getState().load(toEditorDoc(rec.spec)))
+    if (!transport) return;
+    openDag(transport, dagId)
+      .then((rec) => useEditor.getState().load(toEditorDoc(rec.spec), { verified: true }))
       .catch((err: Error) => setMessage({ ok: false, text: err.message }));
   }, [dagId, transport]);
 
