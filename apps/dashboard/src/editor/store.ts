@@ -14,8 +14,13 @@ export interface EditorState {
   loads: number;
   /** Replaces the document; `record: false` for in-between states (a drag in progress). */
   change(next: EditorDoc, options?: { record?: boolean }): void;
-  /** Starts over with a new document and an empty history. */
-  load(doc: EditorDoc): void;
+  /**
+   * The document as opened from a DAG store, which runs `validateDag` on every save (the server's
+   * and the browser's alike): known valid, so it is not checked again until it is edited.
+   */
+  verified: EditorDoc | undefined;
+  /** Starts over with a new document and an empty history; `verified` when it comes from a store. */
+  load(doc: EditorDoc, options?: { verified?: boolean }): void;
   undo(): void;
   redo(): void;
   select(s: EditorSelection): void;
@@ -31,6 +36,7 @@ export const useEditor = create<EditorState>((set, get) => {
     future: [],
     selection: undefined,
     loads: 0,
+    verified: undefined,
     change(next, { record = true } = {}) {
       const { doc, past } = get();
       if (!record) {
@@ -42,9 +48,16 @@ export const useEditor = create<EditorState>((set, get) => {
       pending = undefined;
       set({ doc: next, past: [...past, before].slice(-LIMIT), future: [] });
     },
-    load(doc) {
+    load(doc, { verified = false } = {}) {
       pending = undefined;
-      set({ doc, past: [], future: [], selection: undefined, loads: get().loads + 1 });
+      set({
+        doc,
+        past: [],
+        future: [],
+        selection: undefined,
+        loads: get().loads + 1,
+        verified: verified ? doc : undefined,
+      });
     },
     undo() {
       const { doc, past, future } = get();

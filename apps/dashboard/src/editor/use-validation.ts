@@ -13,21 +13,23 @@ export interface Validation {
 /**
  * The document's `validateDag` issues. Small documents are checked in the render, on every change;
  * large ones (hundreds of milliseconds of zod) in a Web Worker, so opening or editing a 5,000-node
- * DAG never blocks the page.
+ * DAG never blocks the page. The `verified` document (as opened from a store) is not checked.
  */
-export const useValidation = (doc: EditorDoc): Validation => {
+export const useValidation = (doc: EditorDoc, verified?: EditorDoc): Validation => {
+  const known = doc === verified;
   const large = doc.nodes.length >= LOD_MIN_NODES;
-  const sync = useMemo(() => (large ? undefined : issuesOf(doc)), [large, doc]);
+  const sync = useMemo(() => (large || known ? undefined : issuesOf(doc)), [large, known, doc]);
   const [checked, setChecked] = useState<{ doc: EditorDoc; issues: Issue[] }>();
   const validator = useRef<Validator>(undefined);
 
   useEffect(() => () => validator.current?.terminate(), []);
   useEffect(() => {
-    if (!large) return;
+    if (!large || known) return;
     validator.current ??= createValidator((d, issues) => setChecked({ doc: d, issues }));
     validator.current.check(doc);
-  }, [large, doc]);
+  }, [large, known, doc]);
 
+  if (known) return { issues: NO_ISSUES, pending: false };
   if (sync) return { issues: sync, pending: false };
   return { issues: checked?.issues ?? NO_ISSUES, pending: checked?.doc !== doc };
 };

@@ -1,8 +1,12 @@
 import { type Issue, validateDag } from '@laneflow/core';
+import { whenInputIdle } from '../ui/input-idle.ts';
 import { type EditorDoc, toDagJson } from './doc.ts';
 
 /** One empty list for every valid version, so "still valid" changes nothing downstream. */
 export const NO_ISSUES: Issue[] = [];
+
+/** How long the user must leave the page alone before a large document is checked. */
+export const CHECK_QUIET_MS = 300;
 
 export const issuesOf = (doc: EditorDoc): Issue[] => {
   const r = validateDag(toDagJson(doc));
@@ -15,37 +19,46 @@ export interface Validator {
 }
 
 /**
- * Checks documents in a Web Worker, one at a time: versions that arrive while one is being checked
- * collapse into the latest, so a drag costs one check per answer, not one per frame.
+ * Checks documents in a Web Worker, one at a time, in a pause of the user's input: versions that
+ * arrive while one is waiting or being checked collapse into the latest, so a drag costs one check
+ * when it ends, not one per frame.
  */
 export const createValidator = (onResult: (doc: EditorDoc, issues: Issue[]) => void): Validator => {
   if (typeof Worker === 'undefined')
     return { check: (doc) => onResult(doc, issuesOf(doc)), terminate: () => {} };
   const worker = new Worker(new URL('./validate.worker.ts', import.meta.url), { type: 'module' });
+  let busy = false;
   let inFlight: EditorDoc | undefined;
-  let next: EditorDoc | undefined;
-  const send = (doc: EditorDoc) => {
-    inFlight = doc;
-    // As JSON text: a flat string crosses to the worker several times faster than a structured
-    // clone of thousands of node objects.
-    worker.postMessage(JSON.stringify(toDagJson(doc)));
+  let latest: EditorDoc | undefined;
+  let cancel = () => {};
+  const next = () => {
+    busy = latest !== undefined;
+    if (!busy) return;
+    cancel = whenInputIdle(CHECK_QUIET_MS, () => {
+      inFlight = latest;
+      latest = undefined;
+      // As JSON text: a flat string crosses to the worker several times faster than a structured
+      // clone of thousands of node objects.
+      worker.postMessage(JSON.stringify(toDagJson(inFlight as EditorDoc)));
+    });
   };
   const done = (issues: (doc: EditorDoc) => Issue[]) => {
     const doc = inFlight as EditorDoc;
     inFlight = undefined;
     onResult(doc, issues(doc));
-    const queued = next;
-    next = undefined;
-    if (queued) send(queued);
+    next();
   };
   worker.onmessage = (e: MessageEvent<Issue[]>) => done(() => (e.data.length === 0 ? NO_ISSUES : e.data));
   // A worker that cannot start (e.g. a blocked script) must not leave the document unchecked.
   worker.onerror = () => done(issuesOf);
   return {
     check(doc) {
-      if (inFlight) next = doc;
-      else send(doc);
+      latest = doc;
+      if (!busy) next();
     },
-    terminate: () => worker.terminate(),
+    terminate() {
+      cancel();
+      worker.terminate();
+    },
   };
 };
