@@ -93,9 +93,16 @@ test('8b a 401-node DAG in the editor: canvas, click a node to edit it, problems
 }) => {
   const saved = await api('/api/dags', { method: 'POST', body: largeDag('e2e-large-dag') });
   expect(saved.status).toBe(201);
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   await signIn(page, '#/editor/e2e-large-dag');
 
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-drawn', '401');
+  // The DAG was asked for once, by the page's tiny entry before the app's code, and the app's SDK
+  // took that response instead of asking again.
+  const dagAt = requests.indexOf('/api/dags/e2e-large-dag');
+  expect(requests.filter((p) => p === '/api/dags/e2e-large-dag')).toHaveLength(1);
+  expect(dagAt).toBeLessThan(requests.findIndex((p) => /\/assets\/start-.*\.js$/.test(p)));
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
   await expect(page.getByTestId('validity')).toHaveText('valid');
 

@@ -2,7 +2,8 @@ import { InboxPage } from './approvals/inbox-page.tsx';
 import { ConnectPage } from './connection/connect-page.tsx';
 import { useConnection } from './connection/store.ts';
 import { EditorPage } from './editor/editor-page.tsx';
-import { hrefFor, type Route, useRoute } from './router.ts';
+import { hrefFor, type Route } from './route.ts';
+import { useRoute } from './router.ts';
 import { RunPage } from './run/run-page.tsx';
 import { RunsPage } from './runs/runs-page.tsx';
 

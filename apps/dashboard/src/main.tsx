@@ -1,28 +1,11 @@
 import '@xyflow/react/dist/style.css';
 import './styles.css';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app.tsx';
-import { adoptLoginUrl, transportFor, useConnection } from './connection/store.ts';
-import { prefetchDag } from './editor/open-dag.ts';
-import { parseRoute } from './router.ts';
+import { adoptLoginUrl } from './connection/saved.ts';
+import { preloadRoute } from './preload.ts';
 
+// This entry is kept tiny so the page's data is requested at once, and the app follows.
 adoptLoginUrl();
-const route = parseRoute(window.location.hash);
-if (route.page === 'editor' && route.dagId !== undefined) {
-  const { target, server } = useConnection.getState();
-  const transport = transportFor(target, server);
-  if (transport) prefetchDag(transport, route.dagId);
-}
-const queryClient = new QueryClient({
-  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+preloadRoute();
+import('./start.tsx').catch((err: Error) => {
+  document.body.textContent = `laneflow could not load: ${err.message}. Reload the page to try again.`;
 });
-
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
-);

@@ -2,7 +2,7 @@ import type { ApprovalRecord } from '@laneflow/core';
 import type { RunTransport } from '@laneflow/sdk';
 import { useDecide } from '@laneflow/sdk/react';
 import { memo, useState } from 'react';
-import { hrefFor } from '../router.ts';
+import { hrefFor } from '../route.ts';
 import { formatDateTime } from '../ui/format.ts';
 import { OutputText } from '../ui/output-text.tsx';
 

@@ -7,22 +7,8 @@ import {
   type RunTransport,
 } from '@laneflow/sdk';
 import { create } from 'zustand';
-
-const KEY = 'laneflow.connection';
-
-interface Saved {
-  serverUrl: string;
-  token: string;
-}
-
-const load = (): Saved | undefined => {
-  try {
-    const raw = localStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Saved) : undefined;
-  } catch {
-    return undefined;
-  }
-};
+import { preloadingFetch } from '../preload.ts';
+import { forgetConnection, rememberConnection, type Saved, savedConnection } from './saved.ts';
 
 export interface ConnectionState {
   /** The server this browser is signed in to, remembered in localStorage. */
@@ -35,29 +21,19 @@ export interface ConnectionState {
 }
 
 export const useConnection = create<ConnectionState>((set) => ({
-  server: load(),
-  target: load() ? 'remote' : 'local',
+  server: savedConnection(),
+  target: savedConnection() ? 'remote' : 'local',
   connect(serverUrl, token) {
     const server = { serverUrl: serverUrl.replace(/\/$/, ''), token };
-    localStorage.setItem(KEY, JSON.stringify(server));
+    rememberConnection(server);
     set({ server, target: 'remote' });
   },
   disconnect() {
-    localStorage.removeItem(KEY);
+    forgetConnection();
     set({ server: undefined, target: 'local' });
   },
   setTarget: (target) => set({ target }),
 }));
-
-/** The login URL the server prints (`/?token=…`) signs this browser in to that server. */
-export const adoptLoginUrl = (): void => {
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  if (!token) return;
-  useConnection.getState().connect(url.origin, token);
-  url.searchParams.delete('token');
-  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-};
 
 let local: RunTransport | undefined;
 /**
@@ -85,23 +61,15 @@ export const remoteTransport = (server: Saved): RemoteTransport => {
   const key = `${server.serverUrl} ${server.token}`;
   let t = remotes.get(key);
   if (!t) {
-    t = createRemoteTransport({ baseUrl: server.serverUrl, token: server.token });
+    t = createRemoteTransport({ baseUrl: server.serverUrl, token: server.token, fetch: preloadingFetch });
     remotes.set(key, t);
   }
   return t;
 };
 
 /** The transport for `mode`, or undefined when remote is asked for without a server. */
-export const transportFor = (
-  mode: 'local' | 'remote',
-  server: Saved | undefined,
-): RunTransport | undefined => {
+export const useTransport = (mode: 'local' | 'remote'): RunTransport | undefined => {
+  const server = useConnection((s) => s.server);
   if (mode === 'local') return localTransport();
   return server ? remoteTransport(server) : undefined;
 };
-
-export const useTransport = (mode: 'local' | 'remote'): RunTransport | undefined =>
-  transportFor(
-    mode,
-    useConnection((s) => s.server),
-  );

@@ -8,7 +8,6 @@ import { Canvas } from './canvas.tsx';
 import { freshId, newNode, toDagJson, toEditorDoc } from './doc.ts';
 import { indexIssues } from './issues.ts';
 import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
-import { openDag } from './open-dag.ts';
 import { Palette } from './palette.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';
@@ -59,8 +58,8 @@ const Editor = ({ dagId }: { dagId?: string }) => {
         useEditor.getState().load(toEditorDoc(structuredClone(exampleDags[0])));
       return;
     }
-    if (!transport) return;
-    openDag(transport, dagId)
+    transport
+      ?.getDag(dagId)
       .then((rec) => useEditor.getState().load(toEditorDoc(rec.spec), { verified: true }))
       .catch((err: Error) => setMessage({ ok: false, text: err.message }));
   }, [dagId, transport]);

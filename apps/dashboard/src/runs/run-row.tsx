@@ -1,6 +1,7 @@
 import type { RunSummary } from '@laneflow/core';
 import { memo } from 'react';
-import { hrefFor, navigate } from '../router.ts';
+import { hrefFor } from '../route.ts';
+import { navigate } from '../router.ts';
 import { formatDateTime, formatMs, formatUsd } from '../ui/format.ts';
 import { useNow } from '../ui/use-now.ts';
 import { RunStatusChip } from './run-status-chip.tsx';
