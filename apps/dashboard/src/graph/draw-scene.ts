@@ -121,6 +121,9 @@ const paintEdges = (ctx: CanvasRenderingContext2D, scene: Scene, t: DrawTarget, 
  */
 const paintNodes = (ctx: CanvasRenderingContext2D, groups: Map<SceneStyle, SceneNode[]>, t: DrawTarget) => {
   const border = Math.max(1.5 / t.zoom, 2);
+  // Far out the border fills the whole box (1.5 px of a node under ~3 px high): the inset fill
+  // would be empty, or negative, which canvas flips into a stray rectangle.
+  const inset = (NODE_H - 2 * border) * t.zoom >= 1;
   for (const [style, list] of groups) {
     if (style.dashed) {
       ctx.fillStyle = style.fill;
@@ -135,6 +138,7 @@ const paintNodes = (ctx: CanvasRenderingContext2D, groups: Map<SceneStyle, Scene
     // fillRect takes the rasteriser's rect fast path; a path of thousands of rects does not.
     ctx.fillStyle = style.stroke;
     for (const n of list) ctx.fillRect(n.x, n.y, n.w, n.h);
+    if (!inset) continue;
     ctx.fillStyle = style.fill;
     for (const n of list) ctx.fillRect(n.x + border, n.y + border, n.w - 2 * border, n.h - 2 * border);
   }
