@@ -2,7 +2,8 @@
 /**
  * The in-page probe (installed with `page.addInitScript` before any dashboard code runs): a
  * requestAnimationFrame loop recording frame deltas and a PerformanceObserver for long tasks, both
- * recording only between `__lfb.start()` and `__lfb.stop()`.
+ * recording only between `__lfb.start()` and `__lfb.stop()`; `__lfb.nodesShown` resolves in the first
+ * frame with graph nodes (DOM or canvas).
  */
 import type { Page } from '@playwright/test';
 
@@ -14,9 +15,13 @@ export interface Window {
 
 export const probeScript = `(() => {
   const b = { recording: false, frames: [], longTasks: [], t0: 0, last: 0, allLong: [], firstNodeFrame: undefined };
+  b.nodesShown = new Promise((resolve) => { b.showNodes = resolve; });
   window.__lfb = b;
   const loop = (t) => {
-    if (b.firstNodeFrame === undefined && document.querySelector('.react-flow__node, .lf-lod[data-drawn]')) b.firstNodeFrame = t;
+    if (b.firstNodeFrame === undefined && document.querySelector('.react-flow__node, .lf-lod[data-drawn]')) {
+      b.firstNodeFrame = t;
+      b.showNodes(t);
+    }
     if (b.recording && b.last > 0) b.frames.push(t - b.last);
     b.last = t;
     requestAnimationFrame(loop);
