@@ -13,9 +13,6 @@
  *             [--profile=DIR]   (a CPU profile of the server process over each live window)
  *             [--count-queries] (count the store's SQL statements over the live window)
  *
- * `node --import tsx --import ./src/server/proposal/register.mjs src/server/index.ts stream …` runs the
- * stream bench against the proposed batched SSE writer instead of apps/server/src/sse.ts.
- *
  * With neither `commit` nor `stream`, both run. PostgreSQL is a throwaway cluster from
  * apps/server/test/pg-cluster.ts (which starts it with fsync=off).
  */
@@ -46,11 +43,6 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' / ')}`,
 );
-const proposal = (globalThis as { __laneflowSseProposal?: boolean }).__laneflowSseProposal === true;
-if (proposal)
-  console.log(
-    '**SSE: the PROPOSED batched stream (src/server/proposal/sse-batched.ts) in place of apps/server/src/sse.ts**',
-  );
 
 if (doCommit) {
   const backends = list('backends', 'pglite,postgres') as CommitBackend[];
@@ -145,9 +137,5 @@ if (doStream) {
       console.log(
         `- ${backend} ${watchers}w rep ${i + 1}: ${r.latency.live.p50}/${r.latency.live.p99}/${r.latency.live.max} ms over ${fmt(r.latency.live.n)} receipts (commit p50/p99 ${r.commitLatency.p50}/${r.commitLatency.p99} ms; event-loop delay p99 server ${r.eventLoopDelayMs.p99.toFixed(0)} / watchers ${r.watcherEventLoopDelayMs.p99.toFixed(0)} ms); ${fmt(r.rate.mean)}/s; exact=${r.exact}; server CPU ${r.serverCpuPct.toFixed(0)}%, watchers CPU ${r.watcherCpuPct.toFixed(0)}%; load ${r.loadAvg.toFixed(1)}${r.badWatchers.length ? `; bad: ${JSON.stringify(r.badWatchers)}` : ''}`,
       );
-  if (proposal && !(globalThis as { __laneflowSseProposalLoaded?: boolean }).__laneflowSseProposalLoaded)
-    throw new Error(
-      '--import register.mjs was given, but the server did not load the proposed sse-batched.ts',
-    );
   if (json) console.log(JSON.stringify({ bench: 'server-stream', rows }));
 }
