@@ -19,6 +19,8 @@ export interface RunManagerOptions {
   ladder: Ladder;
   providers?: Record<string, Provider>;
   maxConcurrency?: number;
+  /** See `SignalLog.lingerMs`: set for PGlite, whose commits do not group on their own. */
+  commitLingerMs?: number;
   /**
    * Several processes on one PostgreSQL (see cluster/): new runs are queued for whichever process
    * picks them up, and decisions and cancels for a run executing elsewhere are forwarded to it.
@@ -43,6 +45,7 @@ export const createRunManager = ({
   ladder,
   providers,
   maxConcurrency,
+  commitLingerMs,
   cluster,
 }: RunManagerOptions) => {
   const live = new Map<string, RunHandle>();
@@ -80,6 +83,7 @@ export const createRunManager = ({
           if (stored) await stored;
           await store.appendSignals(runId, batch);
         },
+        ...(commitLingerMs && { lingerMs: commitLingerMs }),
       },
     });
     live.set(runId, handle);

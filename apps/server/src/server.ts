@@ -12,6 +12,8 @@ import { createRunManager } from './runs.ts';
 import { mountSite } from './site.ts';
 import { createStore } from './store.ts';
 
+const PGLITE_COMMIT_LINGER_MS = 4;
+
 export const version = '0.1.0';
 
 /**
@@ -46,6 +48,9 @@ export const startServer = async (
     store,
     ladder: config.ladder,
     providers: { openai },
+    // A PGlite transaction never yields, so without a pause a commit holds ~1.5 signals
+    // (bench/server.md, finding 2); 4 ms lets a busy run's timers fill it.
+    ...(db.kind === 'pglite' && { commitLingerMs: PGLITE_COMMIT_LINGER_MS }),
     ...(cluster && { cluster: cluster.hooks }),
   });
   // In a cluster, unfinished runs come back through the queue (pg-boss expiry and retry).

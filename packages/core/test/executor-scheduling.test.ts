@@ -464,6 +464,37 @@ describe('the signal log', () => {
     expect(appended.size).toBe(run.signals.length);
   });
 
+  it('a log with lingerMs commits the signals emitted during the linger together (a commit that never yields)', async () => {
+    const commits = async (lingerMs?: number) => {
+      const batches: number[][] = [];
+      const log: SignalLog = {
+        append: (batch) => {
+          batches.push(batch.map((s) => s.seq));
+        },
+        ...(lingerMs !== undefined && { lingerMs }),
+      };
+      // Twenty nodes whose answers arrive on twenty different timers, 1 ms apart.
+      const dag = buildDag({
+        nodes: Array.from({ length: 20 }, (_, i) => ({
+          id: `n${i}`,
+          kind: 'llm' as const,
+          prompt: 'x',
+          sim: { latencyMs: i + 1 },
+        })),
+      });
+      const run = start(dag, { ladder: ladderOf(1, false), log });
+      await run.done();
+      // Still every signal once, in seq order, and only after its commit.
+      expect(batches.flat()).toEqual(run.signals.map((s) => s.seq));
+      expect(run.signals.at(-1)?.type).toBe('run.succeeded');
+      return batches.length;
+    };
+    const eager = await commits();
+    const lingering = await commits(25);
+    expect(eager).toBeGreaterThanOrEqual(20);
+    expect(lingering).toBeLessThanOrEqual(3);
+  });
+
   it('the memory log holds exactly the delivered signals; a late subscriber still iterates from seq 1', async () => {
     const log = createMemoryLog();
     const dag = buildDag({ nodes: [{ id: 'a', kind: 'llm', prompt: 'x' }] });

@@ -25,7 +25,8 @@ export interface Emitter {
 
 /**
  * Assigns gap-free seqs in emission order and group-commits: everything emitted while a batch is
- * being appended goes into the next batch. A signal is delivered only after its batch is appended.
+ * being appended (or during the log's `lingerMs`) goes into the next batch. A signal is delivered
+ * only after its batch is appended.
  */
 export const createEmitter = (opts: {
   runId: string;
@@ -118,10 +119,12 @@ export const createEmitter = (opts: {
       pending.push(s);
       if (!inflight && !scheduled) {
         scheduled = true;
-        queueMicrotask(() => {
+        const start = () => {
           scheduled = false;
           void flush();
-        });
+        };
+        if (log.lingerMs) clock.setTimeout(start, log.lingerMs);
+        else queueMicrotask(start);
       }
       return s;
     },

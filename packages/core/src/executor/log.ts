@@ -6,6 +6,12 @@ import type { Signal } from '../signals.ts';
  */
 export interface SignalLog {
   append(batch: readonly Signal[]): void | Promise<void>;
+  /**
+   * For a log whose commit costs about the same for one signal as for many and lets nothing else run
+   * meanwhile (PGlite runs a transaction without yielding): wait this long after a signal is emitted
+   * before committing, so the signals emitted meanwhile share the commit. Delivery is that much later.
+   */
+  readonly lingerMs?: number;
 }
 
 /** The default log: keeps signals in memory. */
