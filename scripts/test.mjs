@@ -84,6 +84,19 @@ const suites = [
   },
 ];
 
+// Lint, format and types count as one check each: the code as committed must pass them.
+for (const [name, args] of [
+  ['biome', ['exec', 'biome', 'check', '.']],
+  ['typecheck', ['-r', 'typecheck']],
+]) {
+  const status = run('pnpm', args);
+  if (status === 0) totals.passed++;
+  else {
+    console.error(`${name} exited with ${status}`);
+    totals.failed++;
+  }
+}
+
 for (const s of suites) {
   if (s.when && !s.when()) continue;
   const status = run(...s.cmd, s.env);

@@ -279,16 +279,15 @@ if (want('live')) {
   console.log(
     `\n## (live) 1,000-node run fed ~1,000 signals/s — frames over the live window\n\n${frameHead}`,
   );
-  rows.forEach((r, i) => console.log(frameRow(`rep ${i + 1}`, r.s)));
+  for (const [i, r] of rows.entries()) console.log(frameRow(`rep ${i + 1}`, r.s));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));
   console.log(
     '\n| rep | live signals | seconds | mean signals/s | busiest second | React Flow nodes in DOM | load average (1/5/15) |\n|---|---|---|---|---|---|---|',
   );
-  rows.forEach((r, i) =>
+  for (const [i, r] of rows.entries())
     console.log(
       `| ${i + 1} | ${r.signals} | ${r.seconds.toFixed(1)} | ${Math.round(r.rate)} | ${r.perSecMax} | ${r.domNodes} | ${r.load} |`,
-    ),
-  );
+    );
   results.live = rows;
 }
 
@@ -333,7 +332,7 @@ if (want('dag')) {
       await page.goto(`${server.url}/#/editor/ui-dag-5000`);
       // The probe's promise rather than waitForSelector: Playwright's selector engine is a script
       // of its own that it first evaluates in the page, ~50–100 ms of main thread during the load.
-      await page.evaluate(() => (window as any).__lfb.nodesShown);
+      await page.evaluate(() => window.__lfb.nodesShown);
       const before = await transformOf(page);
       const at = await paneHit(page);
       await page.mouse.move(at.x, at.y);
@@ -345,8 +344,8 @@ if (want('dag')) {
       return { before, after, interactive };
     });
     const { firstNodes, long } = await page.evaluate(() => ({
-      firstNodes: (window as any).__lfb.firstNodeFrame as number,
-      long: (window as any).__lfb.allLong as Array<{ start: number; duration: number }>,
+      firstNodes: window.__lfb.firstNodeFrame as number,
+      long: window.__lfb.allLong,
     }));
     const domNodes = await page.locator('.react-flow__node').count();
     const loadLong = long.filter((x) => x.start < interactive);
@@ -389,16 +388,15 @@ if (want('dag')) {
   console.log(
     '| rep | first frame with nodes (ms from navigation) | interactive: first frame after a drag-pan was handled (ms) | pan applied | long tasks before interactive (count / ms) | nodes in DOM | load average |\n|---|---|---|---|---|---|---|',
   );
-  rows.forEach((r, i) =>
+  for (const [i, r] of rows.entries())
     console.log(
       `| ${i + 1} | ${Math.round(r.firstNodes)} | ${Math.round(r.interactive)} | ${r.panned} | ${r.loadLong} / ${Math.round(r.loadLongMs)} | ${r.domNodes} | ${r.load} |`,
-    ),
-  );
+    );
   console.log(
     `| **median** | ${Math.round(median(rows.map((r) => r.firstNodes)))} | **${Math.round(median(rows.map((r) => r.interactive)))}** | | ${median(rows.map((r) => r.loadLong))} / ${Math.round(median(rows.map((r) => r.loadLongMs)))} | | |`,
   );
   console.log(`\n### continuous panning, 4 s\n\n${frameHead}`);
-  rows.forEach((r, i) => console.log(frameRow(`rep ${i + 1}`, r.s)));
+  for (const [i, r] of rows.entries()) console.log(frameRow(`rep ${i + 1}`, r.s));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));
   results.dag = rows;
 }
@@ -466,16 +464,15 @@ if (want('timeline')) {
   console.log(
     '| rep | open: run loaded and status shown (ms from navigation) | "All signals" tick → list shown (ms) | rows | scrolled px | load average |\n|---|---|---|---|---|---|',
   );
-  rows.forEach((r, i) =>
+  for (const [i, r] of rows.entries())
     console.log(
       `| ${i + 1} | ${Math.round(r.open)} | ${Math.round(r.toggle)} | ${r.shown} | ${Math.round(r.scrolled)} | ${r.load} |`,
-    ),
-  );
+    );
   console.log(
     `| **median** | ${Math.round(median(rows.map((r) => r.open)))} | ${Math.round(median(rows.map((r) => r.toggle)))} | | | |`,
   );
   console.log(`\n${frameHead}`);
-  rows.forEach((r, i) => console.log(frameRow(`rep ${i + 1}`, r.s)));
+  for (const [i, r] of rows.entries()) console.log(frameRow(`rep ${i + 1}`, r.s));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));
   results.timeline = rows;
 }

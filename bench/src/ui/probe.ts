@@ -7,10 +7,26 @@
  */
 import type { Page } from '@playwright/test';
 
-export interface Window {
+export interface Recording {
   frames: number[];
   longTasks: Array<{ start: number; duration: number }>;
   ms: number;
+}
+
+/** What the probe script puts on the page's `window.__lfb`. */
+export interface Probe {
+  start(): void;
+  stop(): Recording;
+  /** Resolves with the rAF time of the first frame with graph nodes (DOM or canvas). */
+  nodesShown: Promise<number>;
+  firstNodeFrame: number | undefined;
+  allLong: Array<{ start: number; duration: number }>;
+}
+
+declare global {
+  interface Window {
+    __lfb: Probe;
+  }
 }
 
 export const probeScript = `(() => {
@@ -40,9 +56,8 @@ export const probeScript = `(() => {
   b.stop = () => { b.recording = false; return { frames: b.frames, longTasks: b.longTasks, ms: performance.now() - b.t0 }; };
 })();`;
 
-export const startRecording = (page: Page) => page.evaluate(() => (window as any).__lfb.start());
-export const stopRecording = (page: Page): Promise<Window> =>
-  page.evaluate(() => (window as any).__lfb.stop());
+export const startRecording = (page: Page) => page.evaluate(() => window.__lfb.start());
+export const stopRecording = (page: Page): Promise<Recording> => page.evaluate(() => window.__lfb.stop());
 
 export interface FrameStats {
   frames: number;
@@ -64,7 +79,7 @@ export const pct = (xs: readonly number[], q: number): number => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
 };
 
-export const frameStats = (w: Window): FrameStats => ({
+export const frameStats = (w: Recording): FrameStats => ({
   frames: w.frames.length,
   p50: pct(w.frames, 0.5),
   p95: pct(w.frames, 0.95),

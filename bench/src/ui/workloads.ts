@@ -72,7 +72,10 @@ export const layeredDag = (o: {
 export const finishedRunSignals = (runId: string, dag: DagSpec, deltas: number, stepMs = 1): Signal[] => {
   const rand = prng(3);
   let t = Date.UTC(2026, 0, 1);
-  const at = () => new Date((t += stepMs)).toISOString();
+  const at = () => {
+    t += stepMs;
+    return new Date(t).toISOString();
+  };
   const drafts: SignalDraft[] = [];
   const ids = dag.nodes.map((n) => n.id);
   drafts.push(makeSignal('run.started', { runId, at: at(), ladder: defaultLadder, dagId: dag.id }));
