@@ -1,7 +1,9 @@
+import type { Issue } from '@laneflow/core';
 import { renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { toEditorDoc } from '../src/editor/doc.ts';
+import { type EditorDoc, toEditorDoc } from '../src/editor/doc.ts';
 import { useValidation } from '../src/editor/use-validation.ts';
+import { CHECK_QUIET_MS, createValidator } from '../src/editor/validator.ts';
 import { whenInputIdle } from '../src/ui/input-idle.ts';
 
 // `b` reads `{{c}}`, which is downstream of it: one problem, if anyone looks.
@@ -59,5 +61,57 @@ describe('whenInputIdle', () => {
     whenInputIdle(100, fn)();
     vi.advanceTimersByTime(500);
     expect(fn).not.toHaveBeenCalled();
+  });
+});
+
+describe('createValidator (a large document, in a Web Worker)', () => {
+  class FakeWorker {
+    static made: FakeWorker[] = [];
+    onmessage?: (e: { data: Issue[] }) => void;
+    onerror?: () => void;
+    posted: string[] = [];
+    constructor() {
+      FakeWorker.made.push(this);
+    }
+    postMessage(m: string) {
+      this.posted.push(m);
+    }
+    terminate() {}
+  }
+  const setup = () => {
+    FakeWorker.made = [];
+    vi.stubGlobal('Worker', FakeWorker);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const results: Array<{ doc: EditorDoc; issues: Issue[] }> = [];
+    const v = createValidator((d, issues) => results.push({ doc: d, issues }));
+    return { v, results, worker: FakeWorker.made[0] as FakeWorker };
+  };
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('sends only the latest of several versions, once the user pauses', () => {
+    const { v, results, worker } = setup();
+    const edited = { ...doc, name: 'edited' };
+    v.check(doc);
+    v.check(edited);
+    vi.advanceTimersByTime(CHECK_QUIET_MS - 1);
+    expect(worker.posted).toEqual([]);
+    // (Long enough whatever input the earlier tests left on record.)
+    vi.advanceTimersByTime(5_000);
+    expect(worker.posted.map((m) => JSON.parse(m).name)).toEqual(['edited']);
+    worker.onmessage?.({ data: [] });
+    expect(results).toEqual([{ doc: edited, issues: [] }]);
+  });
+
+  it('checks in the page when the worker cannot start, even before anything was sent', () => {
+    const { v, results, worker } = setup();
+    worker.onerror?.();
+    expect(results).toEqual([]);
+    v.check(doc);
+    vi.advanceTimersByTime(5_000);
+    expect(worker.posted).toEqual([]);
+    expect(results.map((r) => r.issues.map((i) => i.code))).toEqual([['bad_reference']]);
   });
 });

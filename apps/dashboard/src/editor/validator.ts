@@ -28,6 +28,7 @@ export const createValidator = (onResult: (doc: EditorDoc, issues: Issue[]) => v
     return { check: (doc) => onResult(doc, issuesOf(doc)), terminate: () => {} };
   const worker = new Worker(new URL('./validate.worker.ts', import.meta.url), { type: 'module' });
   let busy = false;
+  let broken = false;
   let inFlight: EditorDoc | undefined;
   let latest: EditorDoc | undefined;
   let cancel = () => {};
@@ -37,9 +38,10 @@ export const createValidator = (onResult: (doc: EditorDoc, issues: Issue[]) => v
     cancel = whenInputIdle(CHECK_QUIET_MS, () => {
       inFlight = latest;
       latest = undefined;
+      if (broken) done(issuesOf);
       // As JSON text: a flat string crosses to the worker several times faster than a structured
       // clone of thousands of node objects.
-      worker.postMessage(JSON.stringify(toDagJson(inFlight as EditorDoc)));
+      else worker.postMessage(JSON.stringify(toDagJson(inFlight as EditorDoc)));
     });
   };
   const done = (issues: (doc: EditorDoc) => Issue[]) => {
@@ -49,8 +51,12 @@ export const createValidator = (onResult: (doc: EditorDoc, issues: Issue[]) => v
     next();
   };
   worker.onmessage = (e: MessageEvent<Issue[]>) => done(() => (e.data.length === 0 ? NO_ISSUES : e.data));
-  // A worker that cannot start (e.g. a blocked script) must not leave the document unchecked.
-  worker.onerror = () => done(issuesOf);
+  // A worker that cannot start (e.g. a blocked script) must not leave documents unchecked: they are
+  // checked here instead, the one in flight (if any) at once.
+  worker.onerror = () => {
+    broken = true;
+    if (inFlight) done(issuesOf);
+  };
   return {
     check(doc) {
       latest = doc;
