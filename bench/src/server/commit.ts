@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import type { Signal } from '@laneflow/core';
 import { createStore, migrate, openPglite, openPostgres } from '@laneflow/server';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
+import { runSignals } from '../run-signals.ts';
 import { appendSignalsJson } from './proposal/append-json.ts';
-import { batches, fanoutDag, median, runSignals } from './workload.ts';
+import { batches, fanoutDag, median } from './workload.ts';
 
 export type CommitBackend = 'pglite' | 'pglite-mem' | 'postgres';
 type Store = ReturnType<typeof createStore>;

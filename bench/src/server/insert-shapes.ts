@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import type { Signal } from '@laneflow/core';
 import { openPostgres } from '@laneflow/server';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
+import { runSignals } from '../run-signals.ts';
 import { clusterCpuMs } from './commit.ts';
-import { runSignals } from './workload.ts';
 
 type Sql = { query: (text: string, params?: unknown[]) => Promise<unknown[]> };
 

@@ -1,15 +1,9 @@
 /**
  * The DAGs the UI bench drives (all sim LLM nodes, positions set so the dashboard never lays out).
  */
-import {
-  type DagSpec,
-  defaultLadder,
-  makeSignal,
-  type Signal,
-  type SignalDraft,
-  withSeq,
-} from '@laneflow/core';
+import type { DagSpec, Signal } from '@laneflow/core';
 import { prng } from '../prng.ts';
+import { runSignals } from '../run-signals.ts';
 
 const COL = 300;
 const ROW = 90;
@@ -69,59 +63,15 @@ export const layeredDag = (o: {
  * usage, succeeded, in 8 interleaved slots), timestamps spread `stepMs` apart. Stored directly with
  * `store.appendSignals`, so a ~50,000-signal run exists without minutes of execution.
  */
-export const finishedRunSignals = (runId: string, dag: DagSpec, deltas: number, stepMs = 1): Signal[] => {
-  const rand = prng(3);
-  let t = Date.UTC(2026, 0, 1);
-  const at = () => {
-    t += stepMs;
-    return new Date(t).toISOString();
-  };
-  const drafts: SignalDraft[] = [];
-  const ids = dag.nodes.map((n) => n.id);
-  drafts.push(makeSignal('run.started', { runId, at: at(), ladder: defaultLadder, dagId: dag.id }));
-  for (const nodeId of ids)
-    drafts.push(makeSignal('node.queued', { runId, at: at(), nodeId, attempt: 1, label: nodeId, tier: 0 }));
-  for (let start = 0; start < ids.length; start += 8) {
-    const group = ids.slice(start, start + 8);
-    for (const nodeId of group)
-      drafts.push(
-        makeSignal('node.started', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small' }),
-      );
-    for (let d = 0; d < deltas; d++)
-      for (const nodeId of group)
-        drafts.push(
-          makeSignal('node.output_delta', {
-            runId,
-            at: at(),
-            nodeId,
-            attempt: 1,
-            text: `chunk ${d} of the answer… `,
-          }),
-        );
-    for (const nodeId of group) {
-      const inputTokens = 40 + Math.floor(rand() * 400);
-      const outputTokens = 60 + Math.floor(rand() * 300);
-      const usage = {
-        inputTokens,
-        outputTokens,
-        costUsd: (inputTokens * 0.00015 + outputTokens * 0.0006) / 1000,
-      };
-      drafts.push(
-        makeSignal('usage', { runId, at: at(), nodeId, attempt: 1, tier: 0, model: 'sim-small', ...usage }),
-      );
-      drafts.push(
-        makeSignal('node.succeeded', {
-          runId,
-          at: at(),
-          nodeId,
-          attempt: 1,
-          output: `chunk 0 of the answer… (${deltas} chunks)`,
-          elapsedMs: 400 + Math.floor(rand() * 300),
-          usage,
-        }),
-      );
-    }
-  }
-  drafts.push(makeSignal('run.succeeded', { runId, at: at() }));
-  return drafts.map((d, i) => withSeq(d, i + 1) as Signal);
-};
+export const finishedRunSignals = (runId: string, dag: DagSpec, deltas: number, stepMs = 1): Signal[] =>
+  runSignals(
+    runId,
+    dag.nodes.map((n) => n.id),
+    {
+      dagId: dag.id,
+      deltas,
+      stepMs,
+      seed: 3,
+      output: () => `chunk 0 of the answer… (${deltas} chunks)`,
+    },
+  );
