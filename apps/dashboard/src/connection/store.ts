@@ -20,20 +20,23 @@ export interface ConnectionState {
   setTarget(t: 'local' | 'remote'): void;
 }
 
-export const useConnection = create<ConnectionState>((set) => ({
-  server: savedConnection(),
-  target: savedConnection() ? 'remote' : 'local',
-  connect(serverUrl, token) {
-    const server = { serverUrl: serverUrl.replace(/\/$/, ''), token };
-    rememberConnection(server);
-    set({ server, target: 'remote' });
-  },
-  disconnect() {
-    forgetConnection();
-    set({ server: undefined, target: 'local' });
-  },
-  setTarget: (target) => set({ target }),
-}));
+export const useConnection = create<ConnectionState>((set) => {
+  const saved = savedConnection();
+  return {
+    server: saved,
+    target: saved ? 'remote' : 'local',
+    connect(serverUrl, token) {
+      const server = { serverUrl: serverUrl.replace(/\/$/, ''), token };
+      rememberConnection(server);
+      set({ server, target: 'remote' });
+    },
+    disconnect() {
+      forgetConnection();
+      set({ server: undefined, target: 'local' });
+    },
+    setTarget: (target) => set({ target }),
+  };
+});
 
 let local: RunTransport | undefined;
 /**
