@@ -3,6 +3,7 @@ import { DagSpecSchema } from './dag.ts';
 import { lanes } from './lanes.ts';
 import type { RunView } from './projection.ts';
 import { DecisionSchema, JsonSchema } from './signals.ts';
+import { StorableTextSchema, storable } from './storable.ts';
 import { LadderSchema } from './tier.ts';
 
 /**
@@ -37,17 +38,27 @@ export type DagRecord = z.infer<typeof DagRecordSchema>;
 export const DagSummarySchema = DagRecordSchema.omit({ spec: true }).extend({ nodes: z.number().int() });
 export type DagSummary = z.infer<typeof DagSummarySchema>;
 
-export const StartRunBodySchema = z
-  .strictObject({
-    dagId: z.string().min(1).optional(),
-    dag: z.unknown().optional(),
-    inputs: z.record(z.string(), JsonSchema).optional(),
-    ladder: LadderSchema.optional(),
-  })
-  .refine((b) => (b.dagId === undefined) !== (b.dag === undefined), {
-    message: 'give exactly one of dagId or dag',
-    path: ['dagId'],
-  });
+/** Ids a client names in a path or a body: text a store can hold, of a bounded length. */
+export const IdParamSchema = StorableTextSchema.min(1).max(256);
+
+/** Seqs are PostgreSQL `int`s: a resume position past this is not one a run can reach. */
+export const maxSeq = 2_147_483_647;
+/** A resume position: the seq of the last signal a client has (0 = from the start). */
+export const SeqPositionSchema = z.coerce.number().int().nonnegative().max(maxSeq);
+
+export const StartRunBodySchema = storable(
+  z
+    .strictObject({
+      dagId: IdParamSchema.optional(),
+      dag: z.unknown().optional(),
+      inputs: z.record(z.string(), JsonSchema).optional(),
+      ladder: LadderSchema.optional(),
+    })
+    .refine((b) => (b.dagId === undefined) !== (b.dag === undefined), {
+      message: 'give exactly one of dagId or dag',
+      path: ['dagId'],
+    }),
+);
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
 export const StartRunResponseSchema = z.object({ runId: z.string() });
@@ -72,7 +83,7 @@ export const RunListQuerySchema = z.object({
   status: RunStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor: z.string().optional(),
+  cursor: StorableTextSchema.max(512).optional(),
 });
 
 export const RunListSchema = z.object({ runs: z.array(RunSummarySchema), nextCursor: z.string().nullable() });
@@ -99,18 +110,22 @@ export const snapshotNodes = (view: RunView): RunSnapshot['nodes'] =>
   [...view.nodes.values()] as unknown as RunSnapshot['nodes'];
 
 export const SignalsQuerySchema = z.object({
-  after: z.coerce.number().int().nonnegative().default(0),
+  after: SeqPositionSchema.default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
-export const CancelBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});
+export const CancelBodySchema = storable(
+  z.strictObject({ reason: z.string().max(500).optional() }).default({}),
+);
 
-export const DecisionBodySchema = z.strictObject({
-  decision: DecisionSchema,
-  comment: z.string().max(5000).optional(),
-  /** An edited output replacing the one under review. */
-  output: JsonSchema.optional(),
-});
+export const DecisionBodySchema = storable(
+  z.strictObject({
+    decision: DecisionSchema,
+    comment: z.string().max(5000).optional(),
+    /** An edited output replacing the one under review. */
+    output: JsonSchema.optional(),
+  }),
+);
 export type DecisionBody = z.infer<typeof DecisionBodySchema>;
 
 export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);

@@ -2,6 +2,7 @@ import { type DagSpec, DagSpecSchema, dagLimits, type TierRef } from './dag.ts';
 import { buildGraph, findCycles, type Graph, stronglyConnected } from './graph.ts';
 import { fromZodIssues, type Issue, type Validated } from './issues.ts';
 import type { Json } from './signals.ts';
+import { storableIssues } from './storable.ts';
 import { mappingTemplates, refRoot, reservedRoots, templateRefs } from './template.ts';
 
 type Raw = Record<string, unknown>;
@@ -203,6 +204,9 @@ const checkTiers = (dag: DagSpec): Issue[] => {
  */
 export const validateDag = (input: unknown): Validated<DagSpec> => {
   try {
+    // Unstorable text or deep nesting: reported alone, since the readers below recurse.
+    const unstorable = storableIssues(input);
+    if (unstorable.length > 0) return { ok: false, issues: unstorable };
     const parsed = DagSpecSchema.safeParse(input);
     const issues: Issue[] = parsed.success ? [] : fromZodIssues(parsed.error.issues);
     const { nodes, edges } = isObj(input) ? extract(input) : { nodes: [], edges: [] };

@@ -13,5 +13,6 @@ export * from './projection.ts';
 export * from './providers/openai.ts';
 export * from './signals.ts';
 export * from './sim-spec.ts';
+export * from './storable.ts';
 export * from './template.ts';
 export * from './tier.ts';

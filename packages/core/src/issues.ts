@@ -16,7 +16,8 @@ export const fromZodIssues = (issues: ReadonlyArray<z.core.$ZodIssue>, prefix: P
   issues.map((i) => ({
     path: formatPath([...prefix, ...i.path]),
     message: i.message,
-    code: i.code,
+    // A custom check names its own code (e.g. `unstorable_text`) in `params.code`.
+    code: i.code === 'custom' && typeof i.params?.code === 'string' ? i.params.code : i.code,
   }));
 
 /** A one-line summary of issues, each naming its field. */

@@ -421,20 +421,30 @@ describe('createOpenAIProvider: retries and errors', () => {
     expect(err.code).toBe('not_found');
     expect(err.message).toContain('model "llama9" not found');
     expect(err.message).toContain("check the tier's baseUrl and model");
-    respond = () => ({ kind: 'raw', status: 422, body: 'unprocessable' });
+    // A body that is not a JSON error is described, never quoted: it may carry anything.
+    respond = () => ({ kind: 'raw', status: 422, body: 'unprocessable secret=sk-live-123' });
     const e2 = await rejection(provider().complete(completion(), call().options));
     expect(e2.code).toBe('bad_request');
-    expect(e2.message).toContain('unprocessable');
+    expect(e2.message).toContain('HTTP 422');
+    expect(e2.message).toContain('32-character body that is not a JSON error');
+    expect(e2.message).not.toContain('sk-live-123');
+    // A JSON error's message is kept, with what a store cannot hold replaced.
+    respond = () => ({ kind: 'json', status: 400, body: { error: { message: 'bad\u0000input' } } });
+    const e3 = await rejection(provider().complete(completion(), call().options));
+    expect(e3.message).toContain('bad\ufffdinput');
   });
 
   it('fails on a malformed stream chunk or body with invalid_response', async () => {
     respond = () => ({ kind: 'sse', events: ['{"choices": [{"delta": {"content": "a"}}]}', '{not json'] });
     const err = await rejection(provider().complete(completion(), call().options));
     expect(err.code).toBe('invalid_response');
-    expect(err.message).toContain('{not json');
-    respond = () => ({ kind: 'raw', body: '<html>proxy error</html>' });
+    expect(err.message).toContain('malformed stream chunk (9 characters)');
+    expect(err.message).not.toContain('{not json');
+    respond = () => ({ kind: 'raw', body: '<html>proxy error: token=abc</html>' });
     const e2 = await rejection(provider({ stream: false }).complete(completion(), call().options));
     expect(e2.code).toBe('invalid_response');
+    expect(e2.message).toContain('malformed reply (not JSON');
+    expect(e2.message).not.toContain('token=abc');
   });
 
   it('reports an error sent inside the stream', async () => {

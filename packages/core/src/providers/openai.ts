@@ -11,6 +11,7 @@ import {
   type TokenUsage,
 } from '../executor/provider.ts';
 import type { Json } from '../signals.ts';
+import { storableText } from '../storable.ts';
 import type { Tier } from '../tier.ts';
 import { backoffMs, isRetryableStatus, retryAfterMs } from './retry.ts';
 import { createSseParser } from './sse.ts';
@@ -253,16 +254,22 @@ const ReplySchema = z.object({
   usage: UsageSchema.nullish(),
 });
 
-/** The message in an error body: OpenAI `{error: {message}}`, Ollama `{error: "…"}`, vLLM `{message}`. */
+/**
+ * The message in an error body: OpenAI `{error: {message}}`, Ollama `{error: "…"}`, vLLM `{message}`.
+ * Anything else is described, never quoted: a reply body (an HTML error page, a proxy's dump) can
+ * carry what must not reach a signal, which every watcher of the run reads.
+ */
 const errorMessageOf = (text: string): string => {
   const j = parseJson(text);
+  let message: string | undefined;
   if (j.ok && isObject(j.value)) {
     const e = j.value.error;
-    if (isObject(e) && typeof e.message === 'string') return e.message;
-    if (typeof e === 'string') return e;
-    if (typeof j.value.message === 'string') return j.value.message;
+    if (isObject(e) && typeof e.message === 'string') message = e.message;
+    else if (typeof e === 'string') message = e;
+    else if (typeof j.value.message === 'string') message = j.value.message;
   }
-  return text.trim().slice(0, 500);
+  if (message !== undefined) return storableText(message).slice(0, 300);
+  return text.trim() === '' ? '' : `a ${text.length}-character body that is not a JSON error`;
 };
 
 const estimateTokens = (chars: number): number => Math.max(1, Math.ceil(chars / 4));
@@ -445,12 +452,16 @@ export const createOpenAIProvider = (options: OpenAIProviderOptions = {}): Provi
     const r = json.ok ? ReplySchema.safeParse(json.value) : undefined;
     if (!r?.success)
       throw new AttemptFailure(
-        new ProviderError(`${where(tier)}: malformed reply: ${text.slice(0, 200)}`, 'invalid_response'),
+        new ProviderError(
+          `${where(tier)}: malformed reply (${json.ok ? 'not a chat completion' : 'not JSON'}, ${text.length} characters)`,
+          'invalid_response',
+        ),
         false,
       );
     const choice = r.data.choices[0] as (typeof r.data.choices)[number];
-    if (choice.message.refusal) throw refused(tier, choice.message.refusal);
-    const content = choice.message.content ?? '';
+    if (choice.message.refusal) throw refused(tier, storableText(choice.message.refusal));
+    // A reply is stored as a signal: text a store cannot hold would fail every commit of the run.
+    const content = storableText(choice.message.content ?? '');
     return {
       text: content,
       usage: r.data.usage
@@ -494,7 +505,7 @@ export const createOpenAIProvider = (options: OpenAIProviderOptions = {}): Provi
       if (!r?.success)
         throw new AttemptFailure(
           new ProviderError(
-            `${where(tier)}: malformed stream chunk: ${data.slice(0, 200)}`,
+            `${where(tier)}: malformed stream chunk (${data.length} characters)`,
             'invalid_response',
           ),
           false,
@@ -512,8 +523,8 @@ export const createOpenAIProvider = (options: OpenAIProviderOptions = {}): Provi
       const choice = c.choices?.[0];
       if (!choice) return;
       if (choice.finish_reason) finishReason = choice.finish_reason;
-      if (choice.delta?.refusal) refusal += choice.delta.refusal;
-      const piece = choice.delta?.content;
+      if (choice.delta?.refusal) refusal += storableText(choice.delta.refusal);
+      const piece = choice.delta?.content && storableText(choice.delta.content);
       if (piece) {
         text += piece;
         delivered.any = true;
