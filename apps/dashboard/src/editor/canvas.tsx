@@ -12,7 +12,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FIT_VIEW, MINIMAP_MIN_NODES, NODE_H, NODE_W } from '../graph/layout.ts';
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
 import { hideAll, nodeAt } from '../graph/scene.ts';
@@ -36,6 +36,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
+  const wrapper = useRef<HTMLDivElement>(null);
 
   // The document is the truth; React Flow's own state keeps what it measured.
   useEffect(() => {
@@ -150,8 +151,16 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const scene = useMemo(() => (lod ? editorScene(nodes, edges) : undefined), [lod, nodes, edges]);
   const selectedId = selection?.type === 'node' ? selection.id : undefined;
 
+  // Delete keys act on the canvas only when it has the focus: a key pressed after a form field
+  // lost its focus (to the page) must never delete the selected node.
+  const onBeforeDelete = useCallback(
+    async () => wrapper.current?.contains(document.activeElement) === true,
+    [],
+  );
+
   return (
     <ReactFlow<EditorFlowNode>
+      ref={wrapper}
       nodes={shown}
       edges={lod ? noEdges : edges}
       nodeTypes={nodeTypes}
@@ -172,6 +181,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
         if (kind) addAt(kind, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
       }}
       deleteKeyCode={['Backspace', 'Delete']}
+      onBeforeDelete={onBeforeDelete}
       onlyRenderVisibleElements
       fitView
       fitViewOptions={FIT_VIEW}

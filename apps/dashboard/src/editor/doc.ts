@@ -72,24 +72,22 @@ export const toDagJson = (doc: EditorDoc): Record<string, unknown> => ({
   edges: doc.edges.map(({ id, ...e }) => (invented.has(id) ? e : { id, ...e })),
 });
 
-/** A fresh node of `kind` with the fields its schema requires. */
-export const newNode = (kind: NodeKind, id: string, position: { x: number; y: number }): EditorNode => {
-  const base = { id, kind, label: id, position };
-  switch (kind) {
-    case 'llm':
-      return {
-        ...base,
-        prompt: 'Describe the task. Use {{upstreamId}} for inputs.',
-        sim: { answer: 'simulated answer', latencyMs: 500 },
-      };
-    case 'approval':
-      return { ...base, prompt: 'Approve this step?' };
-    case 'transform':
-      return { ...base, mapping: {} };
-    case 'map':
-      return { ...base, items: '{{upstreamId.items}}', prompt: 'Handle {{item}}' };
-  }
+/** The fields a fresh node of each kind starts with: enough to be valid, with no reference to fix. */
+export const kindDefaults: Record<NodeKind, Record<string, unknown>> = {
+  llm: { prompt: 'Describe the task for the model.', sim: { answer: 'simulated answer', latencyMs: 500 } },
+  approval: { prompt: 'Approve this step?' },
+  transform: { mapping: {} },
+  map: { items: '{{inputs.items}}', prompt: 'Handle {{item}}' },
 };
+
+/** A fresh node of `kind`, valid as it is. */
+export const newNode = (kind: NodeKind, id: string, position: { x: number; y: number }): EditorNode => ({
+  id,
+  kind,
+  label: id,
+  position,
+  ...structuredClone(kindDefaults[kind]),
+});
 
 /** The first `<kind><n>` id not taken. */
 export const freshId = (doc: EditorDoc, kind: string): string => {
