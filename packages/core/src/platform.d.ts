@@ -3,6 +3,8 @@
 declare function setTimeout(handler: () => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 declare function queueMicrotask(callback: () => void): void;
+// Where a run reports what it cannot act on (a listener that threw), unless told otherwise.
+declare var console: { error(...data: unknown[]): void };
 
 interface AbortSignal {
   readonly aborted: boolean;

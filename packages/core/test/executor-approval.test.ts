@@ -269,11 +269,11 @@ describe('approval timeouts', () => {
     expect(only(run.signals, 'node.started', 'a').at).toBe(iso(60_000));
   });
 
-  it('onTimeout escalate: an escalation request (manual) routes the node to the next tier', async () => {
+  it('onTimeout escalate: routes to the human rung once, never up the model tiers', async () => {
     const run = start(timed('escalate'), {
-      ladder: ladderOf(2, false),
+      ladder: ladderOf(2, true),
       onSignal: (s, h) => {
-        if (s.type === 'node.awaiting_approval' && s.nodeId === 'a@t1')
+        if (s.type === 'node.awaiting_approval' && s.nodeId === 'a@t2')
           h.decide(s.approvalId, { decision: 'approved', output: 'checked' });
       },
     });
@@ -293,10 +293,16 @@ describe('approval timeouts', () => {
       reason: 'approval timed out',
     });
     expect(req.at).toBe(iso(60_500));
-    expect(only(run.signals, 'node.escalated', 'a')).toMatchObject({ route: 'higher_tier', childId: 'a@t1' });
-    expect(typesOf(run.signals, 'a@t1')).toEqual([
+    expect(only(run.signals, 'node.escalated', 'a')).toMatchObject({
+      route: 'human',
+      toTier: 2,
+      childId: 'a@t2',
+    });
+    // No model tier ran again: the human rung reviews the draft the timed-out approval held.
+    expect(pick(run.signals, 'node.queued').map((s) => s.nodeId)).toEqual(['a', 'b', 'a@t2']);
+    expect(only(run.signals, 'node.awaiting_approval', 'a@t2').payload).toMatchObject({ output: 'draft' });
+    expect(typesOf(run.signals, 'a@t2')).toEqual([
       'node.queued',
-      'node.started',
       'node.awaiting_approval',
       'approval.decided',
       'node.succeeded',
@@ -311,6 +317,31 @@ describe('approval timeouts', () => {
     expect(pick(run.signals, 'approval.decided', 'a')).toEqual([]);
     expect(result.view.nodes.get('a')?.pendingApproval).toBeUndefined();
     expect([...result.view.nodes.values()].filter((n) => n.pendingApproval)).toEqual([]);
+  });
+
+  it('onTimeout escalate without a human rung gives up, even with model tiers left', async () => {
+    const run = start(timed('escalate'), { ladder: ladderOf(3, false) });
+    const result = await run.done();
+    expect(only(run.signals, 'node.escalated', 'a')).toMatchObject({ route: 'give_up' });
+    expect(only(run.signals, 'node.escalated', 'a')).not.toHaveProperty('childId');
+    expect(only(run.signals, 'node.skipped', 'b').reason).toBe('upstream_gave_up');
+    expect(pick(run.signals, 'node.started').map((s) => s.nodeId)).toEqual(['a']);
+    expect(result.status).toBe('failed');
+  });
+
+  it('onTimeout escalate on an approval node before the work also goes to the human rung', async () => {
+    const run = start(timed('escalate', 'before'), {
+      ladder: ladderOf(2, true),
+      onSignal: (s, h) => {
+        if (s.type === 'node.awaiting_approval' && s.nodeId === 'a@t2')
+          h.decide(s.approvalId, { decision: 'rejected' });
+      },
+    });
+    const result = await run.done();
+    expect(only(run.signals, 'node.escalated', 'a')).toMatchObject({ route: 'human', childId: 'a@t2' });
+    expect(pick(run.signals, 'node.started')).toEqual([]);
+    expect(only(run.signals, 'node.failed', 'a@t2').error.code).toBe('rejected');
+    expect(result.status).toBe('failed');
   });
 
   it('a decision before the timeout cancels the timer', async () => {

@@ -84,7 +84,12 @@ describe('cancellation', () => {
     expect(result.view.nodes.get('ask')?.pendingApproval).toBeUndefined();
     // Nothing moves afterwards: no timers left, no late signals, decisions refused.
     expect(run.clock.pending()).toBe(0);
-    expect(run.handle.decide(waiting.approvalId, { decision: 'approved' }).ok).toBe(false);
+    // A decision on an approval the cancel closed is late (not unknown), and still refused.
+    expect(run.handle.decide(waiting.approvalId, { decision: 'approved' })).toMatchObject({
+      ok: false,
+      code: 'late',
+    });
+    expect(run.handle.decide('nope', { decision: 'approved' })).toMatchObject({ code: 'unknown_approval' });
     const total = run.signals.length;
     await realPause(20);
     expect(run.signals.length).toBe(total);

@@ -23,6 +23,11 @@ export interface Emitter {
   iterate(from?: number): AsyncIterableIterator<Signal>;
 }
 
+/** The default for a listener that throws: say so, and carry on. */
+export const reportListenerError = (err: unknown, signal: Signal): void => {
+  console.error(`laneflow: a signal listener threw on ${signal.type} #${signal.seq}`, err);
+};
+
 /**
  * Assigns gap-free seqs in emission order and group-commits: everything emitted while a batch is
  * being appended (or during the log's `lingerMs`) goes into the next batch. A signal is delivered
@@ -33,10 +38,13 @@ export const createEmitter = (opts: {
   log: SignalLog;
   clock: Clock;
   onFatal: (err: unknown) => void;
+  /** Told when a listener throws; the signal still reaches every other listener and the run goes on. */
+  onListenerError?: (err: unknown, signal: Signal) => void;
   /** Signals already committed (recovery): the view and seq continue from them. */
   history?: readonly Signal[];
 }): Emitter => {
   const { runId, log, clock } = opts;
+  const onListenerError = opts.onListenerError ?? reportListenerError;
   const committed: Signal[] = [];
   const view = createRunView();
   const listeners = new Set<SignalListener>();
@@ -76,7 +84,15 @@ export const createEmitter = (opts: {
     for (const s of batch) {
       committed.push(s);
       apply(view, s);
-      if (listeners.size > 0) for (const l of listeners) l(s);
+      if (listeners.size > 0)
+        for (const l of listeners) {
+          // An observer must not break the run: a throw here would fail the commit loop.
+          try {
+            l(s);
+          } catch (err) {
+            onListenerError(err, s);
+          }
+        }
     }
     if (waiters.size > 0) wake();
   };

@@ -18,6 +18,8 @@ export interface OperationContext {
   runId: string;
   nodeId: string;
   attempt: number;
+  /** Which try of the work this is: the attempt, less attempts a restart interrupted. */
+  tries: number;
   tier: number;
   tierSpec: Tier;
   spec: NodeSpec;
@@ -52,7 +54,7 @@ const llmRequest = (ctx: OperationContext, spec: NodeSpecOf<'llm'>) => ({
   ...(spec.system !== undefined && { system: renderTemplate(spec.system, ctx.scope) }),
   ...(spec.sim !== undefined && { sim: spec.sim }),
   nodeId: ctx.nodeId,
-  attempt: ctx.attempt,
+  attempt: ctx.tries,
 });
 
 /** A failed call that was billed anyway (`ProviderError.spent`) still emits its usage, then rethrows. */

@@ -17,6 +17,7 @@ export interface CompletionRequest extends WorkContext {
   tier: number;
   tierSpec: Tier;
   nodeId: string;
+  /** Which try of the node's work this is (1-based); attempts a restart interrupted do not count. */
   attempt: number;
   /** The node's simulated behaviour, read only by the `sim` provider. */
   sim?: SimSpec;

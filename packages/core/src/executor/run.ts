@@ -6,7 +6,7 @@ import { buildGraph, descendants } from '../graph.ts';
 import { fromZodIssues, summarizeIssues } from '../issues.ts';
 import { isTerminalLane } from '../lanes.ts';
 import type { NodeView, RunView } from '../projection.ts';
-import type { Decision, ErrorInfo, Json, Signal, SkipReason } from '../signals.ts';
+import type { Decision, ErrorInfo, Json, Signal, SignalOf, SkipReason } from '../signals.ts';
 import { renderTemplate, resolveMapping, type TemplateScope } from '../template.ts';
 import { defaultLadder, isHumanTier, type Ladder, type Tier } from '../tier.ts';
 import { type Clock, realClock, sleep } from './clock.ts';
@@ -40,11 +40,16 @@ export interface RunOptions {
   random?: () => number;
   log?: SignalLog;
   /**
-   * The run's committed signals, to resume it after a crash: succeeded nodes keep their outputs and
-   * are not re-run, nodes that were running are queued again with attempt + 1, pending approvals
-   * stay pending under the same id.
+   * The run's committed signals, to resume it after a crash: the run ends as it would have without
+   * the crash. Succeeded nodes keep their outputs and are not re-run; an attempt that was running is
+   * closed with `node.failed{error.code: "interrupted", willRetry: true}` and queued again with
+   * attempt + 1; pending approvals stay pending under the same id; a committed decision is carried
+   * out, never asked again. The handle's `signals` starts with the history; `subscribe` delivers only
+   * the signals committed after it.
    */
   history?: readonly Signal[];
+  /** Told when a `subscribe` listener throws (default: console.error); nothing else changes. */
+  onListenerError?: (err: unknown, signal: Signal) => void;
 }
 
 export type RunStatusFinal = 'succeeded' | 'failed' | 'cancelled';
@@ -121,6 +126,11 @@ interface Rt {
   /** A human rung: the work is an approval of `review`. */
   human?: { request: EscalationRequest; review: Json | undefined };
   approvedBefore: boolean;
+  /**
+   * Attempts closed as `interrupted` by a restart: not tries of the work, so they count neither
+   * against the retry budget nor as failures the work has seen.
+   */
+  interrupted: number;
   /** The running attempt's abort controller; made on first use, as most work never reads its signal. */
   controller?: () => AbortController;
   /** Gives the running node's concurrency slot back (idempotent). */
@@ -129,10 +139,18 @@ interface Rt {
   timer?: unknown;
   /** An approval recorded before a restart, to wait on again instead of asking anew. */
   resumeApproval?: { approvalId: string; expiresAt?: string };
+  /** A decision committed before a restart whose consequence was not: carried out on resume. */
+  resumeDecision?: { decision: DecisionInput; wait: Wait };
   startedAt: number;
   resolution?: Resolution;
   waiters: Array<(r: Resolution) => void>;
 }
+
+/**
+ * What a node waits on: `before` its work, or a `review` of `output` (an approval node's payload,
+ * the work's output under `approval.after`, or the best output a human rung is handed).
+ */
+type Wait = { kind: 'before' } | { kind: 'review'; output: Json | undefined };
 
 interface PendingApproval {
   nodeId: string;
@@ -167,6 +185,7 @@ class NodeContext implements OperationContext {
   runId: string;
   nodeId: string;
   attempt: number;
+  tries: number;
   tier: number;
   tierSpec: Tier;
   spec: NodeSpec;
@@ -185,6 +204,7 @@ class NodeContext implements OperationContext {
     this.runId = host.runId;
     this.nodeId = rt.id;
     this.attempt = rt.attempt;
+    this.tries = rt.attempt - rt.interrupted;
     this.tier = rt.tier;
     this.tierSpec = host.ladder[rt.tier] as Tier;
     this.spec = rt.spec;
@@ -261,6 +281,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     ...(options.history && { history: options.history }),
     log: options.log ?? createMemoryLog(),
     clock,
+    ...(options.onListenerError && { onListenerError: options.onListenerError }),
     onFatal: (err) => {
       fatal = err;
       cancel('log failure');
@@ -271,7 +292,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const nodes = new Map<string, Rt>();
   const ready: string[] = [];
   const approvals = new Map<string, PendingApproval>();
-  const decided = new Map<string, { decision: Decision; late: boolean }>();
+  /** Approvals no longer pending: their decision, or `late` when none may follow (timed out, ended). */
+  const decided = new Map<string, { decision?: Decision; late: boolean }>();
   const routed = new Set<string>();
   /** Shared template scope: run inputs and the output of every chain that ended in success. */
   // No prototype: node ids are keys here, and none may reach Object.prototype.
@@ -317,6 +339,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       scope,
       context: {},
       approvedBefore: false,
+      interrupted: 0,
       startedAt: 0,
       waiters: [],
       ...(queued.parentId !== undefined && { parentId: queued.parentId }),
@@ -408,7 +431,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const fail = (rt: Rt, error: ErrorInfo, retryable: boolean) => {
     const elapsedMs = rt.startedAt ? clock.now() - rt.startedAt : 0;
     const policy = rt.spec.retries;
-    const willRetry = retryable && policy !== undefined && rt.attempt <= policy.max && !cancelled;
+    const tries = rt.attempt - rt.interrupted;
+    const willRetry = retryable && policy !== undefined && tries <= policy.max && !cancelled;
     emit('node.failed', { nodeId: rt.id, attempt: rt.attempt, error, elapsedMs, willRetry });
     if (willRetry) {
       rt.phase = 'retry';
@@ -421,7 +445,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
           emit('node.queued', { nodeId: rt.id, attempt: rt.attempt, label: rt.label, tier: rt.tier });
           becomeReady(rt);
         },
-        backoffDelay(policy, rt.attempt, random),
+        backoffDelay(policy, tries, random),
       );
       return;
     }
@@ -436,7 +460,16 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
 
   // ---- escalation ---------------------------------------------------------------------------
 
-  const escalate = (rt: Rt, request: EscalationRequest, review: Json | undefined) => {
+  /**
+   * Routes a blocked request once per node attempt. `forced` is the route an approval timeout takes
+   * (the human rung or nothing): tiers are for model work, so such a request never climbs them.
+   */
+  const escalate = (
+    rt: Rt,
+    request: EscalationRequest,
+    review: Json | undefined,
+    forced?: { route: 'human' | 'give_up'; toTier?: number },
+  ) => {
     const key = `${rt.id}#${rt.attempt}`;
     if (routed.has(key)) return;
     emit('escalation.requested', { nodeId: rt.id, attempt: rt.attempt, request });
@@ -445,14 +478,9 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       return fail(rt, { message: 'an fyi escalation is not a result', code: 'fyi_without_output' }, false);
     }
     routed.add(key);
-    const { route, toTier } = chooseRoute({
-      request,
-      tier: rt.tier,
-      maxTier: rt.maxTier,
-      humanTier,
-      depth: rt.depth,
-      maxDepth,
-    });
+    const { route, toTier } =
+      forced ??
+      chooseRoute({ request, tier: rt.tier, maxTier: rt.maxTier, humanTier, depth: rt.depth, maxDepth });
     const childId = toTier === undefined ? undefined : `${rt.rootId}@t${toTier}`;
     emit('node.escalated', {
       nodeId: rt.id,
@@ -472,173 +500,169 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     const tierName = (ladder[toTier] as { name: string }).name;
     const child = addNode(
       { ...rt.spec, id: childId, label: `${(nodes.get(rt.rootId) as Rt).label} ↑ ${tierName}` },
-      {
-        rootId: rt.rootId,
-        tier: toTier,
-        maxTier: rt.maxTier,
-        depth: rt.depth + 1,
-        deps: [],
-        scope: rt.scope,
-        approvedBefore: true,
-        context: {
-          escalation: {
-            reason: request.reason,
-            fromTier: rt.tier,
-            ...(request.ratings !== undefined && { ratings: request.ratings }),
-          },
-        },
-        ...(route === 'human' && { human: { request, review } }),
-      },
+      childInit(rt, request, toTier, route === 'human' ? review : undefined),
       { parentId: rt.id, spawnReason: 'escalation' },
     );
     becomeReady(child);
   };
 
+  /**
+   * The one way an escalation child is made, live or rebuilt from the log: it re-does `parent`'s work
+   * at `tier` with the request as context, or, on the human rung, reviews `review`.
+   */
+  const childInit = (parent: Rt, request: EscalationRequest, tier: number, review: Json | undefined) => ({
+    rootId: parent.rootId,
+    tier,
+    maxTier: parent.maxTier,
+    depth: parent.depth + 1,
+    deps: [],
+    scope: parent.scope,
+    approvedBefore: true,
+    context: {
+      escalation: {
+        reason: request.reason,
+        fromTier: parent.tier,
+        ...(request.ratings !== undefined && { ratings: request.ratings }),
+      },
+    },
+    ...(tier === humanTier && { human: { request, review } }),
+  });
+
+  /** An approval wait timed out with `onTimeout: escalate`: to the human rung once, else give up. */
+  const expire = (rt: Rt, review: Json | undefined) =>
+    escalate(
+      rt,
+      { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: rt.tier },
+      review,
+      humanTier >= 0 && !rt.human ? { route: 'human', toTier: humanTier } : { route: 'give_up' },
+    );
+
   // ---- approvals ----------------------------------------------------------------------------
 
-  const awaitDecision = (
+  /** Asks for a decision and carries it out. */
+  const ask = (
     rt: Rt,
+    wait: Wait,
     prompt: string,
     payload: Json | undefined,
     timeoutMs: number | undefined,
     onTimeout: PendingApproval['onTimeout'],
-  ): Promise<(DecisionInput & { by: string }) | 'escalate'> =>
-    new Promise((resolve) => {
-      const resumed = rt.resumeApproval;
-      rt.resumeApproval = undefined;
-      const approvalId = resumed?.approvalId ?? `${runId}:${rt.id}:${rt.attempt}:${ids()}`;
-      rt.phase = 'waiting';
-      const pending: PendingApproval = {
-        nodeId: rt.id,
-        attempt: rt.attempt,
-        onTimeout,
-        settle: (d) => {
-          approvals.delete(approvalId);
-          if (pending.timer !== undefined) clock.clearTimeout(pending.timer);
-          decided.set(approvalId, { decision: d.decision, late: false });
-          emit('approval.decided', {
-            nodeId: rt.id,
-            attempt: rt.attempt,
-            approvalId,
-            decision: d.decision,
-            by: d.by,
-            ...(d.comment !== undefined && { comment: d.comment }),
-            ...(d.output !== undefined && d.decision === 'approved' && { output: d.output }),
-          });
-          resolve(d);
-        },
-        timeout: () => {
-          if (onTimeout !== 'escalate')
-            return pending.settle({
-              decision: onTimeout === 'approve' ? 'approved' : 'rejected',
-              by: 'timeout',
-            });
-          approvals.delete(approvalId);
-          decided.set(approvalId, { decision: 'rejected', late: true });
-          resolve('escalate');
-        },
-      };
-      approvals.set(approvalId, pending);
-      const expiresAt = resumed
-        ? resumed.expiresAt
-        : timeoutMs === undefined
-          ? undefined
-          : new Date(clock.now() + timeoutMs).toISOString();
-      if (expiresAt !== undefined)
-        pending.timer = clock.setTimeout(() => {
-          if (!approvals.has(approvalId)) return;
-          pending.timer = undefined;
-          pending.timeout();
-          // Once the timeout has decided, any decision that arrives is late.
-          (decided.get(approvalId) as { late: boolean }).late = true;
-        }, Date.parse(expiresAt) - clock.now());
-      if (!resumed)
-        emit('node.awaiting_approval', {
+  ) => {
+    const resumed = rt.resumeApproval;
+    rt.resumeApproval = undefined;
+    const approvalId = resumed?.approvalId ?? `${runId}:${rt.id}:${rt.attempt}:${ids()}`;
+    rt.phase = 'waiting';
+    const pending: PendingApproval = {
+      nodeId: rt.id,
+      attempt: rt.attempt,
+      onTimeout,
+      settle: (d) => {
+        approvals.delete(approvalId);
+        if (pending.timer !== undefined) clock.clearTimeout(pending.timer);
+        decided.set(approvalId, { decision: d.decision, late: false });
+        emit('approval.decided', {
           nodeId: rt.id,
           attempt: rt.attempt,
           approvalId,
-          prompt,
-          ...(payload !== undefined && { payload }),
-          ...(expiresAt !== undefined && { expiresAt }),
+          decision: d.decision,
+          by: d.by,
+          ...(d.comment !== undefined && { comment: d.comment }),
+          ...(d.output !== undefined && d.decision === 'approved' && { output: d.output }),
         });
-    });
+        // Carried out after the decision is emitted, as on resume from a log that ends with it.
+        queueMicrotask(() => carryOut(rt, wait, d));
+      },
+      timeout: () => {
+        if (onTimeout !== 'escalate') {
+          pending.settle({ decision: onTimeout === 'approve' ? 'approved' : 'rejected', by: 'timeout' });
+          // Once the timeout has decided, any decision that arrives is late.
+          (decided.get(approvalId) as { late: boolean }).late = true;
+          return;
+        }
+        approvals.delete(approvalId);
+        decided.set(approvalId, { late: true });
+        queueMicrotask(() => {
+          if (!cancelled && rt.phase !== 'done') expire(rt, wait.kind === 'review' ? wait.output : undefined);
+        });
+      },
+    };
+    approvals.set(approvalId, pending);
+    const expiresAt = resumed
+      ? resumed.expiresAt
+      : timeoutMs === undefined
+        ? undefined
+        : new Date(clock.now() + timeoutMs).toISOString();
+    if (expiresAt !== undefined)
+      pending.timer = clock.setTimeout(() => {
+        if (!approvals.has(approvalId)) return;
+        pending.timer = undefined;
+        pending.timeout();
+      }, Date.parse(expiresAt) - clock.now());
+    if (!resumed)
+      emit('node.awaiting_approval', {
+        nodeId: rt.id,
+        attempt: rt.attempt,
+        approvalId,
+        prompt,
+        ...(payload !== undefined && { payload }),
+        ...(expiresAt !== undefined && { expiresAt }),
+      });
+  };
 
-  /** Waits for a decision on `review`; resolves the node accordingly. */
-  const review = async (
-    rt: Rt,
-    prompt: string,
-    payload: Json | undefined,
-    timeoutMs: number | undefined,
-    onTimeout: PendingApproval['onTimeout'],
-    output: Json | undefined,
-  ) => {
-    const d = await awaitDecision(rt, prompt, payload, timeoutMs, onTimeout);
+  /** The one path from a decision to what follows it, live or after a restart. */
+  const carryOut = (rt: Rt, wait: Wait, d: DecisionInput) => {
     if (cancelled || rt.phase === 'done') return;
-    if (d === 'escalate')
-      return escalate(
-        rt,
-        { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: rt.tier },
-        output,
-      );
     if (d.decision === 'rejected')
       return fail(
         rt,
         { message: d.comment ? `rejected: ${d.comment}` : 'rejected', code: 'rejected' },
         false,
       );
-    succeed(rt, d.output ?? output ?? null);
+    if (wait.kind === 'review') return succeed(rt, d.output ?? wait.output ?? null);
+    rt.approvedBefore = true;
+    rt.phase = 'queued';
+    ready.push(rt.id);
+    pump();
   };
 
   // ---- scheduling ---------------------------------------------------------------------------
 
   const becomeReady = (rt: Rt) => {
     if (cancelled) return;
-    const approval = rt.spec.approval;
+    if (rt.resumeDecision) {
+      const { decision, wait } = rt.resumeDecision;
+      rt.resumeDecision = undefined;
+      return carryOut(rt, wait, decision);
+    }
     if (rt.human) {
       const { request, review: best } = rt.human;
       const payload = { request, output: best ?? null } as Json;
-      void review(rt, `Escalated to a human: ${request.reason}`, payload, undefined, 'reject', best);
+      ask(
+        rt,
+        { kind: 'review', output: best },
+        `Escalated to a human: ${request.reason}`,
+        payload,
+        undefined,
+        'reject',
+      );
       return;
     }
     if (rt.spec.kind === 'approval') {
       const spec = rt.spec;
       const payload = spec.payload === undefined ? undefined : resolveMapping(spec.payload, rt.scope);
       const prompt = renderTemplate(spec.prompt, rt.scope);
-      void review(rt, prompt, payload, spec.timeoutMs, spec.onTimeout, payload);
+      ask(rt, { kind: 'review', output: payload }, prompt, payload, spec.timeoutMs, spec.onTimeout);
       return;
     }
+    const approval = rt.spec.approval;
     if (approval?.when === 'before' && !rt.approvedBefore) {
-      void awaitDecision(
-        rt,
-        renderTemplate(approval.prompt, rt.scope),
-        undefined,
-        approval.timeoutMs,
-        approval.onTimeout,
-      ).then((d) => {
-        if (cancelled || rt.phase === 'done') return;
-        if (d === 'escalate')
-          return escalate(
-            rt,
-            { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: rt.tier },
-            undefined,
-          );
-        if (d.decision === 'rejected')
-          return fail(
-            rt,
-            { message: d.comment ? `rejected: ${d.comment}` : 'rejected', code: 'rejected' },
-            false,
-          );
-        rt.approvedBefore = true;
-        rt.phase = 'queued';
-        ready.push(rt.id);
-        pump();
-      });
+      const prompt = renderTemplate(approval.prompt, rt.scope);
+      ask(rt, { kind: 'before' }, prompt, undefined, approval.timeoutMs, approval.onTimeout);
       return;
     }
     ready.push(rt.id);
     pump();
   };
-
   const pump = () => {
     while (!cancelled && running < maxConcurrency && ready.length > 0) {
       const rt = nodes.get(ready.shift() as string) as Rt;
@@ -768,7 +792,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       // started from `release` must never show up as running beside the one it replaces.
       if (rt.spec.approval?.when === 'after') {
         const a = rt.spec.approval;
-        return review(rt, renderTemplate(a.prompt, rt.scope), output, a.timeoutMs, a.onTimeout, output);
+        return ask(
+          rt,
+          { kind: 'review', output },
+          renderTemplate(a.prompt, rt.scope),
+          output,
+          a.timeoutMs,
+          a.onTimeout,
+        );
       }
       succeed(rt, output);
     } catch (err) {
@@ -905,7 +936,11 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     cancelled = true;
     finished = true;
     runAbort.abort(reason);
-    for (const p of approvals.values()) if (p.timer !== undefined) clock.clearTimeout(p.timer);
+    for (const [id, p] of approvals) {
+      if (p.timer !== undefined) clock.clearTimeout(p.timer);
+      // The wait ended with the run: a decision that comes now is late, not unknown.
+      decided.set(id, { late: true });
+    }
     approvals.clear();
     for (const rt of nodes.values()) {
       if (rt.phase === 'done') continue;
@@ -930,6 +965,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     const rootOf = new Map(roots.map((r) => [r[0].id, r]));
     if (!rec.view.startedAt) emit('run.started', { ladder, ...(dag.id && { dagId: dag.id }) });
     for (const [id, d] of rec.decided) decided.set(id, { decision: d, late: rec.timedOut.has(id) });
+    // An approval whose wait ended undecided (timed out into an escalation, cancelled) stays closed.
+    for (const list of rec.awaiting.values())
+      for (const a of list)
+        if (
+          !decided.has(a.approvalId) &&
+          rec.view.nodes.get(a.nodeId)?.pendingApproval?.approvalId !== a.approvalId
+        )
+          decided.set(a.approvalId, { late: true });
     for (const key of rec.routed) routed.add(key);
     const resume: Rt[] = [];
     for (const n of rec.nodes) {
@@ -945,30 +988,11 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         );
       } else if (parent && n.spawnReason === 'escalation') {
         const request = rec.view.nodes.get(parent.id)?.escalation?.request as EscalationRequest;
+        // A human rung asks in the same commit that queues it: its first request holds the review.
+        const asked = rec.awaiting.get(n.id)?.[0]?.payload as { output?: Json } | undefined;
         rt = addNode(
           { ...parent.spec, id: n.id, ...(n.label !== undefined && { label: n.label }) },
-          {
-            rootId: parent.rootId,
-            tier: n.tier,
-            maxTier: parent.maxTier,
-            depth: parent.depth + 1,
-            deps: [],
-            scope: parent.scope,
-            approvedBefore: true,
-            context: {
-              escalation: {
-                reason: request.reason,
-                fromTier: parent.tier,
-                ...(request.ratings && { ratings: request.ratings }),
-              },
-            },
-            ...(n.tier === humanTier && {
-              human: {
-                request,
-                review: (n.pendingApproval?.payload as { output?: Json } | undefined)?.output,
-              },
-            }),
-          },
+          childInit(parent, request, n.tier, asked?.output),
           { parentId: parent.id, spawnReason: 'escalation' },
           false,
         );
@@ -995,6 +1019,12 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         }
       }
       rt.attempt = Math.max(1, n.attempt);
+      rt.interrupted = rec.interrupted.get(n.id) ?? 0;
+      // An approval before the work, once approved, holds for every later attempt.
+      rt.approvedBefore ||=
+        rt.spec.approval?.when === 'before' &&
+        n.decision?.decision === 'approved' &&
+        n.lane !== 'awaiting_approval';
       restoreLane(rt, n, rec, resume);
     }
     // DAG nodes whose node.queued never got committed.
@@ -1022,8 +1052,16 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       ) {
         const a = rt.spec.approval;
         const output = rec.view.nodes.get(rt.id)?.pendingApproval?.payload;
-        void review(rt, renderTemplate(a.prompt, rt.scope), output, a.timeoutMs, a.onTimeout, output);
-      } else if (rt.rootId !== rt.id || rt.deps.length === 0 || rt.resumeApproval) becomeReady(rt);
+        ask(
+          rt,
+          { kind: 'review', output },
+          renderTemplate(a.prompt, rt.scope),
+          output,
+          a.timeoutMs,
+          a.onTimeout,
+        );
+      } else if (rt.rootId !== rt.id || rt.deps.length === 0 || rt.resumeApproval || rt.resumeDecision)
+        becomeReady(rt);
       else link(rt);
     }
     if (rec.ended) {
@@ -1068,7 +1106,15 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
         finishNode(rt, 'cancelled');
         return;
       case 'running':
-        // Its work was lost with the process: a new attempt does it again.
+        // Its work was lost with the process: the attempt ends, and a new one does the work again.
+        emit('node.failed', {
+          nodeId: rt.id,
+          attempt: n.attempt,
+          error: { message: 'interrupted: the process running this attempt stopped', code: 'interrupted' },
+          elapsedMs: n.startedAt === undefined ? 0 : Math.max(0, clock.now() - Date.parse(n.startedAt)),
+          willRetry: true,
+        });
+        rt.interrupted++;
         rt.attempt = n.attempt + 1;
         emit('node.queued', { nodeId: rt.id, attempt: rt.attempt, label: rt.label, tier: rt.tier });
         if (rt.rootId !== rt.id) resume.push(rt);
@@ -1081,12 +1127,26 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
           };
           rt.phase = 'waiting';
           resume.push(rt);
+        } else if (n.decision?.attempt === n.attempt) {
+          // Decided, but what follows the decision was not committed: carry the decision out.
+          const asked = rec.awaiting.get(n.id)?.find((a) => a.approvalId === n.decision?.approvalId);
+          rt.resumeDecision = { decision: n.decision, wait: waitAt(rt, asked) };
+          rt.phase = 'waiting';
+          resume.push(rt);
         }
         return;
       case 'queued':
         if (rt.rootId !== rt.id) resume.push(rt);
         return;
     }
+  }
+
+  /** What a node was asked, from its spec and the request it had emitted. */
+  function waitAt(rt: Rt, asked: SignalOf<'node.awaiting_approval'> | undefined): Wait {
+    if (rt.human) return { kind: 'review', output: rt.human.review };
+    if (rt.spec.kind === 'approval' || rt.spec.approval?.when === 'after')
+      return { kind: 'review', output: asked?.payload };
+    return { kind: 'before' };
   }
 
   /** Records how a chain ended before the restart, without waking anyone: linking does that. */
