@@ -5,9 +5,11 @@ import {
   DecisionBodySchema,
   type Ladder,
   lanes,
+  maxSeq,
   type Role,
   RunConfigError,
   RunListQuerySchema,
+  SeqPositionSchema,
   SignalsQuerySchema,
   StartRunBodySchema,
   snapshotNodes,
@@ -18,12 +20,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { z } from 'zod';
 import { type Auth, allows, type Principal } from './auth.ts';
+import { registerDagVersions } from './dag-versions.ts';
+import { checkEndpoints } from './endpoints.ts';
+import { securityHeaders } from './headers.ts';
 import { errorResponse, HttpError } from './http-error.ts';
 import { openApiDocument } from './openapi.ts';
-import type { RunManager } from './runs.ts';
+import { NotCommittedError, type RunManager } from './runs.ts';
 import { streamRun } from './sse.ts';
 import { InvalidCursorError, type Store } from './store.ts';
-import { body, query } from './validate.ts';
+import { body, param, query } from './validate.ts';
 
 /** DAG bodies are checked by `validateDag`, which reports every problem with its path. */
 const DagSpecBody = z.unknown();
@@ -49,33 +54,17 @@ const validDag = (input: unknown): DagSpec => {
   return r.value;
 };
 
-/**
- * A run may bring its own ladder, but the server only calls model endpoints its operator configured:
- * every tier that is not simulated or human must name a provider and base URL of the server's ladder.
- * Otherwise a client could make the server send requests (and keys) anywhere.
- */
-const checkLadder = (ladder: Ladder, allowed: Ladder) => {
-  const issues = ladder.flatMap((t, i) =>
-    t.provider === 'sim' ||
-    t.provider === 'human' ||
-    allowed.some((a) => a.provider === t.provider && a.baseUrl === t.baseUrl)
-      ? []
-      : [
-          {
-            path: `ladder.${i}.baseUrl`,
-            code: 'not_allowed',
-            message: `${t.provider} at ${t.baseUrl ?? 'its default URL'} is not in the server's ladder`,
-          },
-        ],
-  );
-  if (issues.length > 0)
-    throw new HttpError(
-      400,
-      'invalid_request',
-      'the ladder names model endpoints this server does not use',
-      issues,
-    );
+/** A stream's resume position (`Last-Event-ID` or `?after=`), range-checked before it reaches SQL. */
+const resumePosition = (raw: string | undefined, field: string): number => {
+  const r = SeqPositionSchema.safeParse(raw === undefined || raw.trim() === '' ? 0 : raw);
+  if (r.success) return r.data;
+  throw new HttpError(400, 'invalid_request', `${field} "${String(raw).slice(0, 40)}" is not a seq`, [
+    { path: field, code: 'invalid_seq', message: `must be an integer from 0 to ${maxSeq}` },
+  ]);
 };
+
+/** The one route that accepts `?access_token=` (EventSource cannot send headers). */
+const EVENTS_ROUTE = /^\/api\/runs\/[^/]+\/events$/;
 
 /** The HTTP API of DESIGN §6. */
 export const createApp = (o: AppOptions) => {
@@ -84,10 +73,12 @@ export const createApp = (o: AppOptions) => {
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message, err.issues);
+    if (err instanceof NotCommittedError) return errorResponse(c, 503, 'not_committed', err.message);
     console.error(err);
     return errorResponse(c, 500, 'internal', 'internal error');
   });
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  app.use('*', securityHeaders);
 
   if (o.corsOrigins.length > 0)
     app.use(
@@ -107,8 +98,11 @@ export const createApp = (o: AppOptions) => {
   app.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization');
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    // EventSource cannot send headers, so the stream also accepts the token as a query parameter.
-    const token = bearer ?? (c.req.path.endsWith('/events') ? c.req.query('access_token') : undefined);
+    // EventSource cannot send headers, so the event stream, and nothing else, also accepts the token
+    // as a query parameter (a DAG or approval whose id is "events" is not the event stream).
+    const token =
+      bearer ??
+      (c.req.method === 'GET' && EVENTS_ROUTE.test(c.req.path) ? c.req.query('access_token') : undefined);
     const principal = auth.authenticate(token);
     if (!principal)
       return errorResponse(
@@ -134,33 +128,34 @@ export const createApp = (o: AppOptions) => {
   // ---- DAGs ----
   app.get('/api/dags', async (c) => c.json({ dags: await store.listDags() }));
   app.get('/api/dags/:id', async (c) => {
-    const dag = await store.getDag(c.req.param('id'));
-    if (!dag) throw new HttpError(404, 'not_found', `no DAG "${c.req.param('id')}"`);
+    const id = param(c, 'id');
+    const dag = await store.getDag(id);
+    if (!dag) throw new HttpError(404, 'not_found', `no DAG "${id}"`);
     return c.json(dag);
   });
   app.post('/api/dags', async (c) => {
     need(c, 'operator');
     const spec = validDag(await body(c, DagSpecBody));
+    checkEndpoints([{ ladder: spec.ladder, path: 'ladder' }], o.ladder);
     if (await store.getDag(spec.id))
       throw new HttpError(409, 'conflict', `DAG "${spec.id}" exists; PUT /api/dags/${spec.id} to update it`);
     return c.json(await store.saveDag(spec), 201);
   });
   app.put('/api/dags/:id', async (c) => {
     need(c, 'operator');
+    const id = param(c, 'id');
     const spec = validDag(await body(c, DagSpecBody));
-    if (spec.id !== c.req.param('id'))
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `body id "${spec.id}" does not match the URL's "${c.req.param('id')}"`,
-        [{ path: 'id', code: 'mismatch', message: 'must equal the id in the URL' }],
-      );
+    checkEndpoints([{ ladder: spec.ladder, path: 'ladder' }], o.ladder);
+    if (spec.id !== id)
+      throw new HttpError(400, 'invalid_request', `body id "${spec.id}" does not match the URL's "${id}"`, [
+        { path: 'id', code: 'mismatch', message: 'must equal the id in the URL' },
+      ]);
     return c.json(await store.saveDag(spec));
   });
   app.delete('/api/dags/:id', async (c) => {
     need(c, 'operator');
-    if (!(await store.deleteDag(c.req.param('id'))))
-      throw new HttpError(404, 'not_found', `no DAG "${c.req.param('id')}"`);
+    const id = param(c, 'id');
+    if (!(await store.deleteDag(id))) throw new HttpError(404, 'not_found', `no DAG "${id}"`);
     return c.body(null, 204);
   });
 
@@ -168,7 +163,6 @@ export const createApp = (o: AppOptions) => {
   app.post('/api/runs', async (c) => {
     const p = need(c, 'operator');
     const b = await body(c, StartRunBodySchema);
-    if (b.ladder) checkLadder(b.ladder, o.ladder);
     let dag: DagSpec;
     let dagVersion: number | null = null;
     if (b.dagId !== undefined) {
@@ -177,6 +171,14 @@ export const createApp = (o: AppOptions) => {
       dag = rec.spec;
       dagVersion = rec.version;
     } else dag = validDag(b.dag);
+    // A DAG saved before this check, or one naming its own ladder inline, is held to the same rule.
+    checkEndpoints(
+      [
+        { ladder: b.ladder, path: 'ladder' },
+        { ladder: dag.ladder, path: b.dagId !== undefined ? `dag "${b.dagId}".ladder` : 'dag.ladder' },
+      ],
+      o.ladder,
+    );
     try {
       const runId = await runs.start(dag, {
         dagVersion,
@@ -202,8 +204,9 @@ export const createApp = (o: AppOptions) => {
     }
   });
   app.get('/api/runs/:id', async (c) => {
-    const run = await store.getRun(c.req.param('id'));
-    if (!run) throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
+    const id = param(c, 'id');
+    const run = await store.getRun(id);
+    if (!run) throw new HttpError(404, 'not_found', `no run "${id}"`);
     const view = await runs.view(run.summary.id);
     const live = runs.live(run.summary.id);
     return c.json({
@@ -215,27 +218,27 @@ export const createApp = (o: AppOptions) => {
     });
   });
   app.get('/api/runs/:id/signals', async (c) => {
+    const id = param(c, 'id');
     const q = query(c, SignalsQuerySchema);
-    if (!(await store.runSummary(c.req.param('id'))))
-      throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
-    return c.json({ signals: await runs.signalsAfter(c.req.param('id'), q.after, q.limit) });
+    if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    return c.json({ signals: await runs.signalsAfter(id, q.after, q.limit) });
   });
   app.get('/api/runs/:id/events', async (c) => {
-    const id = c.req.param('id');
+    const id = param(c, 'id');
     if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
-    const raw = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
-    const after = Number(raw);
-    if (!Number.isInteger(after) || after < 0)
-      throw new HttpError(400, 'invalid_request', `resume position "${raw}" is not a seq`, [
-        { path: 'after', code: 'invalid_type', message: 'must be a non-negative integer' },
-      ]);
+    const header = c.req.header('last-event-id');
+    const after = resumePosition(
+      header ?? c.req.query('after'),
+      header !== undefined ? 'Last-Event-ID' : 'after',
+    );
     return streamRun(c, runs, id, after, o.heartbeatMs ?? 15_000);
   });
   app.post('/api/runs/:id/cancel', async (c) => {
     need(c, 'operator');
     const b = await body(c, CancelBodySchema);
-    const run = await store.runSummary(c.req.param('id'));
-    if (!run) throw new HttpError(404, 'not_found', `no run "${c.req.param('id')}"`);
+    const id = param(c, 'id');
+    const run = await store.runSummary(id);
+    if (!run) throw new HttpError(404, 'not_found', `no run "${id}"`);
     if (!(await runs.cancel(run.id, b.reason ?? `cancelled by ${c.get('principal').name}`)))
       throw new HttpError(409, 'run_finished', `run ${run.id} has already ${run.status}`);
     return c.json({ ok: true }, 202);
@@ -243,22 +246,27 @@ export const createApp = (o: AppOptions) => {
   app.post('/api/runs/:id/approvals/:approvalId', async (c) => {
     const p = need(c, 'approver');
     const b = await body(c, DecisionBodySchema);
-    const runId = c.req.param('id');
-    const approvalId = c.req.param('approvalId');
+    const runId = param(c, 'id');
+    const approvalId = param(c, 'approvalId');
     const rec = await store.getApproval(approvalId);
     if (!rec || rec.runId !== runId)
       throw new HttpError(404, 'not_found', `no approval "${approvalId}" in run ${runId}`);
     const r = await runs.decide(runId, approvalId, { ...b, by: p.name });
-    if (r === undefined) {
-      // The run is not executing here any more: only a repeat of the recorded decision is accepted.
-      if (rec.status === b.decision) return c.json({ ok: true as const, duplicate: true });
+    if (r === undefined || (!r.ok && (r.code === 'unknown_approval' || r.code === 'late'))) {
+      // The run no longer waits for this approval (it ended, or is ending after a cancel): only a
+      // repeat of the recorded decision is accepted; anything else is late, or conflicts with it.
+      const now = (await store.getApproval(approvalId)) ?? rec;
+      if (now.status === b.decision) return c.json({ ok: true as const, duplicate: true });
+      const decided = now.status === 'approved' || now.status === 'rejected';
       throw new HttpError(
         409,
-        rec.status === 'pending' ? 'run_finished' : 'conflict',
-        `approval ${approvalId} is ${rec.status}`,
+        decided ? 'conflict' : 'late',
+        decided
+          ? `approval ${approvalId} is already ${now.status}`
+          : `approval ${approvalId} is ${now.status === 'pending' ? 'no longer awaited' : now.status}: its run has ended`,
       );
     }
-    if (!r.ok) throw new HttpError(r.code === 'unknown_approval' ? 404 : 409, r.code, r.message);
+    if (!r.ok) throw new HttpError(409, r.code, r.message);
     return c.json({ ok: true as const, duplicate: r.duplicate });
   });
   app.get('/api/approvals', async (c) => {
@@ -266,6 +274,7 @@ export const createApp = (o: AppOptions) => {
     return c.json({ approvals: await store.listApprovals(q.status, q.limit) });
   });
 
+  registerDagVersions(app, store.db);
   o.site?.(app);
   return app;
 };

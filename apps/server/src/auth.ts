@@ -19,8 +19,8 @@ export const newToken = (): string => `lf_${randomBytes(24).toString('base64url'
  * `LANEFLOW_TOKENS`: comma-separated `name:role:token` entries, e.g.
  * `ci:operator:lf_abc,alice:approver:lf_def`.
  */
-export const parseTokenEnv = (value: string | undefined): Array<Principal & { token: string }> =>
-  (value ?? '')
+export const parseTokenEnv = (value: string | undefined): Array<Principal & { token: string }> => {
+  const entries = (value ?? '')
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean)
@@ -33,33 +33,52 @@ export const parseTokenEnv = (value: string | undefined): Array<Principal & { to
         );
       return { name, role: role as Role, token };
     });
+  for (const [i, e] of entries.entries())
+    if (entries.findIndex((o) => o.name === e.name || o.token === e.token) !== i)
+      throw new Error(`LANEFLOW_TOKENS: "${e.name}" repeats an earlier entry's name or token`);
+  return entries;
+};
+
+/** The id of the admin token a first start creates (and `--rotate-admin-token` replaces). */
+const FIRST_ADMIN = 'admin';
+const envId = (name: string) => `env-${name}`;
 
 /**
  * Bearer-token authentication. Only SHA-256 hashes are stored; a presented token is hashed and
  * compared with every known hash in constant time.
+ *
+ * Tokens from the environment follow it: each start makes the stored `env-*` tokens exactly the
+ * environment's (a removed entry is revoked, a changed token rotated). The first-start admin token
+ * exists while no admin comes from the environment; `rotateAdmin` replaces it with a new one.
  */
-export const createAuth = async (store: Store, envTokens: ReturnType<typeof parseTokenEnv>) => {
-  for (const t of envTokens)
-    await store.addToken({
-      id: `env-${t.name}`,
+export const createAuth = async (
+  store: Store,
+  envTokens: ReturnType<typeof parseTokenEnv>,
+  opts: { rotateAdmin?: boolean } = {},
+) => {
+  await store.replaceEnvTokens(
+    envTokens.map((t) => ({
+      id: envId(t.name),
       name: t.name,
       role: t.role,
       hash: hashToken(t.token).toString('hex'),
-    });
-  let known = (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
+    })),
+  );
+  const envAdmin = envTokens.some((t) => t.role === 'admin');
   let firstAdmin: string | undefined;
-  if (!known.some((t) => t.role === 'admin')) {
+  if (envAdmin && !opts.rotateAdmin) await store.deleteToken(FIRST_ADMIN);
+  else if (opts.rotateAdmin || !(await store.tokens()).some((t) => t.role === 'admin')) {
     firstAdmin = newToken();
-    await store.addToken({
-      id: 'admin',
+    await store.putToken({
+      id: FIRST_ADMIN,
       name: 'admin',
       role: 'admin',
       hash: hashToken(firstAdmin).toString('hex'),
     });
-    known = (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
   }
+  const known = (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
   return {
-    /** The admin token created on first start (printed once as a login URL), if this start made one. */
+    /** The admin token this start created (printed once as a login URL), if it made one. */
     firstAdmin,
     authenticate(token: string | undefined): Principal | undefined {
       if (!token) return undefined;

@@ -11,11 +11,23 @@ export interface ServerConfig {
   maxBodyBytes: number;
   tokensEnv?: string;
   loadExamples: boolean;
+  /** Replace the first-start admin token with a new one, printed as a login URL. */
+  rotateAdminToken?: boolean;
   /** Several processes on one PostgreSQL (`LANEFLOW_CLUSTER=1` with `DATABASE_URL`; see cluster/). */
   cluster?: { concurrency: number; leaseSeconds: number };
 }
 
-/** Reads flags (`--port`, `--host`, `--data-dir`, `--no-examples`) over the environment. */
+const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} "${value}" is not a positive integer`);
+  return n;
+};
+
+/**
+ * Reads flags (`--port`, `--host`, `--data-dir`, `--no-examples`, `--rotate-admin-token`) over the
+ * environment. Throws an error naming the flag or variable when one is not usable.
+ */
 export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig => {
   const { values } = parseArgs({
     args: argv,
@@ -24,12 +36,19 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       'no-examples': { type: 'boolean' },
+      'rotate-admin-token': { type: 'boolean' },
     },
     strict: true,
   });
   let ladder = defaultLadder;
   if (env.LANEFLOW_LADDER) {
-    const r = LadderSchema.safeParse(JSON.parse(env.LANEFLOW_LADDER));
+    let json: unknown;
+    try {
+      json = JSON.parse(env.LANEFLOW_LADDER);
+    } catch (err) {
+      throw new Error(`LANEFLOW_LADDER is not JSON: ${(err as Error).message}`);
+    }
+    const r = LadderSchema.safeParse(json);
     if (!r.success) throw new Error(`LANEFLOW_LADDER: ${summarizeIssues(fromZodIssues(r.error.issues))}`);
     ladder = r.data;
   }
@@ -46,15 +65,16 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    maxBodyBytes: Number(env.LANEFLOW_MAX_BODY_BYTES ?? 1_048_576),
+    maxBodyBytes: positiveInt('LANEFLOW_MAX_BODY_BYTES', env.LANEFLOW_MAX_BODY_BYTES, 1_048_576),
     ...(env.LANEFLOW_TOKENS && { tokensEnv: env.LANEFLOW_TOKENS }),
     loadExamples: !values['no-examples'],
+    ...(values['rotate-admin-token'] && { rotateAdminToken: true }),
     ...(env.DATABASE_URL &&
       env.LANEFLOW_CLUSTER &&
       env.LANEFLOW_CLUSTER !== '0' && {
         cluster: {
-          concurrency: Number(env.LANEFLOW_WORKER_CONCURRENCY ?? 20),
-          leaseSeconds: Number(env.LANEFLOW_RUN_LEASE_SECONDS ?? 30),
+          concurrency: positiveInt('LANEFLOW_WORKER_CONCURRENCY', env.LANEFLOW_WORKER_CONCURRENCY, 20),
+          leaseSeconds: positiveInt('LANEFLOW_RUN_LEASE_SECONDS', env.LANEFLOW_RUN_LEASE_SECONDS, 30),
         },
       }),
   };

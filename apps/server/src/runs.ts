@@ -35,6 +35,12 @@ export interface ClusterHooks {
 }
 
 const terminal = new Set(['succeeded', 'failed', 'cancelled']);
+const runEnd = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
+/** How often a run whose commit failed is tried again from its committed signals. */
+const RETRY_AFTER_LOG_FAILURE_MS = 2000;
+
+/** A write was accepted but the store did not commit it (a storage outage): nothing of it is kept. */
+export class NotCommittedError extends Error {}
 
 /**
  * Owns the runs executing in this process: starts them with a log that commits each batch to the
@@ -52,6 +58,9 @@ export const createRunManager = ({
   const wakers = new Map<string, Set<() => void>>();
   /** Highest seq another process told us it committed, per run (cluster mode). */
   const committedElsewhere = new Map<string, number>();
+  /** Runs to rebuild from the store once it commits again, and the timer that will try. */
+  const retrying = new Map<string, ReturnType<typeof setTimeout>>();
+  let stopped = false;
 
   const wake = (runId: string) => {
     const set = wakers.get(runId);
@@ -71,6 +80,7 @@ export const createRunManager = ({
     },
   ) => {
     const { stored } = opts;
+    let logFailed = false;
     const handle = startRun(dag, {
       runId,
       ladder: opts.ladder ?? dag.ladder ?? ladder,
@@ -80,8 +90,13 @@ export const createRunManager = ({
       ...(maxConcurrency !== undefined && { maxConcurrency }),
       log: {
         append: async (batch) => {
-          if (stored) await stored;
-          await store.appendSignals(runId, batch);
+          try {
+            if (stored) await stored;
+            await store.appendSignals(runId, batch);
+          } catch (err) {
+            logFailed = true;
+            throw err;
+          }
         },
         ...(commitLingerMs && { lingerMs: commitLingerMs }),
       },
@@ -91,8 +106,24 @@ export const createRunManager = ({
     void handle.result.then(() => {
       live.delete(runId);
       wake(runId);
+      // The run stopped on a failed commit: the store still holds it unfinished, exactly as after a
+      // crash, so it continues from its committed signals once the store commits again.
+      if (logFailed) retryLater(runId);
     });
     return handle;
+  };
+
+  const retryLater = (runId: string) => {
+    if (stopped || retrying.has(runId)) return;
+    const timer = setTimeout(() => {
+      retrying.delete(runId);
+      resume(runId).catch((err) => {
+        console.error(`run ${runId}: cannot resume yet: ${(err as Error).message}`);
+        retryLater(runId);
+      });
+    }, RETRY_AFTER_LOG_FAILURE_MS);
+    timer.unref?.();
+    retrying.set(runId, timer);
   };
 
   return {
@@ -117,6 +148,8 @@ export const createRunManager = ({
         created = resolve;
         failed = reject;
       });
+      // When the row cannot be stored the run ends on its first commit; this request reports why.
+      stored.catch(() => {});
       launch(runId, dag, { ...options, stored });
       await store.createRun(row).then(created, (err) => {
         failed(err);
@@ -128,7 +161,14 @@ export const createRunManager = ({
     /** Resumes every run that had not ended, from its committed signals (crash recovery). */
     async recover(): Promise<string[]> {
       const ids = await store.unfinishedRuns();
-      for (const id of ids) await resume(id);
+      for (const id of ids)
+        try {
+          await resume(id);
+        } catch (err) {
+          // One run that cannot be rebuilt (say, its ladder names a provider this server lost) must
+          // not keep the server from starting; it stays unfinished in the store.
+          console.error(`run ${id}: not resumed: ${(err as Error).message}`);
+        }
       return ids;
     },
 
@@ -198,7 +238,10 @@ export const createRunManager = ({
 
     decideHere,
 
-    /** Cancels a run executing here, or (cluster mode) wherever it executes. */
+    /**
+     * Cancels a run executing here, or (cluster mode) wherever it executes. Resolves once the run's
+     * end is committed; throws {@link NotCommittedError} when the store failed to commit it.
+     */
     async cancel(runId: string, reason?: string): Promise<boolean> {
       if (!live.has(runId) && cluster) return cluster.cancel(runId, reason);
       return cancelHere(runId, reason);
@@ -209,6 +252,13 @@ export const createRunManager = ({
     /** Waits for every live run to commit what it has emitted (for a clean shutdown). */
     async idle(): Promise<void> {
       await Promise.all([...live.values()].map((h) => h.result));
+    },
+
+    /** Stops trying runs again after a failed commit (the store is closing). */
+    stop() {
+      stopped = true;
+      for (const t of retrying.values()) clearTimeout(t);
+      retrying.clear();
     },
   };
 
@@ -244,14 +294,19 @@ export const createRunManager = ({
         if (handle.signals.some(isIt)) done();
         void handle.result.then(done);
       });
+      if (!handle.signals.some(isIt))
+        throw new NotCommittedError(`the decision on ${approvalId} could not be stored; decide again`);
     }
     return r;
   }
 
-  function cancelHere(runId: string, reason?: string): boolean {
+  async function cancelHere(runId: string, reason?: string): Promise<boolean> {
     const handle = live.get(runId);
     if (!handle) return false;
     handle.cancel(reason);
+    await handle.result;
+    if (!runEnd.has(handle.signals[handle.signals.length - 1]?.type ?? ''))
+      throw new NotCommittedError(`the cancellation of run ${runId} could not be stored; cancel again`);
     return true;
   }
 };

@@ -36,7 +36,9 @@ export const startServer = async (
       })
     : undefined;
   const store = createStore(db, cluster ? { notifyChannel: SIGNALS_CHANNEL } : {});
-  const auth = await createAuth(store, parseTokenEnv(config.tokensEnv));
+  const auth = await createAuth(store, parseTokenEnv(config.tokensEnv), {
+    ...(config.rotateAdminToken && { rotateAdmin: true }),
+  });
   if (config.loadExamples)
     for (const raw of exampleDags) {
       const r = validateDag(raw);
@@ -66,6 +68,7 @@ export const startServer = async (
       recovered,
       loginUrl: undefined,
       async close() {
+        runs.stop();
         await db.close();
         await cluster?.close();
       },
@@ -104,6 +107,7 @@ export const startServer = async (
         // them (clients resume from their Last-Event-ID), or a SIGTERM would wait forever.
         setTimeout(() => (server as Server).closeAllConnections(), 1000).unref();
       });
+      runs.stop();
       await db.close();
       await cluster?.close();
     },

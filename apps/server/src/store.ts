@@ -1,12 +1,13 @@
-import type {
-  ApprovalRecord,
-  DagRecord,
-  DagSpec,
-  DagSummary,
-  Json,
-  Ladder,
-  RunSummary,
-  Signal,
+import {
+  type ApprovalRecord,
+  type DagRecord,
+  type DagSpec,
+  type DagSummary,
+  IdParamSchema,
+  type Json,
+  type Ladder,
+  type RunSummary,
+  type Signal,
 } from '@laneflow/core';
 import type { Db, Sql } from './db.ts';
 
@@ -66,21 +67,39 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** `[createdAt, id]` from a run-list cursor, or undefined when it is not one. */
+const CURSOR_AT = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * `[createdAt, id]` from a run-list cursor, or undefined when it is not one this server could have
+ * made: a real date in PostgreSQL's range to the microsecond, and an id the store can hold. Checked
+ * here because both go into SQL, where anything else is an error, not an empty page.
+ */
 const decodeRunCursor = (cursor: string): [string, string] | undefined => {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (
-      Array.isArray(v) &&
-      v.length === 2 &&
-      typeof v[0] === 'string' &&
-      typeof v[1] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v[0]) &&
-      Number.isFinite(Date.parse(v[0]))
-    )
-      return [v[0], v[1]];
-  } catch {}
-  return undefined;
+    if (!Array.isArray(v) || v.length !== 2) return undefined;
+    const [at, id] = v as unknown[];
+    if (typeof at !== 'string' || !IdParamSchema.safeParse(id).success) return undefined;
+    const m = CURSOR_AT.exec(at);
+    const year = Number(m?.[1]);
+    // A round trip through Date refuses 2026-02-31 and 25:00.
+    const ms = `${at.slice(0, 23)}Z`;
+    if (!m || year < 1970 || new Date(Date.parse(ms)).toISOString() !== ms) return undefined;
+    return [at, id as string];
+  } catch {
+    return undefined;
+  }
+};
+
+type TokenRow = { id: string; name: string; role: string; hash: string };
+
+const putToken = async (tx: Sql, t: TokenRow) => {
+  await tx.query('delete from tokens where hash = $1 and id <> $2', [t.hash, t.id]);
+  await tx.query(
+    `insert into tokens (id, name, role, hash) values ($1, $2, $3, $4)
+     on conflict (id) do update set name = excluded.name, role = excluded.role, hash = excluded.hash`,
+    [t.id, t.name, t.role, t.hash],
+  );
 };
 
 /** Signals per insert statement: 5 parameters each, under PostgreSQL's 65,535. */
@@ -345,11 +364,23 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       return db.query('select id, name, role, hash from tokens');
     },
 
-    async addToken(t: { id: string; name: string; role: string; hash: string }): Promise<void> {
-      await db.query(
-        'insert into tokens (id, name, role, hash) values ($1, $2, $3, $4) on conflict (hash) do nothing',
-        [t.id, t.name, t.role, t.hash],
-      );
+    /** Stores a token under `id`, replacing that id's token and any other holder of the same hash. */
+    async putToken(t: TokenRow): Promise<void> {
+      await db.transaction((tx) => putToken(tx, t));
+    },
+
+    async deleteToken(id: string): Promise<void> {
+      await db.query('delete from tokens where id = $1', [id]);
+    },
+
+    /** Makes the `env-*` tokens exactly `tokens`, in one transaction. */
+    async replaceEnvTokens(tokens: TokenRow[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query(`delete from tokens where id like 'env-%' and not (id = any($1::text[]))`, [
+          tokens.map((t) => t.id),
+        ]);
+        for (const t of tokens) await putToken(tx, t);
+      });
     },
   };
 };

@@ -1,16 +1,22 @@
-import { fromZodIssues, summarizeIssues } from '@laneflow/core';
+import { fromZodIssues, IdParamSchema, type Issue, storableIssues, summarizeIssues } from '@laneflow/core';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './http-error.ts';
 
-const check = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> => {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = fromZodIssues(r.error.issues);
+const refuse = (where: string, issues: Issue[]): never => {
   throw new HttpError(400, 'invalid_request', `invalid ${where}: ${summarizeIssues(issues)}`, issues);
 };
 
-/** Parses and validates a JSON body; malformed JSON is a 400 that says so. */
+const check = <S extends z.ZodType>(schema: S, value: unknown, where: string, prefix: string[] = []) => {
+  const r = schema.safeParse(value);
+  return r.success ? (r.data as z.output<S>) : refuse(where, fromZodIssues(r.error.issues, prefix));
+};
+
+/**
+ * Parses and validates a JSON body; malformed JSON is a 400 that says so. Every body is first checked
+ * for text the store cannot hold and for nesting depth, whatever its schema, so no route can let
+ * either through to a recursive reader or to the database.
+ */
 export const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
   const text = await c.req.text();
   let json: unknown;
@@ -19,8 +25,14 @@ export const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<
   } catch (err) {
     throw new HttpError(400, 'invalid_json', `body is not valid JSON: ${(err as Error).message}`);
   }
+  const unstorable = storableIssues(json);
+  if (unstorable.length > 0) refuse('body', unstorable);
   return check(schema, json, 'body');
 };
 
 export const query = <S extends z.ZodType>(c: Context, schema: S): z.output<S> =>
   check(schema, c.req.query(), 'query');
+
+/** A path parameter naming a stored thing (DAG, run, approval): storable text of a bounded length. */
+export const param = (c: Context, name: string): string =>
+  check(IdParamSchema, c.req.param(name), 'path', [name]);

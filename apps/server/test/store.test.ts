@@ -222,11 +222,17 @@ describe.each(backends)('store on %s', (backend) => {
       }
   });
 
-  it('stores tokens by hash once', async () => {
-    await store.addToken({ id: 't1', name: 'x', role: 'viewer', hash: 'ab' });
-    await store.addToken({ id: 't2', name: 'y', role: 'admin', hash: 'ab' });
-    expect((await store.tokens()).filter((t) => t.hash === 'ab')).toEqual([
-      { id: 't1', name: 'x', role: 'viewer', hash: 'ab' },
+  it('keeps one holder per token hash and replaces a token by id', async () => {
+    await store.putToken({ id: 't1', name: 'x', role: 'viewer', hash: 'ab' });
+    await store.putToken({ id: 't2', name: 'y', role: 'admin', hash: 'ab' });
+    await store.putToken({ id: 't3', name: 'z', role: 'viewer', hash: 'cd' });
+    await store.putToken({ id: 't3', name: 'z', role: 'operator', hash: 'ef' });
+    const mine = (await store.tokens())
+      .filter((t) => t.id.startsWith('t'))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    expect(mine).toEqual([
+      { id: 't2', name: 'y', role: 'admin', hash: 'ab' },
+      { id: 't3', name: 'z', role: 'operator', hash: 'ef' },
     ]);
   });
 });

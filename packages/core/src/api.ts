@@ -159,3 +159,16 @@ export const RoleSchema = z.enum(roles);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const WhoAmISchema = z.object({ name: z.string(), role: RoleSchema });
+
+/** One saved version of a DAG, as listed by `GET /api/dags/:id/versions` (newest first). */
+export const DagVersionSummarySchema = z.object({
+  version: z.number().int().positive(),
+  name: z.string().optional(),
+  updatedAt: z.string(),
+  nodes: z.number().int().nonnegative(),
+  edges: z.number().int().nonnegative(),
+});
+export type DagVersionSummary = z.infer<typeof DagVersionSummarySchema>;
+
+export const DagVersionListSchema = z.object({ id: z.string(), versions: z.array(DagVersionSummarySchema) });
+export type DagVersionList = z.infer<typeof DagVersionListSchema>;

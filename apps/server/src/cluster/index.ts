@@ -124,7 +124,7 @@ export const createCluster = async (o: ClusterOptions) => {
     const result =
       msg.op === 'decide'
         ? await runs.decideHere(msg.runId, msg.approvalId, msg.input)
-        : runs.cancelHere(msg.runId, msg.reason);
+        : await runs.cancelHere(msg.runId, msg.reason);
     if (result !== undefined) await notify(REPLY_CHANNEL, JSON.stringify({ id: msg.id, result }));
   };
 
