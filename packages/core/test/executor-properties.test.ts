@@ -1,191 +1,26 @@
-/**
- * Properties of the executor over random DAGs: 1-12 llm / transform nodes with random edges (some
- * with conditions), random sim behaviour per tier (answers, confidence, latency, failures, explicit
- * escalation), random retries, gates, approvals (decided by a subscriber, or left to time out) and
- * random ladders with or without a human rung (whose requests the subscriber also decides).
- */
+/** Properties of the executor over random DAGs (see random-runs.ts for what they hold). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Condition,
   evaluateCondition,
   isTerminalLane,
-  type Json,
   projectRun,
   type Signal,
   SignalSchema,
 } from '../src/index.ts';
-import { buildDag, foldEach, ladderOf, start, within } from './run-helpers.ts';
-
-type Policy = 'approve' | 'reject' | 'edit' | 'wait';
-
-interface GenNode {
-  kind: 'llm' | 'transform';
-  deps: number[];
-  condition?: Condition;
-  tiers: Array<Record<string, unknown>>;
-  gate?: { target: number; maxTries: number };
-  retries?: { max: number; backoffMs: number; jitter: number };
-  approval?: { when: 'before' | 'after'; timeoutMs?: number; onTimeout: 'reject' | 'approve' | 'escalate' };
-  timeoutMs?: number;
-  policy: Policy;
-  humanPolicy: Exclude<Policy, 'wait'>;
-}
-
-interface GenRun {
-  nodes: GenNode[];
-  models: number;
-  human: boolean;
-  maxConcurrency: number;
-}
-
-/** Drops keys whose value is undefined, so the DAG is plain JSON. */
-const clean = <T extends Record<string, unknown>>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-
-/** `arb` with probability `p`, otherwise undefined. */
-const opt = <T>(arb: fc.Arbitrary<T>, p: number): fc.Arbitrary<T | undefined> =>
-  fc.oneof(
-    { arbitrary: fc.constant(undefined), weight: Math.round((1 - p) * 100) },
-    { arbitrary: arb, weight: Math.round(p * 100) },
-  );
-
-const score = fc.constantFrom(0, 0.3, 0.5, 0.8, 0.95, 0.97, 1);
-const behaviour = fc
-  .record({
-    answer: opt(fc.oneof(fc.constant('x'), fc.string({ maxLength: 6 }), fc.record({ v: fc.nat(9) })), 0.7),
-    latencyMs: opt(fc.integer({ min: 0, max: 3000 }), 0.5),
-    failTimes: opt(fc.integer({ min: 1, max: 2 }), 0.2),
-    confidence: opt(fc.oneof(score, fc.array(score, { minLength: 1, maxLength: 3 })), 0.6),
-    escalate: opt(
-      fc.record({ reason: fc.constant('stuck'), humanRequired: fc.boolean() }, { requiredKeys: ['reason'] }),
-      0.2,
-    ),
-  })
-  .map((b) => clean(b as Record<string, unknown>));
-
-const genNode = (i: number): fc.Arbitrary<GenNode> =>
-  fc
-    .record({
-      kind: fc.constantFrom<GenNode['kind']>('llm', 'llm', 'transform'),
-      deps:
-        i === 0
-          ? fc.constant<number[]>([])
-          : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: 3 }),
-      condition: opt(
-        fc.constantFrom<Condition>(
-          { path: '', op: 'exists' },
-          { path: '', op: 'truthy' },
-          { path: '', op: 'eq', value: 'x' },
-        ),
-        0.2,
-      ),
-      tiers: fc.array(behaviour, { minLength: 1, maxLength: 3 }),
-      gate: opt(fc.record({ target: score, maxTries: fc.integer({ min: 1, max: 3 }) }), 0.4),
-      retries: opt(
-        fc.record({
-          max: fc.integer({ min: 0, max: 3 }),
-          backoffMs: fc.integer({ min: 0, max: 5000 }),
-          jitter: fc.constantFrom(0, 0.2, 1),
-        }),
-        0.4,
-      ),
-      approval: opt(
-        fc
-          .record({
-            when: fc.constantFrom<'before' | 'after'>('before', 'after'),
-            timeoutMs: opt(fc.integer({ min: 1, max: 100_000 }), 0.5),
-            onTimeout: fc.constantFrom<'reject' | 'approve' | 'escalate'>('reject', 'approve', 'escalate'),
-          })
-          .map(clean),
-        0.25,
-      ),
-      timeoutMs: opt(fc.integer({ min: 100, max: 5000 }), 0.15),
-      policy: fc.constantFrom<Policy>('approve', 'approve', 'reject', 'edit', 'wait', 'wait'),
-      humanPolicy: fc.constantFrom<GenNode['humanPolicy']>('approve', 'approve', 'reject', 'edit'),
-    })
-    .map((n) => clean(n) as GenNode);
-
-const genRun: fc.Arbitrary<GenRun> = fc.record({
-  nodes: fc
-    .integer({ min: 1, max: 12 })
-    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => genNode(i)))),
-  models: fc.integer({ min: 1, max: 3 }),
-  human: fc.boolean(),
-  maxConcurrency: fc.integer({ min: 1, max: 4 }),
-});
-
-const idOf = (i: number) => `n${i}`;
-
-/** The transform mapping that reads every dependency's output. */
-const mappingFor = (deps: number[]): Json =>
-  deps.length === 0
-    ? 'constant'
-    : deps.length === 1
-      ? `{{${idOf(deps[0] as number)}}}`
-      : Object.fromEntries(deps.map((d) => [idOf(d), `{{${idOf(d)}}}`]));
-
-const dagOf = (g: GenRun) =>
-  buildDag({
-    nodes: g.nodes.map((n, i) =>
-      n.kind === 'transform'
-        ? { id: idOf(i), kind: 'transform', mapping: mappingFor(n.deps) }
-        : clean({
-            id: idOf(i),
-            kind: 'llm',
-            prompt: `task ${i}${n.deps.map((d) => ` {{${idOf(d)}}}`).join('')}`,
-            sim: { tiers: Object.fromEntries(n.tiers.map((b, t) => [String(t), b])) },
-            gate: n.gate,
-            retries: n.retries,
-            approval: n.approval,
-            timeoutMs: n.timeoutMs,
-          }),
-    ),
-    edges: g.nodes.flatMap((n, i) =>
-      n.deps.map((d, k) =>
-        clean({ source: idOf(d), target: idOf(i), condition: k === 0 ? n.condition : undefined }),
-      ),
-    ),
-  });
-
-const rootOf = (id: string) => id.split('@')[0] as string;
-const TERMINAL = new Set([
-  'node.succeeded',
-  'node.failed',
-  'node.escalated',
-  'node.skipped',
-  'node.cancelled',
-]);
-
-/**
- * Runs one generated DAG, deciding approvals from a subscriber as the node's policy says; with
- * `cancelAt`, cancels the run once that many signals have been delivered.
- */
-const execute = async (g: GenRun, cancelAt?: number) => {
-  const dag = dagOf(g);
-  const gen = (id: string) => g.nodes[Number(rootOf(id).slice(1))] as GenNode;
-  const run = start(dag, {
-    ladder: ladderOf(g.models, g.human),
-    maxConcurrency: g.maxConcurrency,
-    onSignal: (s, h) => {
-      if (s.seq === cancelAt) h.cancel('stop');
-      if (s.type !== 'node.awaiting_approval') return;
-      const n = gen(s.nodeId);
-      const human = s.prompt.startsWith('Escalated to a human');
-      const timed = !human && n.approval?.timeoutMs !== undefined;
-      const policy = human ? n.humanPolicy : n.policy === 'wait' && !timed ? 'approve' : n.policy;
-      if (policy === 'wait') return;
-      const r = h.decide(s.approvalId, {
-        decision: policy === 'reject' ? 'rejected' : 'approved',
-        ...(policy === 'edit' && { output: { edited: s.nodeId } }),
-      });
-      if (!r.ok && !(cancelAt !== undefined && r.code === 'unknown_approval'))
-        throw new Error(`decision refused: ${r.code}`);
-    },
-  });
-  const result = await within(run.done(), 5000);
-  return { dag, result, signals: run.signals, handle: run.handle };
-};
+import {
+  checkLaneMachine,
+  dagOf,
+  decisionFor,
+  type GenNode,
+  type GenRun,
+  genRun,
+  idOf,
+  lastTerminal,
+  rootOf,
+  TERMINAL,
+} from './random-runs.ts';
+import { foldEach, ladderOf, start, within } from './run-helpers.ts';
 
 /** Follows node.escalated children to the last node of a chain. */
 const chainEnds = (signals: readonly Signal[]) => {
@@ -198,75 +33,29 @@ const chainEnds = (signals: readonly Signal[]) => {
   };
 };
 
-/** The last terminal signal of a node (its final attempt). */
-const lastTerminal = (signals: readonly Signal[], id: string): Signal | undefined =>
-  signals.findLast((s) => 'nodeId' in s && s.nodeId === id && TERMINAL.has(s.type));
-
-/** Walks one node's signals through the lane state machine; throws on a step it does not allow. */
-const checkLaneMachine = (id: string, list: readonly Signal[], cancelled = false) => {
-  let state = 'init';
-  let attempt = 0;
-  for (const s of list) {
-    if (!('attempt' in s)) continue;
-    const where = `${id} #${s.seq} ${s.type} in ${state}`;
-    if (s.type === 'node.queued') {
-      if (!(state === 'init' || state === 'retry')) throw new Error(`unexpected ${where}`);
-      if (s.attempt !== attempt + 1) throw new Error(`${where}: attempt ${s.attempt} after ${attempt}`);
-      attempt = s.attempt;
-      state = 'queued';
-      continue;
-    }
-    if (s.attempt !== attempt) throw new Error(`${where}: attempt ${s.attempt}, current ${attempt}`);
-    const blocked = s.type === 'escalation.requested' && s.request.urgency === 'blocked';
-    if (s.type === 'node.cancelled') {
-      if (!cancelled || state === 'retry' || state === 'done') throw new Error(`unexpected ${where}`);
-      state = 'done';
-      continue;
-    }
-    const next = ((): string | undefined => {
-      switch (state) {
-        case 'queued':
-          if (s.type === 'node.awaiting_approval') return 'awaitingBefore';
-          if (s.type === 'node.started') return 'running';
-          if (s.type === 'node.skipped') return 'done';
-          return undefined;
-        case 'awaitingBefore':
-        case 'awaitingAfter':
-          if (s.type === 'approval.decided')
-            return state === 'awaitingBefore' ? 'decidedBefore' : 'decidedAfter';
-          if (blocked) return 'escalating';
-          return undefined;
-        case 'decidedBefore':
-          if (s.type === 'node.started') return 'running';
-          if (s.type === 'node.succeeded') return 'done';
-          if (s.type === 'node.failed') return s.willRetry ? undefined : 'done';
-          return undefined;
-        case 'running':
-          if (['usage', 'node.output_delta', 'confidence.rated', 'confidence.passed'].includes(s.type))
-            return 'running';
-          if (s.type === 'confidence.escalated') return 'gateEscalated';
-          if (blocked) return 'escalating';
-          if (s.type === 'node.awaiting_approval') return 'awaitingAfter';
-          if (s.type === 'node.succeeded') return 'done';
-          if (s.type === 'node.failed') return s.willRetry ? 'retry' : 'done';
-          return undefined;
-        case 'gateEscalated':
-          return blocked ? 'escalating' : undefined;
-        case 'decidedAfter':
-          if (s.type === 'node.succeeded') return 'done';
-          if (s.type === 'node.failed' && !s.willRetry) return 'done';
-          return undefined;
-        case 'escalating':
-          return s.type === 'node.escalated' ? 'done' : undefined;
-        default:
-          return undefined;
-      }
-    })();
-    if (next === undefined) throw new Error(`unexpected ${where}`);
-    state = next;
-  }
-  // A cancelled run drops a pending retry: the attempt ended with node.failed{willRetry:true}.
-  if (state !== 'done' && !(cancelled && state === 'retry')) throw new Error(`${id} ended in state ${state}`);
+/**
+ * Runs one generated DAG, deciding approvals from a subscriber as the node's policy says; with
+ * `cancelAt`, cancels the run once that many signals have been delivered. `refused` lists decisions
+ * the run refused (a listener's throw would only be reported).
+ */
+const execute = async (g: GenRun, cancelAt?: number) => {
+  const dag = dagOf(g);
+  const refused: string[] = [];
+  const run = start(dag, {
+    ladder: ladderOf(g.models, g.human),
+    maxConcurrency: g.maxConcurrency,
+    onSignal: (s, h) => {
+      if (s.seq === cancelAt) h.cancel('stop');
+      if (s.type !== 'node.awaiting_approval') return;
+      const input = decisionFor(g, s);
+      if (!input) return;
+      const r = h.decide(s.approvalId, input);
+      if (!r.ok && !(cancelAt !== undefined && r.code === 'late')) refused.push(`${s.approvalId}: ${r.code}`);
+    },
+  });
+  const result = await within(run.done(), 5000);
+  expect(refused).toEqual([]);
+  return { dag, result, signals: run.signals, handle: run.handle };
 };
 
 describe('executor properties over random DAGs', () => {
