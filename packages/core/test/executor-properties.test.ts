@@ -1,13 +1,7 @@
 /** Properties of the executor over random DAGs (see random-runs.ts for what they hold). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateCondition,
-  isTerminalLane,
-  projectRun,
-  type Signal,
-  SignalSchema,
-} from '../src/index.ts';
+import { evaluateCondition, isTerminalLane, projectRun, type Signal, SignalSchema } from '../src/index.ts';
 import {
   checkLaneMachine,
   dagOf,
