@@ -110,6 +110,23 @@ export const createLocalTransport = (
       await getDag(id);
       await store.deleteDag(id);
     },
+    async dagVersions(id) {
+      const { spec, ...d } = await getDag(id);
+      return [
+        {
+          version: d.version,
+          ...(d.name !== undefined && { name: d.name }),
+          updatedAt: d.updatedAt,
+          nodes: spec.nodes.length,
+          edges: spec.edges.length,
+        },
+      ];
+    },
+    async getDagVersion(id, version) {
+      const d = await getDag(id);
+      if (d.version !== version) throw notFound(`version ${version} of DAG "${id}"`);
+      return d;
+    },
     async startRun(input) {
       if ((input.dagId === undefined) === (input.dag === undefined))
         throw new HttpError(400, 'invalid_request', 'give exactly one of dagId or dag');

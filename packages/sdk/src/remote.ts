@@ -2,6 +2,7 @@ import {
   ApprovalListSchema,
   DagRecordSchema,
   DagSummarySchema,
+  DagVersionListSchema,
   DecisionResponseSchema,
   RunListSchema,
   RunSnapshotSchema,
@@ -52,6 +53,10 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
     async deleteDag(id) {
       await request(http, 'DELETE', `/api/dags/${enc(id)}`, null);
     },
+    dagVersions: async (id) =>
+      (await request(http, 'GET', `/api/dags/${enc(id)}/versions`, DagVersionListSchema)).versions,
+    getDagVersion: (id, version) =>
+      request(http, 'GET', `/api/dags/${enc(id)}/versions/${version}`, DagRecordSchema),
     startRun: (input) => request(http, 'POST', '/api/runs', StartRunResponseSchema, input),
     listRuns(q = {}) {
       const params = new URLSearchParams();

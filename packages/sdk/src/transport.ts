@@ -3,6 +3,7 @@ import type {
   DagRecord,
   DagSpecInput,
   DagSummary,
+  DagVersionSummary,
   DecisionBody,
   Json,
   Ladder,
@@ -55,6 +56,10 @@ export interface RunTransport {
   /** Creates or updates (a new version); validated, so an invalid DAG is an HttpError 400 `invalid_dag`. */
   saveDag(spec: DagSpecInput): Promise<DagRecord>;
   deleteDag(id: string): Promise<void>;
+  /** A DAG's saved versions, newest first; a browser's store keeps only the latest. */
+  dagVersions(id: string): Promise<DagVersionSummary[]>;
+  /** One saved version of a DAG; restoring it is saving its spec again. */
+  getDagVersion(id: string, version: number): Promise<DagRecord>;
   startRun(input: StartRunInput): Promise<{ runId: string }>;
   listRuns(query?: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }>;
   getRun(runId: string): Promise<RunSnapshot>;

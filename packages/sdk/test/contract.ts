@@ -68,8 +68,17 @@ export const transportContract = (name: string, factory: TransportFactory) =>
       expect(got).toMatchObject({ id: spec.id, version: 2, name: 'Second' });
       expect(got.spec.edges).toHaveLength(2);
 
+      // Versions, newest first: a server keeps them all, a browser's store the latest.
+      const versions = await t.dagVersions(spec.id);
+      expect(versions[0]).toMatchObject({ version: 2, name: 'Second', nodes: 3, edges: 2 });
+      expect(versions.map((v) => v.version)).toEqual(t.kind === 'remote' ? [2, 1] : [2]);
+      expect((await t.getDagVersion(spec.id, 2)).name).toBe('Second');
+      if (t.kind === 'remote') expect((await t.getDagVersion(spec.id, 1)).spec.name).toBe('First');
+      await httpError(t.getDagVersion(spec.id, 99), 404, 'not_found');
+
       await t.deleteDag(spec.id);
       await httpError(t.getDag(spec.id), 404, 'not_found');
+      await httpError(t.dagVersions(spec.id), 404, 'not_found');
       expect((await t.listDags()).some((d) => d.id === spec.id)).toBe(false);
       await httpError(t.deleteDag(spec.id), 404, 'not_found');
     });

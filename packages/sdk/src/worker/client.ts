@@ -80,6 +80,8 @@ export const createWorkerTransport = (worker: Endpoint): WorkerTransport => {
     getDag: (id) => call('getDag', id),
     saveDag: (spec) => call('saveDag', spec),
     deleteDag: (id) => call('deleteDag', id),
+    dagVersions: (id) => call('dagVersions', id),
+    getDagVersion: (id, version) => call('getDagVersion', id, version),
     startRun: (input) => call('startRun', input),
     listRuns: (query) => call('listRuns', query),
     getRun: (runId) => call('getRun', runId),
