@@ -1,0 +1,90 @@
+// Tokens follow the environment across restarts on the same store: a removed entry is revoked, a
+// changed token rotated; the first-start admin token is rotated with --rotate-admin-token and retired
+// when the environment names an admin.
+import { defaultLadder } from '@laneflow/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseTokenEnv } from '../src/auth.ts';
+import { startServer } from '../src/server.ts';
+import { type Backend, backends, client, removeTempDirs, storageFor } from './helpers.ts';
+
+afterAll(removeTempDirs);
+
+describe.each(backends)('tokens on %s', (backend: Backend) => {
+  /** Starts the server on `storage` with `tokensEnv`, returns what `check` saw, and stops it. */
+  const withServer = async <T>(
+    storage: { dataDir: string; databaseUrl?: string },
+    opts: { tokensEnv?: string; rotateAdminToken?: boolean },
+    check: (status: (token: string) => Promise<number>, loginUrl: string | undefined) => Promise<T>,
+  ): Promise<T> => {
+    const server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      ...storage,
+      ladder: defaultLadder,
+      corsOrigins: [],
+      maxBodyBytes: 1_048_576,
+      loadExamples: false,
+      ...(opts.tokensEnv && { tokensEnv: opts.tokensEnv }),
+      ...(opts.rotateAdminToken && { rotateAdminToken: true }),
+    });
+    try {
+      const call = client(server.url);
+      return await check(async (token) => (await call('GET', '/api/me', { token })).status, server.loginUrl);
+    } finally {
+      await server.close();
+    }
+  };
+  const tokenOf = (loginUrl: string | undefined) =>
+    new URL(loginUrl as string).searchParams.get('token') as string;
+
+  it('revokes a removed entry and rotates a changed one at the next start', async () => {
+    const storage = await storageFor(backend, `tok_${backend}`);
+    await withServer(
+      storage,
+      { tokensEnv: 'ci:operator:old-ci,ann:viewer:ann-1,root:admin:root-1' },
+      async (status) => {
+        expect(await status('old-ci')).toBe(200);
+        expect(await status('ann-1')).toBe(200);
+      },
+    );
+    // ann removed, ci's token changed: the same name with a new token used to stop the server.
+    await withServer(storage, { tokensEnv: 'ci:operator:new-ci,root:admin:root-1' }, async (status) => {
+      expect(await status('old-ci')).toBe(401);
+      expect(await status('new-ci')).toBe(200);
+      expect(await status('ann-1')).toBe(401);
+      expect(await status('root-1')).toBe(200);
+    });
+  });
+
+  it('rotates the first-start admin token, and retires it when the environment names an admin', async () => {
+    const storage = await storageFor(backend, `admin_${backend}`);
+    const first = await withServer(storage, {}, async (status, loginUrl) => {
+      expect(await status(tokenOf(loginUrl))).toBe(200);
+      return tokenOf(loginUrl);
+    });
+    // A plain restart keeps it and prints nothing new.
+    await withServer(storage, {}, async (status, loginUrl) => {
+      expect(loginUrl).toBeUndefined();
+      expect(await status(first)).toBe(200);
+    });
+    const rotated = await withServer(storage, { rotateAdminToken: true }, async (status, loginUrl) => {
+      expect(await status(first)).toBe(401);
+      expect(await status(tokenOf(loginUrl))).toBe(200);
+      return tokenOf(loginUrl);
+    });
+    await withServer(storage, { tokensEnv: 'ops:admin:ops-1' }, async (status, loginUrl) => {
+      expect(loginUrl).toBeUndefined();
+      expect(await status(rotated)).toBe(401);
+      expect(await status('ops-1')).toBe(200);
+    });
+  });
+});
+
+describe('LANEFLOW_TOKENS', () => {
+  it('refuses a repeated name or token with a message naming the entry', () => {
+    expect(() => parseTokenEnv('a:viewer:t1,a:admin:t2')).toThrow('"a" repeats an earlier entry');
+    expect(() => parseTokenEnv('a:viewer:t1,b:admin:t1')).toThrow('"b" repeats an earlier entry');
+    expect(() => parseTokenEnv('a:boss:t1')).toThrow('must be name:role:token');
+    expect(parseTokenEnv(' a:viewer:t:1 , ')).toEqual([{ name: 'a', role: 'viewer', token: 't:1' }]);
+  });
+});
