@@ -2,13 +2,16 @@ import { InboxPage } from './approvals/inbox-page.tsx';
 import { ConnectPage } from './connection/connect-page.tsx';
 import { useConnection } from './connection/store.ts';
 import { EditorPage } from './editor/editor-page.tsx';
+import { LibraryPage } from './library/library-page.tsx';
 import { hrefFor, type Route } from './route.ts';
 import { useRoute } from './router.ts';
 import { RunPage } from './run/run-page.tsx';
 import { RunsPage } from './runs/runs-page.tsx';
+import { ConfirmHost } from './ui/confirm.tsx';
 
 const tabs: Array<{ label: string; route: Route }> = [
   { label: 'Editor', route: { page: 'editor' } },
+  { label: 'DAGs', route: { page: 'dags' } },
   { label: 'Runs', route: { page: 'runs' } },
   { label: 'Approvals', route: { page: 'approvals' } },
 ];
@@ -16,7 +19,19 @@ const tabs: Array<{ label: string; route: Route }> = [
 const Page = ({ route }: { route: Route }) => {
   switch (route.page) {
     case 'editor':
-      return <EditorPage {...(route.dagId !== undefined && { dagId: route.dagId })} />;
+      return (
+        <EditorPage
+          {...(route.dagId !== undefined && { dagId: route.dagId })}
+          {...(route.version !== undefined && { version: route.version })}
+        />
+      );
+    case 'dags':
+      return (
+        <LibraryPage
+          {...(route.where !== undefined && { where: route.where })}
+          {...(route.dagId !== undefined && { dagId: route.dagId })}
+        />
+      );
     case 'runs':
       return <RunsPage />;
     case 'run':
@@ -55,6 +70,7 @@ export const App = () => {
       <main className="lf-main">
         <Page route={route} />
       </main>
+      <ConfirmHost />
     </div>
   );
 };

@@ -15,7 +15,9 @@ export const preloadRoute = (): void => {
   const route = parseRoute(window.location.hash);
   const server = savedConnection();
   if (route.page !== 'editor' || route.dagId === undefined || !server) return;
-  const url = `${server.serverUrl}/api/dags/${encodeURIComponent(route.dagId)}`;
+  const dag = `${server.serverUrl}/api/dags/${encodeURIComponent(route.dagId)}`;
+  // Exactly the URL of the SDK's getDag, or getDagVersion when the link names a version.
+  const url = route.version ? `${dag}/versions/${route.version}` : dag;
   const headers = { authorization: `Bearer ${server.token}` };
   const response = fetch(url, { headers });
   // Reported to the request that takes it; one that is never taken must not surface as unhandled.

@@ -1,6 +1,7 @@
 /** The dashboard's routes (hash based, so the server only serves one page). */
 export type Route =
-  | { page: 'editor'; dagId?: string }
+  | { page: 'editor'; dagId?: string; version?: number }
+  | { page: 'dags'; where?: 'local' | 'remote'; dagId?: string }
   | { page: 'runs' }
   | { page: 'run'; mode: 'local' | 'remote'; runId: string }
   | { page: 'approvals' }
@@ -9,16 +10,23 @@ export type Route =
 export const parseRoute = (hash: string): Route => {
   const [page, a, b] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (page === 'runs') return { page: 'runs' };
+  if (page === 'dags')
+    return (a === 'local' || a === 'remote') && b ? { page: 'dags', where: a, dagId: b } : { page: 'dags' };
   if (page === 'run' && (a === 'local' || a === 'remote') && b) return { page: 'run', mode: a, runId: b };
   if (page === 'approvals') return { page: 'approvals' };
   if (page === 'connect') return { page: 'connect' };
-  return a ? { page: 'editor', dagId: a } : { page: 'editor' };
+  const version = b && /^[1-9]\d*$/.test(b) ? Number(b) : undefined;
+  if (!a) return { page: 'editor' };
+  return version ? { page: 'editor', dagId: a, version } : { page: 'editor', dagId: a };
 };
 
 export const hrefFor = (r: Route): string => {
   switch (r.page) {
     case 'editor':
-      return r.dagId ? `#/editor/${encodeURIComponent(r.dagId)}` : '#/editor';
+      if (!r.dagId) return '#/editor';
+      return `#/editor/${encodeURIComponent(r.dagId)}${r.version ? `/${r.version}` : ''}`;
+    case 'dags':
+      return r.where && r.dagId ? `#/dags/${r.where}/${encodeURIComponent(r.dagId)}` : '#/dags';
     case 'run':
       return `#/run/${r.mode}/${encodeURIComponent(r.runId)}`;
     default:

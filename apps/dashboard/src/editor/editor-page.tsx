@@ -1,16 +1,22 @@
-import { type NodeKind, validateDag } from '@laneflow/core';
+import { type DagRecord, type NodeKind, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
+import { HttpError } from '@laneflow/sdk';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useConnection, useTransport } from '../connection/store.ts';
+import { hrefFor } from '../route.ts';
 import { navigate } from '../router.ts';
 import { Canvas } from './canvas.tsx';
 import { freshId, newNode, toDagJson, toEditorDoc } from './doc.ts';
+import { DraftOffer } from './draft-offer.tsx';
+import { deleteDraft } from './drafts.ts';
 import { indexIssues } from './issues.ts';
+import { MissingDag } from './missing-dag.tsx';
 import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
 import { Palette } from './palette.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';
+import { confirmDiscard, draftKey, useAutosave, useLeaveWarning } from './unsaved.ts';
 import { useValidation } from './use-validation.ts';
 
 const useUndoKeys = () => {
@@ -32,7 +38,7 @@ const useUndoKeys = () => {
   }, []);
 };
 
-const Editor = ({ dagId }: { dagId?: string }) => {
+const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const target = useConnection((s) => s.target);
@@ -41,6 +47,7 @@ const Editor = ({ dagId }: { dagId?: string }) => {
   const transport = useTransport(target);
   const { screenToFlowPosition } = useReactFlow();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const [missing, setMissing] = useState<string>();
   const verified = useEditor((s) => s.verified);
   const validation = useValidation(doc, verified);
   const issues = useMemo(() => indexIssues(doc, validation.issues), [doc, validation.issues]);
@@ -51,18 +58,60 @@ const Editor = ({ dagId }: { dagId?: string }) => {
     return r.ok ? r.value : undefined;
   };
   useUndoKeys();
+  useLeaveWarning();
+  useAutosave();
 
   useEffect(() => {
-    if (!dagId) {
-      if (useEditor.getState().doc.nodes.length === 0)
-        useEditor.getState().load(toEditorDoc(structuredClone(exampleDags[0])));
-      return;
-    }
-    transport
-      ?.getDag(dagId)
-      .then((rec) => useEditor.getState().load(toEditorDoc(rec.spec), { verified: true }))
-      .catch((err: Error) => setMessage({ ok: false, text: err.message }));
-  }, [dagId, transport]);
+    let live = true;
+    const open = async () => {
+      setMissing(undefined);
+      const state = useEditor.getState();
+      if (!dagId) {
+        // The editor tab shows the open document; its URL names it once it is stored.
+        if (state.source) window.location.replace(hrefFor({ page: 'editor', ...state.source }));
+        else if (state.loads === 0) state.load(toEditorDoc(structuredClone(exampleDags[0])));
+        return;
+      }
+      const current = state.source;
+      if (
+        !transport ||
+        (current?.dagId === dagId && (version === undefined || current.version === version))
+      ) {
+        // Already open: a URL without a version (a hand-typed link) is given the open one.
+        if (current?.dagId === dagId && version === undefined)
+          window.location.replace(hrefFor({ page: 'editor', ...current }));
+        return;
+      }
+      let rec: DagRecord;
+      try {
+        rec =
+          version === undefined
+            ? await transport.getDag(dagId)
+            : await transport.getDagVersion(dagId, version);
+      } catch (err) {
+        if (!live) return;
+        if (err instanceof HttpError && err.status === 404) setMissing(dagId);
+        else setMessage({ ok: false, text: (err as Error).message });
+        return;
+      }
+      if (!live) return;
+      if (!(await confirmDiscard(`Opening "${rec.name ?? dagId}"`))) {
+        // Stay on the document with the edits, and so on its URL.
+        const stay = useEditor.getState().source;
+        window.location.replace(hrefFor({ page: 'editor', ...stay }));
+        return;
+      }
+      useEditor
+        .getState()
+        .load(toEditorDoc(rec.spec), { verified: true, source: { dagId, version: rec.version } });
+      if (version === undefined)
+        window.location.replace(hrefFor({ page: 'editor', dagId, version: rec.version }));
+    };
+    void open();
+    return () => {
+      live = false;
+    };
+  }, [dagId, version, transport]);
 
   const addCentered = (kind: NodeKind) => {
     const d = useEditor.getState().doc;
@@ -76,7 +125,12 @@ const Editor = ({ dagId }: { dagId?: string }) => {
     const dag = parsed();
     if (!transport || !dag) return;
     try {
+      const sent = useEditor.getState().doc;
       const rec = await transport.saveDag(dag);
+      const key = draftKey(useEditor.getState());
+      useEditor.getState().markSaved(sent, { dagId: rec.id, version: rec.version });
+      void deleteDraft(key).catch(() => {});
+      navigate({ page: 'editor', dagId: rec.id, version: rec.version });
       setMessage({
         ok: true,
         text: `Saved ${rec.id} v${rec.version} ${target === 'local' ? 'in this browser' : 'on the server'}.`,
@@ -95,6 +149,9 @@ const Editor = ({ dagId }: { dagId?: string }) => {
       setMessage({ ok: false, text: (err as Error).message });
     }
   };
+
+  if (missing)
+    return <MissingDag dagId={missing} where={target === 'local' ? 'this browser' : 'the server'} />;
 
   const node = selection?.type === 'node' ? doc.nodes.find((n) => n.id === selection.id) : undefined;
   const edge = selection?.type === 'edge' ? doc.edges.find((e) => e.id === selection.id) : undefined;
@@ -136,6 +193,7 @@ const Editor = ({ dagId }: { dagId?: string }) => {
         <Palette onAdd={addCentered} />
       </aside>
       <div className="lf-run-graph" style={{ gridColumn: 2 }}>
+        <DraftOffer />
         <Canvas issues={issues} />
       </div>
       <aside className="lf-side" style={{ gridColumn: 3, gridRow: 2, padding: 12 }}>
@@ -169,8 +227,8 @@ const Editor = ({ dagId }: { dagId?: string }) => {
 };
 
 /** Author DAGs: palette, canvas, per-kind forms, live validation, undo/redo, import/export, save, run. */
-export const EditorPage = ({ dagId }: { dagId?: string }) => (
+export const EditorPage = ({ dagId, version }: { dagId?: string; version?: number }) => (
   <ReactFlowProvider>
-    <Editor {...(dagId !== undefined && { dagId })} />
+    <Editor {...(dagId !== undefined && { dagId })} {...(version !== undefined && { version })} />
   </ReactFlowProvider>
 );

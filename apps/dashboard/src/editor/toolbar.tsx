@@ -2,8 +2,11 @@ import type { DagSpec } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { useRef } from 'react';
 import { layoutAsync } from '../graph/layout-async.ts';
-import { emptyDoc, toDagJson, toEditorDoc } from './doc.ts';
+import { navigate } from '../router.ts';
+import { type EditorDoc, emptyDoc, toDagJson, toEditorDoc } from './doc.ts';
+import { importProblem } from './import-problem.ts';
 import { useEditor } from './store.ts';
+import { confirmDiscard } from './unsaved.ts';
 
 const download = (name: string, text: string) => {
   const a = document.createElement('a');
@@ -19,11 +22,18 @@ const templates = (exampleDags as DagSpec[]).map((raw) => ({ id: raw.id, name: r
 
 /** New, templates, import/export, undo/redo and auto layout. */
 export const Toolbar = ({ onImportError }: { onImportError: (message: string | undefined) => void }) => {
-  const { past, future, undo, redo, load, change } = useEditor();
+  const { past, future, undo, redo, change } = useEditor();
   const file = useRef<HTMLInputElement>(null);
+  /** Another document in place of this one, asked first when there are unsaved edits; undoable. */
+  const start = async (action: string, doc: () => EditorDoc) => {
+    if (!(await confirmDiscard(action))) return false;
+    useEditor.getState().replace(doc());
+    navigate({ page: 'editor' });
+    return true;
+  };
   return (
     <>
-      <button type="button" onClick={() => load(emptyDoc())}>
+      <button type="button" onClick={() => start('A new DAG', emptyDoc)}>
         New
       </button>
       <select
@@ -31,7 +41,7 @@ export const Toolbar = ({ onImportError }: { onImportError: (message: string | u
         value=""
         onChange={(e) => {
           const t = templates.find((x) => x.id === e.target.value);
-          if (t) load(toEditorDoc(structuredClone(t.raw)));
+          if (t) void start(`The template "${t.name}"`, () => toEditorDoc(structuredClone(t.raw)));
         }}
       >
         <option value="">Templates…</option>
@@ -54,12 +64,15 @@ export const Toolbar = ({ onImportError }: { onImportError: (message: string | u
           const f = e.target.files?.[0];
           e.target.value = '';
           if (!f) return;
+          let json: unknown;
           try {
-            load(toEditorDoc(JSON.parse(await f.text())));
-            onImportError(undefined);
+            json = JSON.parse(await f.text());
           } catch (err) {
-            onImportError(`${f.name} is not JSON: ${(err as Error).message}`);
+            return onImportError(`${f.name} is not JSON: ${(err as Error).message}`);
           }
+          const problem = importProblem(f.name, json);
+          if (problem) return onImportError(problem);
+          if (await start(`Importing ${f.name}`, () => toEditorDoc(json))) onImportError(undefined);
         }}
       />
       <button
