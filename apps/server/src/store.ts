@@ -1,5 +1,6 @@
 import {
   type ApprovalRecord,
+  approvalBatch,
   type DagRecord,
   type DagSpec,
   type DagSummary,
@@ -8,6 +9,7 @@ import {
   type Ladder,
   type RunSummary,
   type Signal,
+  totalsDelta,
 } from '@laneflow/core';
 import type { Db, Sql } from './db.ts';
 
@@ -53,12 +55,6 @@ export interface StoredRun {
   inputs: Record<string, Json> | null;
   ladder: Ladder | null;
 }
-
-const terminalRunStatus: Record<string, RunSummary['status']> = {
-  'run.succeeded': 'succeeded',
-  'run.failed': 'failed',
-  'run.cancelled': 'cancelled',
-};
 
 /** A `cursor` of `GET /api/runs` that this server did not hand out. */
 export class InvalidCursorError extends Error {
@@ -124,59 +120,54 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
         });
         await tx.query(`insert into signals (run_id, seq, type, at, body) values ${rows.join(', ')}`, values);
       }
-      let cost = 0;
-      let escalations = 0;
-      let nodes = 0;
-      let status: string | undefined;
-      let endedAt: string | undefined;
-      for (const s of batch) {
-        if (s.type === 'usage') cost += s.costUsd;
-        else if (s.type === 'node.escalated') escalations++;
-        else if (s.type === 'node.queued' && s.attempt === 1) nodes++;
-        else if (s.type === 'run.started') status = 'running';
-        else if (s.type in terminalRunStatus) {
-          status = terminalRunStatus[s.type];
-          endedAt = s.at;
-        }
-        await recordApproval(tx, s);
-      }
-      const last = batch[batch.length - 1] as Signal;
+      await recordApprovals(tx, runId, batch);
+      const t = totalsDelta(batch);
       await tx.query(
         `update runs set last_seq = $2, cost_usd = cost_usd + $3, escalations = escalations + $4,
            nodes = nodes + $5, status = coalesce($6, status), ended_at = coalesce($7::timestamptz, ended_at)
          where id = $1`,
-        [runId, last.seq, cost, escalations, nodes, status ?? null, endedAt ?? null],
+        [runId, t.lastSeq, t.costUsd, t.escalations, t.nodes, t.status ?? null, t.endedAt ?? null],
       );
       // Cluster mode: a wake-up for watchers in other processes, delivered only if this commits.
       if (opts.notifyChannel)
-        await tx.query('select pg_notify($1, $2)', [opts.notifyChannel, `${runId}:${last.seq}`]);
+        await tx.query('select pg_notify($1, $2)', [opts.notifyChannel, `${runId}:${t.lastSeq}`]);
     });
 
-  const recordApproval = async (tx: Sql, s: Signal) => {
-    if (s.type === 'node.awaiting_approval')
+  /** Keeps the approvals table as core's approval records say a committed batch leaves them. */
+  const recordApprovals = async (tx: Sql, runId: string, batch: readonly Signal[]) => {
+    const { asked, decideEarlier, closeEarlier, runClosed } = approvalBatch(batch);
+    if (runClosed || closeEarlier.size > 0) {
+      const expired = [...closeEarlier].flatMap(([node, status]) => (status === 'expired' ? [node] : []));
       await tx.query(
-        `insert into approvals (id, run_id, node_id, attempt, prompt, payload, status, created_at, expires_at)
-         values ($1, $2, $3, $4, $5, $6::jsonb, 'pending', $7, $8) on conflict (id) do nothing`,
+        `update approvals set status = case when node_id = any($2::text[]) then 'expired' else 'cancelled' end
+         where run_id = $1 and status = 'pending' and ($4 or node_id = any($3::text[]))`,
+        [runId, expired, [...closeEarlier.keys()], runClosed],
+      );
+    }
+    for (const d of decideEarlier)
+      await tx.query(
+        'update approvals set status = $2, decided_by = $3, decided_at = $4, comment = $5 where id = $1',
+        [d.approvalId, d.status, d.decidedBy, d.decidedAt, d.comment],
+      );
+    for (const r of asked)
+      await tx.query(
+        `insert into approvals (id, run_id, node_id, attempt, prompt, payload, status, created_at, expires_at,
+           decided_by, decided_at, comment)
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12) on conflict (id) do nothing`,
         [
-          s.approvalId,
-          s.runId,
-          s.nodeId,
-          s.attempt,
-          s.prompt,
-          JSON.stringify(s.payload ?? null),
-          s.at,
-          s.expiresAt ?? null,
+          r.id,
+          r.runId,
+          r.nodeId,
+          r.attempt,
+          r.prompt,
+          JSON.stringify(r.payload),
+          r.status,
+          r.createdAt,
+          r.expiresAt,
+          r.decidedBy,
+          r.decidedAt,
+          r.comment,
         ],
-      );
-    else if (s.type === 'approval.decided')
-      await tx.query(
-        `update approvals set status = $2, decided_by = $3, decided_at = $4, comment = $5 where id = $1`,
-        [s.approvalId, s.decision, s.by, s.at, s.comment ?? null],
-      );
-    else if (s.type === 'node.cancelled')
-      await tx.query(
-        `update approvals set status = 'cancelled' where run_id = $1 and node_id = $2 and status = 'pending'`,
-        [s.runId, s.nodeId],
       );
   };
 

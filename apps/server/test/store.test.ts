@@ -138,6 +138,96 @@ describe.each(backends)('store on %s', (backend) => {
     expect(await store.signals('r1', 9, 100)).toEqual([]);
   });
 
+  it('keeps approval records as core derives them: expired, cancelled, pending across batches', async () => {
+    await store.createRun({ id: 'ra', dag: dag('d'), dagVersion: null, createdBy: 'test' });
+    const ask = (nodeId: string, attempt: number, approvalId: string) =>
+      ({ type: 'node.awaiting_approval', nodeId, attempt, approvalId, prompt: 'ok?' }) as const;
+    const batches = [
+      [
+        { type: 'run.started', ladder: [] },
+        { type: 'node.queued', nodeId: 'a', attempt: 1, tier: 0 },
+        ask('a', 1, 'ra-1'),
+        { type: 'node.queued', nodeId: 'b', attempt: 1, tier: 0 },
+        { type: 'node.started', nodeId: 'b', attempt: 1, tier: 0 },
+        ask('b', 1, 'ra-2'),
+      ],
+      [
+        // a's wait timed out into an escalation; the human rung asks in the same batch.
+        {
+          type: 'escalation.requested',
+          nodeId: 'a',
+          attempt: 1,
+          request: { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: 0 },
+        },
+        {
+          type: 'node.escalated',
+          nodeId: 'a',
+          attempt: 1,
+          route: 'human',
+          reason: 'approval timed out',
+          fromTier: 0,
+          toTier: 1,
+          childId: 'a@t1',
+          request: { reason: 'approval timed out', trigger: 'manual', urgency: 'blocked', fromTier: 0 },
+        },
+        {
+          type: 'node.queued',
+          nodeId: 'a@t1',
+          attempt: 1,
+          tier: 1,
+          parentId: 'a',
+          spawnReason: 'escalation',
+        },
+        ask('a@t1', 1, 'ra-3'),
+        // b is closed and asks again on a new attempt within one batch: only the first stays closed.
+        {
+          type: 'node.failed',
+          nodeId: 'b',
+          attempt: 1,
+          error: { message: 'x', code: 'x' },
+          elapsedMs: 1,
+          willRetry: true,
+        },
+        { type: 'node.queued', nodeId: 'b', attempt: 2, tier: 0 },
+        ask('b', 2, 'ra-4'),
+      ],
+      [{ type: 'run.cancelled', reason: 'stop' }],
+    ];
+    let seq = 0;
+    const statuses = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['ra-1', 'ra-2', 'ra-3', 'ra-4'].map(async (id) => [id, (await store.getApproval(id))?.status]),
+        ),
+      );
+    const stamped = batches.map((b) =>
+      b.map((s) => ({ ...s, runId: 'ra', seq: ++seq, at: at(seq) }) as Signal),
+    );
+    await store.appendSignals('ra', stamped[0] as Signal[]);
+    expect(await statuses()).toEqual({
+      'ra-1': 'pending',
+      'ra-2': 'pending',
+      'ra-3': undefined,
+      'ra-4': undefined,
+    });
+    await store.appendSignals('ra', stamped[1] as Signal[]);
+    expect(await statuses()).toEqual({
+      'ra-1': 'expired',
+      'ra-2': 'cancelled',
+      'ra-3': 'pending',
+      'ra-4': 'pending',
+    });
+    expect((await store.listApprovals('expired', 100)).map((a) => a.id)).toContain('ra-1');
+    await store.appendSignals('ra', stamped[2] as Signal[]);
+    expect(await statuses()).toEqual({
+      'ra-1': 'expired',
+      'ra-2': 'cancelled',
+      'ra-3': 'cancelled',
+      'ra-4': 'cancelled',
+    });
+    expect((await store.listApprovals('pending', 100)).filter((a) => a.runId === 'ra')).toEqual([]);
+  });
+
   it('commits a batch all or nothing', async () => {
     await store.createRun({ id: 'r2', dag: dag('d'), dagVersion: null, createdBy: 'test' });
     const signals = script('r2');

@@ -1,4 +1,5 @@
 export * from './api.ts';
+export * from './approval-records.ts';
 export * from './condition.ts';
 export * from './dag.ts';
 export * from './dag-validate.ts';
@@ -11,6 +12,7 @@ export * from './lanes.ts';
 export * from './parse-signal.ts';
 export * from './projection.ts';
 export * from './providers/openai.ts';
+export * from './run-summary.ts';
 export * from './signals.ts';
 export * from './sim-spec.ts';
 export * from './storable.ts';

@@ -1,37 +1,22 @@
-import type { ApprovalRecord, RunView } from '@laneflow/core';
+import {
+  type ApprovalBook,
+  type ApprovalRecord,
+  applyApproval,
+  createApprovalBook,
+  type Signal,
+} from '@laneflow/core';
 
-/**
- * A run's approvals as the server's inbox lists them, projected from its signals: `pending` until
- * decided, the decision once decided, `cancelled` when the node was cancelled while waiting.
- */
-export const approvalsOf = (runId: string, view: RunView): ApprovalRecord[] => {
-  const decided = new Map(
-    view.approvals.flatMap((a) => (a.type === 'approval.decided' ? [[a.approvalId, a] as const] : [])),
-  );
-  const out: ApprovalRecord[] = [];
-  for (const a of view.approvals) {
-    if (a.type !== 'node.awaiting_approval') continue;
-    const d = decided.get(a.approvalId);
-    const node = view.nodes.get(a.nodeId);
-    const status: ApprovalRecord['status'] = d
-      ? d.decision
-      : node?.lane === 'cancelled'
-        ? 'cancelled'
-        : 'pending';
-    out.push({
-      id: a.approvalId,
-      runId,
-      nodeId: a.nodeId,
-      attempt: a.attempt,
-      prompt: a.prompt,
-      payload: a.payload ?? null,
-      status,
-      createdAt: a.at,
-      expiresAt: a.expiresAt ?? null,
-      decidedBy: d?.by ?? null,
-      decidedAt: d?.at ?? null,
-      comment: d?.comment ?? null,
-    });
+/** Each run's approval records, folded once per signal: a log only grows, so a book carries on. */
+const books = new WeakMap<readonly Signal[], { book: ApprovalBook; applied: number }>();
+
+/** A run's approvals as core derives them from its signals (the server's inbox keeps the same). */
+export const approvalsOf = (signals: readonly Signal[]): ApprovalRecord[] => {
+  let entry = books.get(signals);
+  if (entry === undefined) {
+    entry = { book: createApprovalBook(), applied: 0 };
+    books.set(signals, entry);
   }
-  return out;
+  for (; entry.applied < signals.length; entry.applied++)
+    applyApproval(entry.book, signals[entry.applied] as Signal);
+  return [...entry.book.records.values()];
 };

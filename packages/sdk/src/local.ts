@@ -8,6 +8,7 @@ import {
   type RunSnapshot,
   type RunSummary,
   type RunView,
+  runTotals,
   type Signal,
   snapshotNodes,
   startRun,
@@ -43,15 +44,7 @@ const isFinished = (view: RunView) =>
 
 const notFound = (what: string) => new HttpError(404, 'not_found', `no ${what}`);
 
-const summarize = (run: LocalRun, view: RunView): RunSummary => ({
-  ...run.summary,
-  status: view.status,
-  endedAt: view.endedAt ?? null,
-  lastSeq: view.lastSeq,
-  costUsd: view.usage.costUsd,
-  escalations: view.escalations.filter((e) => e.type === 'node.escalated').length,
-  nodes: view.nodes.size,
-});
+const summarize = (run: LocalRun, view: RunView): RunSummary => ({ ...run.summary, ...runTotals(view) });
 
 /**
  * A {@link RunTransport} that runs the core engine right here (in-process under Node, or inside the
@@ -211,7 +204,7 @@ export const createLocalTransport = (
     async decide(runId, approvalId, d) {
       const run = await getRun(runId);
       const view = viewOf(run);
-      const asked = approvalsOf(runId, view).find((a) => a.id === approvalId);
+      const asked = approvalsOf(signalsOf(run)).find((a) => a.id === approvalId);
       if (!asked) throw new HttpError(404, 'not_found', `no approval "${approvalId}" in run ${runId}`);
       if (run.handle && !isFinished(view)) {
         const r = run.handle.decide(approvalId, { ...d, by: options.user ?? 'local user' });
@@ -220,16 +213,14 @@ export const createLocalTransport = (
       }
       // The run has ended (as on the server): only a repeat of the recorded decision is accepted.
       if (asked.status === d.decision) return { duplicate: true };
-      throw new HttpError(
-        409,
-        asked.status === 'pending' ? 'run_finished' : 'conflict',
-        `approval ${approvalId} is ${asked.status}`,
-      );
+      // A wait that ended undecided (expired, cancelled) refuses any decision as late.
+      const decided = asked.status === 'approved' || asked.status === 'rejected';
+      throw new HttpError(409, decided ? 'conflict' : 'late', `approval ${approvalId} is ${asked.status}`);
     },
     async approvals(status = 'pending') {
       await loaded;
       return [...runs.values()]
-        .flatMap((run) => approvalsOf(run.summary.id, viewOf(run)))
+        .flatMap((run) => approvalsOf(signalsOf(run)))
         .filter((a) => a.status === status)
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     },

@@ -2,7 +2,7 @@
  * The RunTransport contract: one suite, run against every transport (contract.test.ts). What a user
  * of the interface may rely on, whether the run executes on a server or in this process.
  */
-import type { Signal } from '@laneflow/core';
+import type { Signal, SignalOf } from '@laneflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError, type RunTransport } from '../src/index.ts';
 import { approvalDag, chainDag, collect, isType, oneTo, seqs, sleep, slowDag, uniqueId } from './fixtures.ts';
@@ -267,6 +267,38 @@ export const transportContract = (name: string, factory: TransportFactory) =>
       expect((await t.approvals('cancelled')).some((a) => a.id === asked.approvalId)).toBe(true);
       expect((await t.approvals('pending')).some((a) => a.id === asked.approvalId)).toBe(false);
       await httpError(t.decide(runId, asked.approvalId, { decision: 'approved' }), 409);
+    });
+
+    it('an approval that times out into an escalation leaves the inbox as expired; the human rung asks once', async () => {
+      const { runId } = await t.startRun({
+        dag: {
+          id: uniqueId('expire'),
+          nodes: [{ id: 'ok', kind: 'approval', prompt: 'Ship?', timeoutMs: 200, onTimeout: 'escalate' }],
+          edges: [],
+        },
+      });
+      const c = collect(t.watch(runId));
+      const first = await c.until(isType('node.awaiting_approval'), 'node.awaiting_approval');
+      const human = await c.until(
+        (s): s is SignalOf<'node.awaiting_approval'> =>
+          s.type === 'node.awaiting_approval' && s.approvalId !== first.approvalId,
+        'the human rung',
+      );
+      expect(human.nodeId).toBe('ok@t3');
+      let pending = await t.approvals('pending');
+      for (let i = 0; i < 100 && !pending.some((a) => a.id === human.approvalId); i++) {
+        await sleep(20);
+        pending = await t.approvals('pending');
+      }
+      expect(pending.some((a) => a.id === first.approvalId)).toBe(false);
+      expect((await t.approvals('expired')).find((a) => a.id === first.approvalId)).toMatchObject({
+        nodeId: 'ok',
+      });
+      await httpError(t.decide(runId, first.approvalId, { decision: 'approved' }), 409);
+      expect(await t.decide(runId, human.approvalId, { decision: 'approved' })).toEqual({ duplicate: false });
+      await c.done;
+      await settled(t, runId);
+      expect((await t.approvals('approved')).some((a) => a.id === human.approvalId)).toBe(true);
     });
 
     it('listRuns lists runs newest first, filters by status and pages with a cursor', async () => {
