@@ -92,6 +92,12 @@ export const createApp = (o: AppOptions) => {
       onError: (c) => errorResponse(c, 413, 'too_large', `body exceeds ${o.maxBodyBytes} bytes`),
     }),
   );
+  // A body is read whole before any answer, even a refusal: answering while the client is still
+  // sending makes the connection unusable for its next request (the server drops what it did not read).
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await c.req.arrayBuffer();
+    await next();
+  });
 
   app.get('/api/health', (c) => c.json({ ok: true as const, version: o.version, store: store.db.kind }));
 

@@ -9,6 +9,7 @@ import {
   DecisionResponseSchema,
   ErrorBodySchema,
   HealthSchema,
+  type Role,
   RunListQuerySchema,
   RunListSchema,
   RunSnapshotSchema,
@@ -27,6 +28,8 @@ type Op = {
   optionalBody?: boolean;
   /** Callable without a token. */
   public?: boolean;
+  /** The least role that may call it (default viewer); documented as `x-laneflow-role`. */
+  role?: Role;
   /** Error statuses beyond 400/401/403/404. */
   errors?: number[];
   query?: z.ZodObject;
@@ -64,7 +67,7 @@ const operation = (op: Op) => ({
         ],
       }
     : {}),
-  ...(op.public && { security: [] }),
+  ...(op.public ? { security: [] } : { 'x-laneflow-role': op.role ?? 'viewer' }),
   ...(op.body && {
     requestBody: {
       required: !op.optionalBody,
@@ -98,6 +101,7 @@ const routes: Record<string, Record<string, Op>> = {
     get: { summary: 'List DAGs', response: z.object({ dags: z.array(DagSummarySchema) }) },
     post: {
       summary: 'Create a DAG',
+      role: 'operator',
       body: DagSpecSchema,
       response: DagRecordSchema,
       status: 201,
@@ -108,17 +112,19 @@ const routes: Record<string, Record<string, Op>> = {
     get: { summary: 'A DAG, latest version', params: ['id'], response: DagRecordSchema },
     put: {
       summary: 'Save a new version',
+      role: 'operator',
       params: ['id'],
       body: DagSpecSchema,
       response: DagRecordSchema,
       errors: [413],
     },
-    delete: { summary: 'Delete a DAG', params: ['id'], response: z.null(), status: 204 },
+    delete: { summary: 'Delete a DAG', role: 'operator', params: ['id'], response: z.null(), status: 204 },
   },
   '/api/runs': {
     get: { summary: 'List runs, newest first', query: RunListQuerySchema, response: RunListSchema },
     post: {
       summary: 'Start a run',
+      role: 'operator',
       body: StartRunBodySchema,
       response: StartRunResponseSchema,
       status: 201,
@@ -145,21 +151,23 @@ const routes: Record<string, Record<string, Op>> = {
   '/api/runs/{id}/cancel': {
     post: {
       summary: 'Cancel a run',
+      role: 'operator',
       params: ['id'],
       body: CancelBodySchema,
       optionalBody: true,
       response: z.object({ ok: z.literal(true) }),
       status: 202,
-      errors: [409],
+      errors: [409, 503],
     },
   },
   '/api/runs/{id}/approvals/{approvalId}': {
     post: {
       summary: 'Approve or reject',
+      role: 'approver',
       params: ['id', 'approvalId'],
       body: DecisionBodySchema,
       response: DecisionResponseSchema,
-      errors: [409],
+      errors: [409, 503],
     },
   },
   '/api/approvals': {
