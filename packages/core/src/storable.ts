@@ -76,13 +76,12 @@ const problems = (value: unknown, prefix: PropertyKey[]): Problem[] => {
 
 /**
  * `schema`, checked first by {@link storableIssues}: what fails that check never reaches `schema`
- * (whose recursive parts could overflow on it).
+ * (whose recursive parts could overflow on it). A preprocess step, so JSON Schema generated from the
+ * result still describes `schema`'s input.
  */
 export const storable = <S extends z.ZodType>(schema: S) =>
-  z
-    .unknown()
-    .superRefine((v, ctx) => {
-      for (const p of problems(v, []))
-        ctx.addIssue({ code: 'custom', message: p.message, path: p.path, params: { code: p.code } });
-    })
-    .pipe(schema);
+  z.preprocess((v, ctx) => {
+    for (const p of problems(v, []))
+      ctx.addIssue({ code: 'custom', message: p.message, path: p.path, params: { code: p.code } });
+    return v;
+  }, schema);
