@@ -5,11 +5,22 @@ import { ADMIN, serverUrl } from './env.ts';
 export { expect };
 export const serverUrlForTests = serverUrl;
 
-/** Every test talks to the one server the global setup started; it also serves the dashboard. */
+/**
+ * Every test talks to the one server the global setup started; it also serves the dashboard, under
+ * its strict content policy: a test fails if the page reports anything the policy refused.
+ */
 export const test = base.extend({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern.
   baseURL: async ({}, use) => {
     await use(serverUrl());
+  },
+  page: async ({ page }, use) => {
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+    });
+    await use(page);
+    expect(refused, 'the dashboard did something its content security policy refuses').toEqual([]);
   },
 });
 
