@@ -25,8 +25,11 @@ test('6 import a bad DAG: cycle and unknown kind are named, the nodes marked inv
 
   await expect(page.getByTestId('validity')).toHaveText(/^\d+ problems?$/);
   const problems = page.getByTestId('problems');
-  await expect(problems).toContainText(/cycle: (a → b → a|b → a → b)/);
-  await expect(problems.locator('code', { hasText: /^nodes\.2\.kind$/ })).toBeVisible();
+  await expect(problems).toContainText(/(a → b → a|b → a → b) form a loop: remove one of its edges/);
+  const unknownKind = problems.getByRole('button', {
+    name: 'c is of kind "shell", which laneflow does not know: choose a kind.',
+  });
+  await expect(unknownKind).toBeVisible();
   const count = await problems.locator('li').count();
   await expect(page.getByTestId('validity')).toHaveText(`${count} problem${count > 1 ? 's' : ''}`);
 
@@ -41,10 +44,16 @@ test('6 import a bad DAG: cycle and unknown kind are named, the nodes marked inv
   await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
   await expect(page.getByTestId('run-button')).toBeDisabled();
 
-  // Selecting the unknown-kind node shows its own problem in the form.
-  await page.getByTestId('editor-node-c').click();
-  await expect(page.getByTestId('form-issues')).toContainText('nodes.2.kind');
+  // Clicking a problem selects its node and puts the cursor in the field that fixes it.
+  await unknownKind.click();
+  const form = page.getByTestId('node-form');
+  await expect(form.getByTestId('form-issues')).toContainText('which laneflow does not know');
+  await expect(form.getByLabel(/^Kind/)).toBeFocused();
   await screenshot(page, '6-import-bad-dag');
+  // Choosing a kind fixes it: only the loop is left.
+  await form.getByLabel(/^Kind/).selectOption('llm');
+  await expect(unknownKind).toHaveCount(0);
+  await expect(page.getByTestId('editor-node-c')).not.toHaveAttribute('data-invalid', 'true');
 
   // Not JSON at all: a clear message, the document untouched.
   await page.getByTestId('import-file').setInputFiles({
@@ -53,5 +62,18 @@ test('6 import a bad DAG: cycle and unknown kind are named, the nodes marked inv
     buffer: Buffer.from('{ "id": '),
   });
   await expect(page.getByRole('alert').filter({ hasText: 'broken.json is not JSON' })).toBeVisible();
+  await expect(page.getByTestId('editor-node-c')).toBeVisible();
+
+  // A JSON list is not a DAG: said in words, the document untouched.
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'list.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('[1, 2, 3]'),
+  });
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: 'list.json holds a list, not a DAG. A DAG file is one JSON object' }),
+  ).toBeVisible();
   await expect(page.getByTestId('editor-node-c')).toBeVisible();
 });

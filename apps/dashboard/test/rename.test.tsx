@@ -2,9 +2,9 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EditorDoc, toEditorDoc } from '../src/editor/doc.ts';
-import { NodeForm } from '../src/editor/node-form.tsx';
 import { idProblem, renameNode } from '../src/editor/rename.ts';
 import { useEditor } from '../src/editor/store.ts';
+import { SelectedNodeForm } from './editor-fixtures.tsx';
 
 afterEach(cleanup);
 
@@ -85,14 +85,6 @@ describe('idProblem', () => {
   });
 });
 
-/** The node form of whatever node is selected, keyed by its id as the editor shows it. */
-const SelectedForm = () => {
-  const node = useEditor((s) =>
-    s.selection?.type === 'node' ? s.doc.nodes.find((n) => n.id === s.selection?.id) : undefined,
-  );
-  return node ? <NodeForm key={node.id} node={node} issues={undefined} /> : <p>nothing selected</p>;
-};
-
 describe('editing a node id in the form', () => {
   beforeEach(() => {
     useEditor.getState().load(doc());
@@ -101,7 +93,7 @@ describe('editing a node id in the form', () => {
 
   it('renames on Enter only, keeps the focus in the field, and loses no node', async () => {
     const user = userEvent.setup();
-    render(<SelectedForm />);
+    render(<SelectedNodeForm />);
     const field = screen.getByLabelText('Id');
     await user.tripleClick(field);
     await user.keyboard('outlinee{Backspace}');
@@ -133,7 +125,7 @@ describe('editing a node id in the form', () => {
 
   it('refuses a clashing id with a reason, keeps the draft, and Escape puts the id back', async () => {
     const user = userEvent.setup();
-    render(<SelectedForm />);
+    render(<SelectedNodeForm />);
     const field = screen.getByLabelText('Id');
     await user.tripleClick(field);
     await user.keyboard('write{Enter}');
@@ -150,7 +142,7 @@ describe('editing a node id in the form', () => {
     const user = userEvent.setup();
     render(
       <>
-        <SelectedForm />
+        <SelectedNodeForm />
         <button type="button">elsewhere</button>
       </>,
     );
@@ -162,7 +154,7 @@ describe('editing a node id in the form', () => {
 
   it('records typing in a field as one undo step', async () => {
     const user = userEvent.setup();
-    render(<SelectedForm />);
+    render(<SelectedNodeForm />);
     const before = useEditor.getState().past.length;
     await user.type(screen.getByLabelText('Label'), ' one');
     expect(useEditor.getState().doc.nodes[0]?.label).toBe('plan one');

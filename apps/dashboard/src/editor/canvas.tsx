@@ -1,4 +1,4 @@
-import type { NodeKind } from '@laneflow/core';
+import type { Issue, NodeKind } from '@laneflow/core';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -6,6 +6,7 @@ import {
   Controls,
   type Edge,
   type EdgeChange,
+  MarkerType,
   MiniMap,
   type NodeChange,
   type NodeTypes,
@@ -16,15 +17,23 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FIT_VIEW, MINIMAP_MIN_NODES, NODE_H, NODE_W } from '../graph/layout.ts';
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
 import { hideAll, nodeAt } from '../graph/scene.ts';
-import { freshId, newEdgeId, newNode } from './doc.ts';
+import { confirmAction } from '../ui/confirm.tsx';
+import { danglingEnds, isGhostId } from './dangling.ts';
+import { type EditorNode, freshId, newEdgeId, newNode } from './doc.ts';
 import { type EditorFlowNode, EditorNodeView, INVALID_COLOR } from './editor-node.tsx';
 import { editorScene } from './editor-scene.ts';
 import type { IssueIndex } from './issues.ts';
 import { DND_TYPE } from './palette.tsx';
-import { useEditor } from './store.ts';
+import { centredAt } from './placement.ts';
+import { type EditorSelection, useEditor } from './store.ts';
 
 const nodeTypes: NodeTypes = { editor: EditorNodeView };
 const noEdges: Edge[] = [];
+// Shift-click adds to the selection as in most editors; Ctrl/⌘-click as React Flow has it.
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+// Every edge shows which way the work flows.
+const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18 } as const;
+const INVALID_ARROW = { ...ARROW, color: INVALID_COLOR } as const;
 
 /** The editing canvas: drop kinds from the palette, connect, move, delete (Backspace / Delete). */
 export const Canvas = ({ issues }: { issues: IssueIndex }) => {
@@ -37,15 +46,24 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
   const wrapper = useRef<HTMLDivElement>(null);
+  // The selection as last made by a click on the canvas: React Flow then keeps its own
+  // multi-selection (shift-click, box); a selection made elsewhere (a form, a search) replaces it.
+  const canvasSelection = useRef<EditorSelection>(undefined);
 
   // The document is the truth; React Flow's own state keeps what it measured.
   useEffect(() => {
+    const ghosts = danglingEnds(doc, issues);
+    const fromCanvas = selection !== undefined && selection === canvasSelection.current;
     setNodes((prev) => {
       const byId = new Map(prev.map((n) => [n.id, n]));
-      return doc.nodes.map((spec) => {
+      const flowNode = (
+        spec: EditorNode,
+        issueList: Issue[] | undefined,
+        missing: boolean,
+      ): EditorFlowNode => {
         const old = byId.get(spec.id);
-        const issueList = issues.nodes.get(spec.id);
-        const isSelected = selection?.type === 'node' && selection.id === spec.id;
+        const isSelected =
+          (selection?.type === 'node' && selection.id === spec.id) || (fromCanvas && old?.selected === true);
         if (old && old.data.spec === spec && old.data.issues === issueList && old.selected === isSelected)
           return old;
         return {
@@ -57,21 +75,31 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
           initialHeight: NODE_H,
           position: spec.position,
           selected: isSelected,
-          data: { spec, issues: issueList },
+          data: { spec, issues: issueList, ...(missing && { missing }) },
+          // A node an edge names but the document lacks is shown, not edited: delete or fix the edge.
+          ...(missing && { draggable: false, deletable: false, connectable: false, selectable: false }),
         };
-      });
+      };
+      return [
+        ...doc.nodes.map((spec) => flowNode(spec, issues.nodes.get(spec.id), false)),
+        ...ghosts.nodes.map((g) => flowNode(g.spec, g.issues, true)),
+      ];
     });
     setEdges(
-      doc.edges.map((e) => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        selected: selection?.type === 'edge' && selection.id === e.id,
-        ...(e.label !== undefined && { label: e.label }),
-        ...(e.condition && { label: e.label ?? `if ${e.condition.path || 'output'} ${e.condition.op}` }),
-        ...(issues.edges.has(e.id) && { style: { stroke: INVALID_COLOR, strokeWidth: 2 } }),
-        'data-testid': `edge-${e.id}`,
-      })),
+      doc.edges.map((e) => {
+        const invalid = issues.edges.has(e.id);
+        return {
+          id: e.id,
+          source: ghosts.rename.get(e.source) ?? e.source,
+          target: ghosts.rename.get(e.target) ?? e.target,
+          selected: selection?.type === 'edge' && selection.id === e.id,
+          markerEnd: invalid ? INVALID_ARROW : ARROW,
+          ...(e.label !== undefined && { label: e.label }),
+          ...(e.condition && { label: e.label ?? `if ${e.condition.path || 'output'} ${e.condition.op}` }),
+          ...(invalid && { style: { stroke: INVALID_COLOR, strokeWidth: 2 } }),
+          'data-testid': `edge-${e.id}`,
+        };
+      }),
     );
   }, [doc, issues, selection]);
 
@@ -84,8 +112,9 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   }, [loads, fitView, setViewport]);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<EditorFlowNode>[]) => {
-      setNodes((prev) => applyNodeChanges(changes, prev));
+    (all: NodeChange<EditorFlowNode>[]) => {
+      const changes = all.filter((c) => !('id' in c) || !isGhostId(c.id));
+      setNodes((prev) => applyNodeChanges(all, prev));
       const current = useEditor.getState().doc;
       let next = current;
       for (const c of changes) {
@@ -103,7 +132,10 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
             nodes: next.nodes.filter((n) => n.id !== c.id),
             edges: next.edges.filter((e) => e.source !== c.id && e.target !== c.id),
           };
-        } else if (c.type === 'select' && c.selected) select({ type: 'node', id: c.id });
+        } else if (c.type === 'select' && c.selected) {
+          canvasSelection.current = { type: 'node', id: c.id };
+          select(canvasSelection.current);
+        }
       }
       if (next !== current) {
         const dragging = changes.some((c) => c.type === 'position' && c.dragging);
@@ -153,10 +185,17 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
 
   // Delete keys act on the canvas only when it has the focus: a key pressed after a form field
   // lost its focus (to the page) must never delete the selected node.
-  const onBeforeDelete = useCallback(
-    async () => wrapper.current?.contains(document.activeElement) === true,
-    [],
-  );
+  // Deleting several nodes at once asks first (undo would bring them back, but may not be known).
+  const onBeforeDelete = useCallback(async ({ nodes: gone }: { nodes: EditorFlowNode[] }) => {
+    if (wrapper.current?.contains(document.activeElement) !== true) return false;
+    const count = gone.filter((n) => !isGhostId(n.id)).length;
+    if (count <= 1) return true;
+    return confirmAction({
+      title: `Delete ${count} nodes?`,
+      message: `The ${count} selected nodes and their edges leave the DAG. Undo brings them back.`,
+      confirm: `Delete ${count} nodes`,
+    });
+  }, []);
 
   return (
     <ReactFlow<EditorFlowNode>
@@ -178,9 +217,11 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       onDrop={(e) => {
         e.preventDefault();
         const kind = e.dataTransfer.getData(DND_TYPE) as NodeKind;
-        if (kind) addAt(kind, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+        // Centred under the cursor, where the user let go, not hanging from its corner.
+        if (kind) addAt(kind, centredAt(screenToFlowPosition({ x: e.clientX, y: e.clientY })));
       }}
       deleteKeyCode={['Backspace', 'Delete']}
+      multiSelectionKeyCode={MULTI_SELECT_KEYS}
       onBeforeDelete={onBeforeDelete}
       onlyRenderVisibleElements
       fitView

@@ -2,8 +2,13 @@ import type { Issue } from '@laneflow/core';
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { EditorNode } from './doc.ts';
+import { describeIssue } from './problems.ts';
+import { useEditor } from './store.ts';
 
-export type EditorFlowNode = Node<{ spec: EditorNode; issues: Issue[] | undefined }, 'editor'>;
+export type EditorFlowNode = Node<
+  { spec: EditorNode; issues: Issue[] | undefined; missing?: boolean },
+  'editor'
+>;
 
 /** Each node kind's colour, on the DOM node and on the zoomed-out canvas. */
 export const kindColors: Record<string, string> = {
@@ -19,6 +24,17 @@ export const INVALID_COLOR = '#dc2626';
 /** A node on the editor canvas: kind, label, id, and its validation problems. */
 export const EditorNodeView = memo(({ data, selected }: NodeProps<EditorFlowNode>) => {
   const { spec, issues } = data;
+  if (data.missing)
+    return (
+      <div className="lf-node lf-node-missing" data-testid={`missing-node-${spec.label}`}>
+        <Handle type="target" position={Position.Left} isConnectable={false} />
+        <div className="lf-node-head">
+          <span className="lf-node-label">{String(spec.label)}</span>
+        </div>
+        <div className="lf-node-meta">not a node: select the edge to fix or delete it</div>
+        <Handle type="source" position={Position.Right} isConnectable={false} />
+      </div>
+    );
   const color = kindColors[spec.kind] ?? OTHER_KIND_COLOR;
   return (
     <div
@@ -26,7 +42,8 @@ export const EditorNodeView = memo(({ data, selected }: NodeProps<EditorFlowNode
       style={{ borderColor: issues ? INVALID_COLOR : color }}
       data-testid={`editor-node-${spec.id}`}
       data-invalid={issues ? 'true' : undefined}
-      title={issues?.map((i) => `${i.path}: ${i.message}`).join('\n')}
+      // The node re-renders whenever its issues change, which is whenever the document does.
+      title={issues?.map((i) => describeIssue(useEditor.getState().doc, i).text).join('\n')}
     >
       <Handle type="target" position={Position.Left} />
       <div className="lf-node-head">

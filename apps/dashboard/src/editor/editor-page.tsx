@@ -2,7 +2,7 @@ import { type DagRecord, type NodeKind, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { HttpError } from '@laneflow/sdk';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useConnection, useTransport } from '../connection/store.ts';
 import { hrefFor } from '../route.ts';
 import { navigate } from '../router.ts';
@@ -13,30 +13,16 @@ import { deleteDraft } from './drafts.ts';
 import { indexIssues } from './issues.ts';
 import { MissingDag } from './missing-dag.tsx';
 import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
+import { NodeSearch } from './node-search.tsx';
 import { Palette } from './palette.tsx';
+import { freeSpot } from './placement.ts';
+import { describeIssue } from './problems.ts';
+import { ProblemsPanel } from './problems-panel.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';
 import { confirmDiscard, draftKey, useAutosave, useLeaveWarning } from './unsaved.ts';
+import { useEditorKeys } from './use-editor-keys.ts';
 import { useValidation } from './use-validation.ts';
-
-const useUndoKeys = () => {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (
-        !(e.ctrlKey || e.metaKey) ||
-        e.key.toLowerCase() !== 'z' ||
-        /INPUT|TEXTAREA|SELECT/.test(target.tagName)
-      )
-        return;
-      e.preventDefault();
-      if (e.shiftKey) useEditor.getState().redo();
-      else useEditor.getState().undo();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-};
 
 const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
   const doc = useEditor((s) => s.doc);
@@ -45,19 +31,40 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
   const setTarget = useConnection((s) => s.setTarget);
   const server = useConnection((s) => s.server);
   const transport = useTransport(target);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, getNodes, fitView } = useReactFlow();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [missing, setMissing] = useState<string>();
+  const graph = useRef<HTMLDivElement>(null);
   const verified = useEditor((s) => s.verified);
   const validation = useValidation(doc, verified);
   const issues = useMemo(() => indexIssues(doc, validation.issues), [doc, validation.issues]);
+  const problems = useMemo(
+    () => validation.issues.map((i) => describeIssue(doc, i)),
+    [doc, validation.issues],
+  );
   const ready = !validation.pending && validation.issues.length === 0;
   /** The DAG to save or run: parsed once more, so what is sent is exactly what the schema accepts. */
   const parsed = () => {
     const r = validateDag(toDagJson(useEditor.getState().doc));
     return r.ok ? r.value : undefined;
   };
-  useUndoKeys();
+  const [searching, setSearching] = useState(false);
+  useEditorKeys({
+    selectedIds: () => {
+      // React Flow knows the multi-selection (shift-click, box); the store the last clicked node.
+      const ids = new Set(getNodes().flatMap((n) => (n.selected ? [n.id] : [])));
+      const sel = useEditor.getState().selection;
+      if (sel?.type === 'node') ids.add(sel.id);
+      return ids;
+    },
+    onSearch: () => setSearching(true),
+    note: (text) => setMessage({ ok: true, text }),
+  });
+  const jumpTo = (id: string) => {
+    setSearching(false);
+    useEditor.getState().select({ type: 'node', id });
+    void fitView({ nodes: [{ id }], duration: 200, maxZoom: 1 });
+  };
   useLeaveWarning();
   useAutosave();
 
@@ -116,7 +123,12 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
   const addCentered = (kind: NodeKind) => {
     const d = useEditor.getState().doc;
     const id = freshId(d, kind);
-    const pos = screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+    // The centre of the canvas (not of the window, which the side panels push off to one side).
+    const box = graph.current?.getBoundingClientRect();
+    const centre = box
+      ? { x: box.left + box.width / 2, y: box.top + box.height / 2 }
+      : { x: window.innerWidth / 2, y: window.innerHeight / 2 };
+    const pos = freeSpot(d, screenToFlowPosition(centre));
     useEditor.getState().change({ ...d, nodes: [...d.nodes, newNode(kind, id, pos)] });
     useEditor.getState().select({ type: 'node', id });
   };
@@ -192,8 +204,9 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
       <aside style={{ borderRight: '1px solid var(--border)', background: 'var(--panel)', overflow: 'auto' }}>
         <Palette onAdd={addCentered} />
       </aside>
-      <div className="lf-run-graph" style={{ gridColumn: 2 }}>
+      <div className="lf-run-graph" style={{ gridColumn: 2 }} ref={graph}>
         <DraftOffer />
+        {searching && <NodeSearch doc={doc} onPick={jumpTo} onClose={() => setSearching(false)} />}
         <Canvas issues={issues} />
       </div>
       <aside className="lf-side" style={{ gridColumn: 3, gridRow: 2, padding: 12 }}>
@@ -209,18 +222,7 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
         ) : (
           <DocForm doc={doc} issues={issues.doc} />
         )}
-        {validation.issues.length > 0 && (
-          <section aria-label="Problems" data-testid="problems">
-            <h3>Problems</h3>
-            <ul style={{ paddingLeft: 18 }}>
-              {validation.issues.map((i) => (
-                <li key={`${i.path}|${i.message}`}>
-                  <code>{i.path || 'DAG'}</code>: {i.message}
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
+        <ProblemsPanel problems={problems} />
       </aside>
     </div>
   );

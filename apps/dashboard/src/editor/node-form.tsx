@@ -1,8 +1,10 @@
 import { type Issue, nodeKinds } from '@laneflow/core';
 import { useRef } from 'react';
+import { Connections, deleteEdge } from './connections.tsx';
 import type { EditorDoc, EditorEdge, EditorNode } from './doc.ts';
 import { CommitField, JsonField, NumberField, SelectField, TextField, Toggle } from './fields.tsx';
 import { changeKind, isKnownKind } from './kind.ts';
+import { describeIssue } from './problems.ts';
 import { idProblem, renameNode } from './rename.ts';
 import { useEditor } from './store.ts';
 import { useFocusRequest } from './use-focus-request.ts';
@@ -18,16 +20,17 @@ const setKey = <T extends Obj>(o: T, key: string, v: unknown): T =>
 
 const tierValue = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
 
-const IssueList = ({ issues }: { issues: Issue[] | undefined }) =>
-  issues ? (
+/** The problems of the form's node, edge or DAG, in words, above its fields. */
+const IssueList = ({ issues }: { issues: Issue[] | undefined }) => {
+  const doc = useEditor((s) => s.doc);
+  return issues ? (
     <ul className="lf-error" style={{ margin: '0 0 8px', paddingLeft: 20 }} data-testid="form-issues">
       {issues.map((i) => (
-        <li key={`${i.path}${i.message}`}>
-          <code>{i.path}</code>: {i.message}
-        </li>
+        <li key={`${i.path}${i.message}`}>{describeIssue(doc, i).text}</li>
       ))}
     </ul>
   ) : null;
+};
 
 /** The inspector form of one node; each field is checked by the DAG schema through `validateDag`. */
 export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] | undefined }) => {
@@ -77,7 +80,8 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
         onChange={setKind}
       />
       <TextField field="label" label="Label" value={str('label')} onChange={(v) => update('label', v)} />
-      {(node.kind === 'llm' || node.kind === 'map' || node.kind === 'approval') && (
+      {/* A node of an unknown kind has no fields to show until a kind is chosen. */}
+      {isKnownKind(node.kind) && (node.kind === 'llm' || node.kind === 'map' || node.kind === 'approval') && (
         <TextField
           field="prompt"
           label="Prompt (template: {{nodeId}}, {{inputs.x}})"
@@ -151,7 +155,7 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
           />
         </>
       )}
-      {node.kind !== 'approval' && node.kind !== 'transform' && (
+      {(node.kind === 'llm' || node.kind === 'map') && (
         <>
           <TextField
             field="startTier"
@@ -227,6 +231,7 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
           />
         </>
       )}
+      <Connections node={node} />
     </section>
   );
 };
@@ -256,6 +261,9 @@ export const EdgeForm = ({ edge, issues }: { edge: EditorEdge; issues: Issue[] |
       </h3>
       <IssueList issues={issues} />
       <TextField field="label" label="Label" value={edge.label} onChange={(v) => update('label', v)} />
+      <button type="button" className="danger" onClick={() => deleteEdge(edge.id)}>
+        Delete edge
+      </button>
       <Toggle
         field="condition"
         label="Only if a condition holds"
