@@ -1,7 +1,8 @@
 // Crash recovery: the real server as a child process (src/cli.ts), killed with SIGKILL in the middle of
 // a run (a slow node running, an approval pending), restarted on the same store. The run goes on from
-// its committed signals: nothing that succeeded runs again, the lost work is re-queued as attempt 2,
-// the approval is still pending under the same id, and the log stays gap-free.
+// its committed signals: nothing that succeeded runs again, the lost attempt is closed as interrupted
+// and re-queued as attempt 2, the approval is still pending under the same id, and the log stays
+// gap-free.
 import { randomBytes } from 'node:crypto';
 import type { Signal } from '@laneflow/core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -142,19 +143,24 @@ describe('crash recovery', () => {
       expect(started(after, 'a')).toHaveLength(1);
       expect(started(after, 'side')).toHaveLength(1);
 
-      // The slow node's lost work was queued again as attempt 2 and finished there.
+      // The slow node's interrupted attempt was closed first, then its work queued again as attempt 2.
       const slow = after.filter(
         (s): s is Extract<Signal, { attempt: number }> =>
           'nodeId' in s && s.nodeId === 'slow' && s.seq > before.length,
       );
       expect(slow.map((s) => [s.type, s.attempt])).toEqual(
         expect.arrayContaining([
+          ['node.failed', 1],
           ['node.queued', 2],
           ['node.started', 2],
           ['node.succeeded', 2],
         ]),
       );
-      expect(slow.find((s) => s.type === 'node.queued')?.seq).toBe(before.length + 1);
+      expect(slow.find((s) => s.type === 'node.failed')).toMatchObject({
+        seq: before.length + 1,
+        willRetry: true,
+        error: { code: 'interrupted' },
+      });
       expect(after.filter((s) => s.type === 'node.succeeded' && s.nodeId === 'slow')).toEqual([
         expect.objectContaining({ attempt: 2 }),
       ]);

@@ -1,0 +1,226 @@
+import { evaluateCondition } from '../condition.ts';
+import type { NodeSpec } from '../dag.ts';
+import type { ErrorInfo, Json, SkipReason } from '../signals.ts';
+import { renderTemplate, resolveMapping } from '../template.ts';
+import { ask, carryOut } from './approval-desk.ts';
+import { execute } from './attempt.ts';
+import { conditionKey } from './dag-index.ts';
+import { backoffDelay } from './escalate.ts';
+import { moveTo, type NodeRecord, type Outcome, type Resolution } from './node-record.ts';
+import { settle } from './run-end.ts';
+import type { RunState } from './run-state.ts';
+
+/** What a new node record needs besides its spec. */
+export type NodeInit = Partial<NodeRecord> & Pick<NodeRecord, 'rootId' | 'tier' | 'maxTier' | 'deps'>;
+
+/** Adds a node to the run; `announce` emits its `node.queued` (a node rebuilt from the log has one). */
+export const addNode = (
+  run: RunState,
+  spec: NodeSpec,
+  init: NodeInit,
+  queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn' } = {},
+  announce = true,
+): NodeRecord => {
+  const node: NodeRecord = {
+    id: spec.id,
+    spec,
+    label: spec.label ?? spec.id,
+    attempt: 1,
+    depth: 0,
+    phase: 'queued',
+    remaining: 0,
+    dependents: [],
+    scope: run.scope,
+    context: {},
+    approvedBefore: false,
+    interrupted: 0,
+    startedAt: 0,
+    waiters: [],
+    ...(queued.parentId !== undefined && { parentId: queued.parentId }),
+    ...init,
+  };
+  run.nodes.set(node.id, node);
+  run.open++;
+  if (announce)
+    run.emit('node.queued', {
+      nodeId: node.id,
+      attempt: 1,
+      label: node.label,
+      tier: node.tier,
+      ...(queued.parentId !== undefined && { parentId: queued.parentId, spawnReason: queued.spawnReason }),
+    });
+  return node;
+};
+
+/** Registers `node` with the nodes it depends on, without counting what they resolved. */
+export const registerDependent = (run: RunState, node: NodeRecord) => {
+  for (const d of node.deps) (run.nodes.get(d) as NodeRecord).dependents.push(node);
+};
+
+/** Wires dependencies; a node whose dependencies already resolved becomes ready (or is skipped). */
+export const link = (run: RunState, node: NodeRecord) => {
+  node.remaining = node.deps.length;
+  registerDependent(run, node);
+  for (const d of node.deps) {
+    const dep = run.nodes.get(d) as NodeRecord;
+    if (dep.resolution) depResolved(run, node, dep, dep.resolution);
+  }
+  if (node.deps.length === 0) becomeReady(run, node);
+};
+
+/** Ends a node for good. */
+export const finishNode = (run: RunState, node: NodeRecord, outcome: Outcome) => {
+  moveTo(node, 'done');
+  node.outcome = outcome;
+  node.controller = undefined;
+  if (node.timer !== undefined) run.clock.clearTimeout(node.timer);
+  run.open--;
+};
+
+/** Records how a chain ended, without waking anyone (a rebuilt run's links do that). */
+export const recordResolution = (run: RunState, end: NodeRecord, resolution: Resolution): NodeRecord => {
+  const root = run.nodes.get(end.rootId) as NodeRecord;
+  root.resolution = resolution;
+  if (resolution.ok) run.scope[root.id] = resolution.output;
+  return root;
+};
+
+/** A chain ended: tell the root's dependents and waiters. */
+export const resolveChain = (run: RunState, end: NodeRecord, resolution: Resolution) => {
+  const root = recordResolution(run, end, resolution);
+  if (root.waiters.length > 0) for (const w of root.waiters.splice(0)) w(resolution);
+  // Only the dependents known now: work started from here may spawn a node that depends on this
+  // root, and `link` already counts that one (the resolution is set), so it must not count twice.
+  const dependents = root.dependents;
+  for (let i = 0, n = dependents.length; i < n; i++) {
+    const d = dependents[i] as NodeRecord;
+    if (d.phase === 'queued' && !run.cancelled) depResolved(run, d, root, resolution);
+  }
+};
+
+const depResolved = (run: RunState, node: NodeRecord, dep: NodeRecord, r: Resolution) => {
+  if (node.phase !== 'queued') return;
+  if (!r.ok) return skip(run, node, r.skip);
+  // Most DAGs have no conditional edge: skip building the key.
+  const conditions =
+    run.dag.conditions.size === 0 ? undefined : run.dag.conditions.get(conditionKey(dep.id, node.id));
+  if (conditions?.some((c) => !evaluateCondition(c, r.output))) return skip(run, node, 'condition_false');
+  if (--node.remaining === 0) becomeReady(run, node);
+};
+
+/** Skips `node` and, through the worklist, whatever that leaves unable to run. */
+const skip = (run: RunState, node: NodeRecord, reason: SkipReason) => {
+  const skips = run.skips;
+  skips.push([node, reason]);
+  if (run.skipping) return;
+  run.skipping = true;
+  for (let i = 0; i < skips.length; i++) {
+    const [n, why] = skips[i] as [NodeRecord, SkipReason];
+    if (n.phase !== 'queued') continue;
+    run.emit('node.skipped', { nodeId: n.id, attempt: n.attempt, reason: why });
+    finishNode(run, n, 'skipped');
+    resolveChain(run, n, { ok: false, skip: why });
+  }
+  skips.length = 0;
+  run.skipping = false;
+  settle(run);
+};
+
+export const succeed = (run: RunState, node: NodeRecord, output: Json) => {
+  const elapsedMs = node.startedAt ? run.clock.now() - node.startedAt : 0;
+  run.emit('node.succeeded', { nodeId: node.id, attempt: node.attempt, output, elapsedMs });
+  finishNode(run, node, 'succeeded');
+  resolveChain(run, node, { ok: true, output, skip: 'upstream_failed' });
+  settle(run);
+};
+
+/** Ends the attempt as failed; with retries left (counted in tries), queues the next after backoff. */
+export const fail = (run: RunState, node: NodeRecord, error: ErrorInfo, retryable: boolean) => {
+  const elapsedMs = node.startedAt ? run.clock.now() - node.startedAt : 0;
+  const policy = node.spec.retries;
+  const tries = node.attempt - node.interrupted;
+  const willRetry = retryable && policy !== undefined && tries <= policy.max && !run.cancelled;
+  run.emit('node.failed', { nodeId: node.id, attempt: node.attempt, error, elapsedMs, willRetry });
+  if (willRetry) {
+    moveTo(node, 'retry');
+    node.timer = run.clock.setTimeout(
+      () => {
+        node.timer = undefined;
+        if (!run.cancelled) requeue(run, node);
+      },
+      backoffDelay(policy, tries, run.random),
+    );
+    return;
+  }
+  run.firstError ??= { message: `${node.id}: ${error.message}`, code: error.code };
+  finishNode(run, node, 'failed');
+  resolveChain(run, node, {
+    ok: false,
+    skip: error.code === 'rejected' ? 'rejected_upstream' : 'upstream_failed',
+  });
+  settle(run);
+};
+
+/** Starts the node's next attempt: queued again, then ready (its dependencies stay met). */
+export const requeue = (run: RunState, node: NodeRecord) => {
+  node.attempt++;
+  moveTo(node, 'queued');
+  run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: node.label, tier: node.tier });
+  becomeReady(run, node);
+};
+
+/** The node may go on: it waits for a decision first, if it has one to wait for, else for a slot. */
+export const becomeReady = (run: RunState, node: NodeRecord) => {
+  if (run.cancelled) return;
+  if (node.resumeDecision) {
+    const { decision, wait } = node.resumeDecision;
+    node.resumeDecision = undefined;
+    return carryOut(run, node, wait, decision);
+  }
+  if (node.human) {
+    const { request, review } = node.human;
+    const payload = { request, output: review ?? null } as Json;
+    const prompt = `Escalated to a human: ${request.reason}`;
+    return ask(run, node, { kind: 'review', output: review }, prompt, payload, undefined, 'reject');
+  }
+  const spec = node.spec;
+  if (spec.kind === 'approval') {
+    const payload = spec.payload === undefined ? undefined : resolveMapping(spec.payload, node.scope);
+    const prompt = renderTemplate(spec.prompt, node.scope);
+    return ask(
+      run,
+      node,
+      { kind: 'review', output: payload },
+      prompt,
+      payload,
+      spec.timeoutMs,
+      spec.onTimeout,
+    );
+  }
+  const approval = spec.approval;
+  if (approval?.when === 'before' && !node.approvedBefore) {
+    const prompt = renderTemplate(approval.prompt, node.scope);
+    return ask(run, node, { kind: 'before' }, prompt, undefined, approval.timeoutMs, approval.onTimeout);
+  }
+  enqueue(run, node);
+};
+
+/** Puts the node in line for a slot. */
+export const enqueue = (run: RunState, node: NodeRecord) => {
+  run.ready.push(node);
+  pump(run);
+};
+
+/** Starts ready nodes while slots are free. */
+export const pump = (run: RunState) => {
+  const ready = run.ready;
+  while (!run.cancelled && run.running < run.maxConcurrency && run.readyHead < ready.length) {
+    const node = ready[run.readyHead++] as NodeRecord;
+    if (node.phase === 'queued') void execute(run, node);
+  }
+  // An index instead of shift(): shift is O(n) on a long queue. Drop the consumed prefix once drained.
+  if (run.readyHead === ready.length) {
+    ready.length = 0;
+    run.readyHead = 0;
+  }
+};
