@@ -1,9 +1,11 @@
 // Tokens follow the environment across restarts on the same store: a removed entry is revoked, a
 // changed token rotated; the first-start admin token is rotated with --rotate-admin-token and retired
 // when the environment names an admin.
+import { createHash } from 'node:crypto';
 import { defaultLadder } from '@laneflow/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTokenEnv } from '../src/auth.ts';
+import { openDb } from '../src/db.ts';
 import { startServer } from '../src/server.ts';
 import { type Backend, backends, client, removeTempDirs, storageFor } from './helpers.ts';
 
@@ -34,6 +36,14 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
       await server.close();
     }
   };
+  const tokenRows = async (storage: { dataDir: string; databaseUrl?: string }) => {
+    const db = await openDb(storage);
+    try {
+      return JSON.stringify(await db.query('select * from tokens'));
+    } finally {
+      await db.close();
+    }
+  };
   const tokenOf = (loginUrl: string | undefined) =>
     new URL(loginUrl as string).searchParams.get('token') as string;
 
@@ -47,6 +57,10 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
         expect(await status('ann-1')).toBe(200);
       },
     );
+    // Only hashes are stored: no token's text is anywhere in the tokens table.
+    const stored = await tokenRows(storage);
+    expect(stored).not.toMatch(/old-ci|ann-1|root-1/);
+    expect(stored).toContain(createHash('sha256').update('old-ci').digest('hex'));
     // ann removed, ci's token changed: the same name with a new token used to stop the server.
     await withServer(storage, { tokensEnv: 'ci:operator:new-ci,root:admin:root-1' }, async (status) => {
       expect(await status('old-ci')).toBe(401);
