@@ -9,7 +9,7 @@ import { escalationOf } from './escalate.ts';
 import { escalate } from './escalation-chain.ts';
 import { runGate } from './gate.ts';
 import { fail, pump, succeed } from './lifecycle.ts';
-import { moveTo, type NodeRecord } from './node-record.ts';
+import { type AttemptWork, moveTo, type NodeRecord } from './node-record.ts';
 import { type OperationContext, operations } from './operations.ts';
 import { ProviderError } from './provider.ts';
 import type { RunState } from './run-state.ts';
@@ -26,13 +26,14 @@ export const errorInfo = (err: unknown): ErrorInfo => ({
 });
 
 /**
- * What an operation sees while it runs. Creating it must be cheap, as a no-op node costs little more:
- * `signal` is a getter, so the AbortController behind it (dearer than the rest of a no-op node) is made
- * only when someone reads it, and the node-bound functions are made on first read and then kept (they
+ * One attempt's work: what an operation sees while it runs (OperationContext), and what the executor
+ * can do to it (abort, give its slot back). Creating it must be cheap, as a no-op node costs little
+ * more: the AbortController behind `signal` (dearer than the rest of a no-op node) is made only when
+ * someone reads it or aborts, and the node-bound functions are made on first read and then kept (they
  * are read as values too: `sleep: ctx.sleep`). A class, because an object literal with getters is
- * itself slow to create.
+ * itself slow to create, and its methods are not closures made per attempt.
  */
-class NodeContext implements OperationContext {
+class Attempt implements OperationContext, AttemptWork {
   runId: string;
   nodeId: string;
   attempt: number;
@@ -43,13 +44,14 @@ class NodeContext implements OperationContext {
   scope: TemplateScope;
   #run: RunState;
   #node: NodeRecord;
-  #signalOf: () => AbortSignal;
+  #controller?: AbortController;
+  #slot = true;
   #sleep?: OperationContext['sleep'];
   #delta?: OperationContext['delta'];
   #usage?: OperationContext['usage'];
   #spawn?: OperationContext['spawn'];
   #waitFor?: OperationContext['waitFor'];
-  constructor(run: RunState, node: NodeRecord, signalOf: () => AbortSignal) {
+  constructor(run: RunState, node: NodeRecord) {
     this.runId = run.runId;
     this.nodeId = node.id;
     this.attempt = node.attempt;
@@ -60,10 +62,24 @@ class NodeContext implements OperationContext {
     this.scope = node.scope;
     this.#run = run;
     this.#node = node;
-    this.#signalOf = signalOf;
   }
   get signal(): AbortSignal {
-    return this.#signalOf();
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+  abort(reason: unknown): void {
+    this.#controller ??= new AbortController();
+    this.#controller.abort(reason);
+  }
+  /** Why the work was aborted (a timeout, a cancel), if it was. */
+  get abortReason(): { reason: unknown } | undefined {
+    return this.#controller?.signal.aborted ? { reason: this.#controller.signal.reason } : undefined;
+  }
+  release(): void {
+    if (!this.#slot) return;
+    this.#slot = false;
+    this.#run.running--;
+    pump(this.#run);
   }
   tierAt(t: number): Tier {
     return this.#run.ladder[t] as Tier;
@@ -75,12 +91,12 @@ class NodeContext implements OperationContext {
     return p;
   }
   get sleep(): OperationContext['sleep'] {
-    this.#sleep ??= (ms) => sleep(this.#run.clock, ms, this.#signalOf());
+    this.#sleep ??= (ms) => sleep(this.#run.clock, ms, this.signal);
     return this.#sleep;
   }
   get delta(): OperationContext['delta'] {
     this.#delta ??= (text) => {
-      if (!this.#signalOf().aborted)
+      if (!this.signal.aborted)
         this.#run.emit('node.output_delta', { nodeId: this.nodeId, attempt: this.attempt, text });
     };
     return this.#delta;
@@ -106,6 +122,10 @@ class NodeContext implements OperationContext {
   }
 }
 
+/** Whether the attempt's end no longer matters: the run was cancelled, or the node moved on. */
+const isStale = (run: RunState, node: NodeRecord, attempt: number): boolean =>
+  run.cancelled || node.attempt !== attempt || node.phase !== 'running';
+
 /**
  * Runs one attempt of `node` in a concurrency slot: `node.started`, the work (through the confidence
  * gate when it has one, under its timeout), then its end: success, review, escalation or failure.
@@ -115,48 +135,28 @@ export const execute = async (run: RunState, node: NodeRecord): Promise<void> =>
   const op = operations[node.spec.kind];
   moveTo(node, 'running');
   run.running++;
-  // An AbortController costs more than the rest of a no-op node: make it only when someone asks.
-  let controller: AbortController | undefined;
-  const abortController = () => {
-    controller ??= new AbortController();
-    return controller;
-  };
-  const signalOf = () => abortController().signal;
-  node.controller = abortController;
+  const work = new Attempt(run, node);
+  node.work = work;
   node.startedAt = run.clock.now();
   const attempt = node.attempt;
-  run.emit('node.started', {
-    nodeId: node.id,
-    attempt,
-    tier: node.tier,
-    ...(node.spec.kind !== 'transform' && { model: (run.ladder[node.tier] as Tier).model }),
-  });
-  const stale = () => run.cancelled || node.attempt !== attempt || node.phase !== 'running';
-  let slot = true;
-  const release = () => {
-    if (slot) {
-      slot = false;
-      run.running--;
-      pump(run);
-    }
-  };
-  const limit = node.spec.timeoutMs;
+  const spec = node.spec;
+  run.emit(
+    'node.started',
+    spec.kind === 'transform'
+      ? { nodeId: node.id, attempt, tier: node.tier }
+      : { nodeId: node.id, attempt, tier: node.tier, model: work.tierSpec.model },
+  );
+  const limit = spec.timeoutMs;
   const timeout =
     limit === undefined
       ? undefined
       : run.clock.setTimeout(
-          () => abortController().abort(new ProviderError(`timed out after ${limit} ms`, 'timeout')),
+          () => work.abort(new ProviderError(`timed out after ${limit} ms`, 'timeout')),
           limit,
         );
-  // Work that ignored its abort and answered after `timeoutMs` still timed out.
-  const timedOut = () => {
-    if (controller?.signal.aborted) throw controller.signal.reason;
-  };
   try {
-    if (!op) throw new ProviderError(`no operation for kind ${node.spec.kind}`, 'executor_error', false);
-    const ctx = new NodeContext(run, node, signalOf);
-    node.release = release;
-    const gate = node.spec.gate;
+    if (!op) throw new ProviderError(`no operation for kind ${spec.kind}`, 'executor_error', false);
+    const gate = spec.gate;
     let output: Json;
     if (gate && op.rate) {
       const rate = op.rate;
@@ -165,21 +165,23 @@ export const execute = async (run: RunState, node: NodeRecord): Promise<void> =>
           ? node.tier
           : tierIndex(run, gate.raterTier, node.tier, 'gate.raterTier', node.id);
       const outcome = await runGate(
-        (feedback) => op.work(ctx, feedback ? { ...node.context, feedback } : node.context),
-        (out, round) => rate(ctx, out, round, gate.categories, raterTier),
+        (feedback) => op.work(work, feedback ? { ...node.context, feedback } : node.context),
+        (out, round) => rate(work, out, round, gate.categories, raterTier),
         {
           target: gate.target,
           categories: gate.categories,
           maxTries: gate.maxTries,
           fromTier: node.tier,
-          signal: signalOf(),
+          signal: work.signal,
         },
         (round) => {
-          if (!stale()) run.emit('confidence.rated', { nodeId: node.id, attempt, ...round });
+          if (!isStale(run, node, attempt))
+            run.emit('confidence.rated', { nodeId: node.id, attempt, ...round });
         },
       );
-      if (stale()) return;
-      timedOut();
+      if (isStale(run, node, attempt)) return;
+      // Work that ignored its abort and answered after `timeoutMs` still timed out.
+      if (work.abortReason) throw work.abortReason.reason;
       const summary = {
         nodeId: node.id,
         attempt,
@@ -193,12 +195,12 @@ export const execute = async (run: RunState, node: NodeRecord): Promise<void> =>
       }
       run.emit('confidence.passed', summary);
       output = outcome.output;
-    } else output = await op.work(ctx, node.context);
-    if (stale()) return;
-    timedOut();
+    } else output = await op.work(work, node.context);
+    if (isStale(run, node, attempt)) return;
+    if (work.abortReason) throw work.abortReason.reason;
     // The slot is given back in `finally`, after the node's terminal (or awaiting) signal: a node
     // started from `release` must never show up as running beside the one it replaces.
-    const a = node.spec.approval;
+    const a = spec.approval;
     if (a?.when === 'after')
       return ask(
         run,
@@ -211,14 +213,13 @@ export const execute = async (run: RunState, node: NodeRecord): Promise<void> =>
       );
     succeed(run, node, output);
   } catch (err) {
-    if (stale()) return;
+    if (isStale(run, node, attempt)) return;
     const request = escalationOf(err);
     if (request) return escalate(run, node, request, undefined);
-    const reason = controller?.signal.aborted ? controller.signal.reason : err;
+    const reason = work.abortReason ? work.abortReason.reason : err;
     fail(run, node, errorInfo(reason), !(reason instanceof ProviderError) || reason.retryable);
   } finally {
     if (timeout !== undefined) run.clock.clearTimeout(timeout);
-    node.release = undefined;
-    release();
+    work.release();
   }
 };

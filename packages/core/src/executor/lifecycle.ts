@@ -7,11 +7,16 @@ import { execute } from './attempt.ts';
 import { conditionKey } from './dag-index.ts';
 import { backoffDelay } from './escalate.ts';
 import { moveTo, type NodeRecord, type Outcome, type Resolution } from './node-record.ts';
+import type { WorkContext } from './provider.ts';
 import { settle } from './run-end.ts';
 import type { RunState } from './run-state.ts';
 
 /** What a new node record needs besides its spec. */
-export type NodeInit = Partial<NodeRecord> & Pick<NodeRecord, 'rootId' | 'tier' | 'maxTier' | 'deps'>;
+export type NodeInit = Pick<NodeRecord, 'rootId' | 'tier' | 'maxTier' | 'deps'> &
+  Partial<Pick<NodeRecord, 'depth' | 'scope' | 'context' | 'approvedBefore' | 'human'>>;
+
+/** The context of work that is no one's escalation: shared, as most nodes have it. */
+const noContext: WorkContext = Object.freeze({});
 
 /** Adds a node to the run; `announce` emits its `node.queued` (a node rebuilt from the log has one). */
 export const addNode = (
@@ -21,34 +26,51 @@ export const addNode = (
   queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn' } = {},
   announce = true,
 ): NodeRecord => {
+  // Every field written, in one order: every node record has the same shape.
   const node: NodeRecord = {
     id: spec.id,
     spec,
+    rootId: init.rootId,
     label: spec.label ?? spec.id,
     attempt: 1,
-    depth: 0,
+    tier: init.tier,
+    maxTier: init.maxTier,
+    depth: init.depth ?? 0,
     phase: 'queued',
+    outcome: undefined,
     remaining: 0,
+    deps: init.deps,
     dependents: [],
-    scope: run.scope,
-    context: {},
-    approvedBefore: false,
+    parentId: queued.parentId,
+    scope: init.scope ?? run.scope,
+    context: init.context ?? noContext,
+    human: init.human,
+    approvedBefore: init.approvedBefore ?? false,
     interrupted: 0,
+    work: undefined,
+    timer: undefined,
+    resumeApproval: undefined,
+    resumeDecision: undefined,
     startedAt: 0,
-    waiters: [],
-    ...(queued.parentId !== undefined && { parentId: queued.parentId }),
-    ...init,
+    resolution: undefined,
+    waiters: undefined,
   };
   run.nodes.set(node.id, node);
   run.open++;
   if (announce)
-    run.emit('node.queued', {
-      nodeId: node.id,
-      attempt: 1,
-      label: node.label,
-      tier: node.tier,
-      ...(queued.parentId !== undefined && { parentId: queued.parentId, spawnReason: queued.spawnReason }),
-    });
+    run.emit(
+      'node.queued',
+      queued.parentId === undefined
+        ? { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier }
+        : {
+            nodeId: node.id,
+            attempt: 1,
+            label: node.label,
+            tier: node.tier,
+            parentId: queued.parentId,
+            ...(queued.spawnReason !== undefined && { spawnReason: queued.spawnReason }),
+          },
+    );
   return node;
 };
 
@@ -72,7 +94,7 @@ export const link = (run: RunState, node: NodeRecord) => {
 export const finishNode = (run: RunState, node: NodeRecord, outcome: Outcome) => {
   moveTo(node, 'done');
   node.outcome = outcome;
-  node.controller = undefined;
+  node.work = undefined;
   if (node.timer !== undefined) run.clock.clearTimeout(node.timer);
   run.open--;
 };
@@ -88,7 +110,11 @@ export const recordResolution = (run: RunState, end: NodeRecord, resolution: Res
 /** A chain ended: tell the root's dependents and waiters. */
 export const resolveChain = (run: RunState, end: NodeRecord, resolution: Resolution) => {
   const root = recordResolution(run, end, resolution);
-  if (root.waiters.length > 0) for (const w of root.waiters.splice(0)) w(resolution);
+  const waiters = root.waiters;
+  if (waiters !== undefined) {
+    root.waiters = undefined;
+    for (const w of waiters) w(resolution);
+  }
   // Only the dependents known now: work started from here may spawn a node that depends on this
   // root, and `link` already counts that one (the resolution is set), so it must not count twice.
   const dependents = root.dependents;

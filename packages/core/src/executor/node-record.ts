@@ -58,6 +58,14 @@ export interface DecisionInput {
   output?: Json;
 }
 
+/** What the executor can do to an attempt's running work. */
+export interface AttemptWork {
+  /** Aborts the work (its signal reaches providers). */
+  abort(reason: unknown): void;
+  /** Gives the attempt's concurrency slot back (idempotent). */
+  release(): void;
+}
+
 /** One node of a run as the executor keeps it. */
 export interface NodeRecord {
   id: string;
@@ -87,10 +95,8 @@ export interface NodeRecord {
    * against the retry budget nor as failures the work has seen.
    */
   interrupted: number;
-  /** The running attempt's abort controller; made on first use, as most work never reads its signal. */
-  controller?: () => AbortController;
-  /** Gives the running node's concurrency slot back (idempotent). */
-  release?: () => void;
+  /** The latest attempt's work, while it may still be running. */
+  work?: AttemptWork;
   /** A pending retry. */
   timer?: unknown;
   /** An approval recorded before a restart, to wait on again instead of asking anew. */
@@ -99,5 +105,6 @@ export interface NodeRecord {
   resumeDecision?: { decision: DecisionInput; wait: Wait };
   startedAt: number;
   resolution?: Resolution;
-  waiters: Array<(r: Resolution) => void>;
+  /** Who waits for the chain's end (`ctx.waitFor`); made when the first one does. */
+  waiters: Array<(r: Resolution) => void> | undefined;
 }

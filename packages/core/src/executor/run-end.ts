@@ -48,7 +48,7 @@ export const cancel = (run: RunState, reason?: string): void => {
       finishNode(run, node, 'failed');
       continue;
     }
-    node.controller?.().abort(reason);
+    node.work?.abort(reason);
     run.emit('node.cancelled', {
       nodeId: node.id,
       attempt: node.attempt,

@@ -89,7 +89,7 @@ const waitingOn = (run: RunState, parent: NodeRecord): Set<string> => {
 /** Waits for nodes (each to the end of its escalation chain) to succeed; their outputs, in order. */
 export const waitFor = (run: RunState, parent: NodeRecord, waitIds: string[]): Promise<Json[]> => {
   // Waiting holds no slot: with a concurrency of 1 the children could otherwise never start.
-  parent.release?.();
+  parent.work?.release();
   return Promise.all(
     waitIds.map(
       (id) =>
@@ -103,7 +103,7 @@ export const waitFor = (run: RunState, parent: NodeRecord, waitIds: string[]): P
               ? resolve(r.output ?? null)
               : reject(new ProviderError(`child ${id} did not succeed (${r.skip})`, 'child_failed', false));
           if (root.resolution) done(root.resolution);
-          else root.waiters.push(done);
+          else (root.waiters ??= []).push(done);
         }),
     ),
   );
