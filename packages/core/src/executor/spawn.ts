@@ -103,7 +103,8 @@ export const waitFor = (run: RunState, parent: NodeRecord, waitIds: string[]): P
               ? resolve(r.output ?? null)
               : reject(new ProviderError(`child ${id} did not succeed (${r.skip})`, 'child_failed', false));
           if (root.resolution) done(root.resolution);
-          else (root.waiters ??= []).push(done);
+          else if (root.waiters === undefined) root.waiters = [done];
+          else root.waiters.push(done);
         }),
     ),
   );
