@@ -1,8 +1,8 @@
 // `pnpm demo`: runs the example DAG in the terminal and prints a live lane table.
 import {
   type Lane,
-  laneStyles,
-  lanes,
+  laneLabel,
+  laneTable,
   type RunHandle,
   type RunView,
   startRun,
@@ -11,34 +11,7 @@ import {
 import researchBrief from './research-brief.json' with { type: 'json' };
 
 const tty = process.stdout.isTTY === true;
-const paint = (hex: string, text: string) => {
-  if (!tty) return text;
-  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
-  return `\x1b[38;2;${r};${g};${b}m${text}\x1b[0m`;
-};
-const laneText = (lane: Lane) =>
-  paint(laneStyles[lane].color, `${laneStyles[lane].glyph} ${lane.padEnd(17)}`);
-
-const table = (view: RunView, now: number): string => {
-  const rows = [...view.nodes.values()].map((n) => {
-    const tier = view.ladder[n.tier]?.name ?? String(n.tier);
-    const since = n.startedAt
-      ? Date.parse(n.endedAt ?? new Date(now).toISOString()) - Date.parse(n.startedAt)
-      : 0;
-    const note =
-      n.escalation?.reason ??
-      n.error?.message ??
-      (n.pendingApproval ? `waiting: ${n.pendingApproval.prompt}` : '');
-    const indent = n.parentId ? '  └ ' : '';
-    return `${(indent + (n.label ?? n.id)).padEnd(34)} ${laneText(n.lane)} ${tier.padEnd(7)} #${n.attempt} ${`${(since / 1000).toFixed(1)}s`.padStart(6)}  ${note}`;
-  });
-  const counts = lanes
-    .filter((l) => view.counts[l] > 0)
-    .map((l) => paint(laneStyles[l].color, `${laneStyles[l].glyph} ${l} ${view.counts[l]}`))
-    .join('  ');
-  const cost = `cost $${view.usage.costUsd.toFixed(4)} · ${view.usage.inputTokens + view.usage.outputTokens} tokens`;
-  return [`run ${view.runId} · ${view.status}`, ...rows, counts, cost].join('\n');
-};
+const table = (view: RunView, now: number) => laneTable(view, now, tty);
 
 /** Redraws the table in place on a terminal; elsewhere prints each lane change once. */
 const watch = (handle: RunHandle) => {
@@ -58,7 +31,7 @@ const watch = (handle: RunHandle) => {
     const node = handle.view.nodes.get(s.nodeId);
     if (node && seen.get(node.id) !== node.lane) {
       seen.set(node.id, node.lane);
-      console.log(`${(node.label ?? node.id).padEnd(34)} ${laneText(node.lane)}`);
+      console.log(`${(node.label ?? node.id).padEnd(34)} ${laneLabel(node.lane, false)}`);
     }
   });
   return async () => {

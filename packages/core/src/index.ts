@@ -8,6 +8,7 @@ export * from './executor/index.ts';
 export * from './graph.ts';
 export * from './issues.ts';
 export * from './lane-style.ts';
+export * from './lane-table.ts';
 export * from './lanes.ts';
 export * from './parse-signal.ts';
 export * from './projection.ts';

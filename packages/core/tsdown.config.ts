@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsdown';
+
+/** The published build: ESM with declarations and source maps. The monorepo itself runs from src/. */
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+});
