@@ -42,6 +42,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const select = useEditor((s) => s.select);
   const selection = useEditor((s) => s.selection);
   const loads = useEditor((s) => s.loads);
+  const fits = useEditor((s) => s.fits);
   const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
@@ -106,10 +107,10 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   // A newly loaded document (template, import, New) is shown whole, not in the last one's viewport;
   // React Flow queues the fit until the new nodes are measured. An empty one starts at 100%.
   useEffect(() => {
-    if (loads === 0) return;
+    if (loads + fits === 0) return;
     if (useEditor.getState().doc.nodes.length > 0) void fitView(FIT_VIEW);
     else void setViewport({ x: 0, y: 0, zoom: 1 });
-  }, [loads, fitView, setViewport]);
+  }, [loads, fits, fitView, setViewport]);
 
   const onNodesChange = useCallback(
     (all: NodeChange<EditorFlowNode>[]) => {
@@ -231,7 +232,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
     >
       <Background />
       {scene && <LodLayer scene={scene} selectedId={selectedId} />}
-      <Controls />
+      <Controls fitViewOptions={FIT_VIEW} />
       {!lod && nodes.length > MINIMAP_MIN_NODES && <MiniMap pannable zoomable />}
     </ReactFlow>
   );

@@ -11,6 +11,7 @@ import { freshId, newNode, toDagJson, toEditorDoc } from './doc.ts';
 import { DraftOffer } from './draft-offer.tsx';
 import { deleteDraft } from './drafts.ts';
 import { indexIssues } from './issues.ts';
+import { LayoutProgress } from './layout-progress.tsx';
 import { MissingDag } from './missing-dag.tsx';
 import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
 import { NodeSearch } from './node-search.tsx';
@@ -172,6 +173,7 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
       <div className="lf-run-bar" style={{ gridColumn: '1 / 4' }}>
         <strong>{doc.name ?? doc.id}</strong>
         <Toolbar onImportError={(text) => setMessage(text ? { ok: false, text } : undefined)} />
+        <LayoutProgress />
         <span className="lf-spacer" />
         <span
           className={validation.issues.length === 0 ? 'lf-chip' : 'lf-chip lf-error'}

@@ -26,6 +26,9 @@ export interface EditorState {
   selection: EditorSelection;
   /** How many documents were loaded (New, template, import, open): the canvas fits the view to each. */
   loads: number;
+  /** Asks the canvas to fit the view to the whole graph (after an auto layout). */
+  fits: number;
+  requestFit(): void;
   /** The document as last opened or saved; `doc !== saved` means there are unsaved edits. */
   saved: EditorDoc;
   source: DocSource | undefined;
@@ -69,6 +72,7 @@ export const useEditor = create<EditorState>((set, get) => {
     future: [],
     selection: undefined,
     loads: 0,
+    fits: 0,
     verified: undefined,
     saved: initial,
     source: undefined,
@@ -141,5 +145,6 @@ export const useEditor = create<EditorState>((set, get) => {
     },
     select: (selection) => set({ selection }),
     requestFocus: (focus) => set({ focus }),
+    requestFit: () => set({ fits: get().fits + 1 }),
   };
 });

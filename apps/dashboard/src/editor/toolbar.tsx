@@ -1,10 +1,11 @@
 import type { DagSpec } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { useRef } from 'react';
-import { layoutAsync } from '../graph/layout-async.ts';
+import { prewarmLayout } from '../graph/auto-layout.ts';
 import { navigate } from '../router.ts';
 import { type EditorDoc, emptyDoc, toDagJson, toEditorDoc } from './doc.ts';
 import { importProblem } from './import-problem.ts';
+import { layOut, useLayoutRun, withPositions } from './layout-run.ts';
 import { useEditor } from './store.ts';
 import { confirmDiscard } from './unsaved.ts';
 
@@ -16,13 +17,19 @@ const download = (name: string, text: string) => {
   URL.revokeObjectURL(a.href);
 };
 
+const lacksPositions = (json: unknown): boolean =>
+  ((json as { nodes?: unknown[] }).nodes ?? []).some(
+    (n) => typeof n !== 'object' || n === null || !('position' in n),
+  );
+
 // The examples are checked by the dashboard's tests; validating them here would run zod on every
 // page load before anything is shown.
 const templates = (exampleDags as DagSpec[]).map((raw) => ({ id: raw.id, name: raw.name ?? raw.id, raw }));
 
 /** New, templates, import/export, undo/redo and auto layout. */
 export const Toolbar = ({ onImportError }: { onImportError: (message: string | undefined) => void }) => {
-  const { past, future, undo, redo, change } = useEditor();
+  const { past, future, undo, redo } = useEditor();
+  const laying = useLayoutRun((s) => s.running !== undefined);
   const file = useRef<HTMLInputElement>(null);
   /** Another document in place of this one, asked first when there are unsaved edits; undoable. */
   const start = async (action: string, doc: () => EditorDoc) => {
@@ -51,7 +58,14 @@ export const Toolbar = ({ onImportError }: { onImportError: (message: string | u
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => file.current?.click()}>
+      <button
+        type="button"
+        onClick={() => {
+          // The file dialog gives the layout engine time to start, should the file need a layout.
+          prewarmLayout();
+          file.current?.click();
+        }}
+      >
         Import
       </button>
       <input
@@ -72,7 +86,13 @@ export const Toolbar = ({ onImportError }: { onImportError: (message: string | u
           }
           const problem = importProblem(f.name, json);
           if (problem) return onImportError(problem);
-          if (await start(`Importing ${f.name}`, () => toEditorDoc(json))) onImportError(undefined);
+          if (!(await confirmDiscard(`Importing ${f.name}`))) return;
+          onImportError(undefined);
+          // A file without positions (written by hand or by a program) is laid out before it is shown.
+          const doc = toEditorDoc(json);
+          const positions = lacksPositions(json) ? await layOut(doc) : undefined;
+          useEditor.getState().replace(positions ? withPositions(doc, positions) : doc);
+          navigate({ page: 'editor' });
         }}
       />
       <button
@@ -92,10 +112,15 @@ export const Toolbar = ({ onImportError }: { onImportError: (message: string | u
       </button>
       <button
         type="button"
+        disabled={laying}
+        onPointerEnter={prewarmLayout}
+        onFocus={prewarmLayout}
         onClick={async () => {
-          const doc = useEditor.getState().doc;
-          const pos = await layoutAsync(doc);
-          change({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: pos[n.id] ?? n.position })) });
+          const positions = await layOut(useEditor.getState().doc);
+          if (!positions) return;
+          // Onto the document as it is now (it may have been edited meanwhile), as one undo step.
+          useEditor.getState().change(withPositions(useEditor.getState().doc, positions));
+          useEditor.getState().requestFit();
         }}
       >
         Auto layout

@@ -19,7 +19,7 @@ export const MINIMAP_MIN_NODES = 20;
  */
 export const FIT_VIEW = { minZoom: 0.02, maxZoom: 1, includeHiddenNodes: true } as const;
 
-/** Left-to-right layered layout (dagre). Pure, so it also runs in the layout worker. */
+/** Left-to-right layered layout (dagre), for run views of DAGs saved without positions. */
 export const layoutGraph = ({ nodes, edges }: LayoutInput): Positions => {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70 });

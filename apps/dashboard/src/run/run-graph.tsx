@@ -58,7 +58,7 @@ const Graph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev: number })
     >
       <Background />
       {scene && <LodLayer scene={scene} selectedId={selected} />}
-      <Controls showInteractive={false} />
+      <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
       {!lod && nodes.length > MINIMAP_MIN_NODES && (
         <MiniMap<LaneFlowNode> nodeColor={minimapColor} pannable zoomable />
       )}
