@@ -6,6 +6,7 @@ export default defineConfig({
     index: 'src/index.ts',
     react: 'src/react/index.ts',
     'worker-entry': 'src/worker/worker-entry.ts',
+    'shared-worker-entry': 'src/worker/shared-worker-entry.ts',
   },
   format: 'esm',
   platform: 'neutral',

@@ -16,8 +16,9 @@ import {
 } from '@laneflow/core';
 import { HttpError } from './errors.ts';
 import { approvalsOf } from './local-approvals.ts';
-import { createMemoryStore, type LocalStore, type StoredRun } from './local-store.ts';
+import { createMemoryStore, type LocalStore, type RunRecord } from './local-store.ts';
 import { watchLocal } from './local-watch.ts';
+import { newRunId, type RunLock, unlocked, webLocks } from './run-lock.ts';
 import type { RunTransport } from './transport.ts';
 
 export interface LocalTransportOptions {
@@ -28,15 +29,17 @@ export interface LocalTransportOptions {
   maxConcurrency?: number;
   /** Who decides approvals here. */
   user?: string;
+  /** Holds a run for one engine while it executes; defaults to Web Locks where there are any. */
+  runLock?: RunLock;
 }
 
 interface LocalRun {
-  summary: Omit<RunSummary, 'status' | 'lastSeq' | 'costUsd' | 'escalations' | 'nodes' | 'endedAt'>;
-  dag: DagSpec;
+  record: RunRecord;
   handle?: RunHandle;
-  stored?: StoredRun;
-  /** Resolves once the finished run is in the store (a watch ends only then). */
-  persisted?: Promise<void>;
+  /** Committed signals as loaded from the store (a run this engine executes has them in `handle`). */
+  stored: readonly Signal[];
+  /** Settles once this engine executes the run it found unfinished in the store, or knows it ended. */
+  resumed?: Promise<void>;
 }
 
 const isFinished = (view: RunView) =>
@@ -44,19 +47,71 @@ const isFinished = (view: RunView) =>
 
 const notFound = (what: string) => new HttpError(404, 'not_found', `no ${what}`);
 
-const summarize = (run: LocalRun, view: RunView): RunSummary => ({ ...run.summary, ...runTotals(view) });
+const summarize = (run: LocalRun, view: RunView): RunSummary => ({
+  ...run.record.summary,
+  ...runTotals(view),
+});
 
 /**
  * A {@link RunTransport} that runs the core engine right here (in-process under Node, or inside the
- * Web Worker that hosts it in a browser). Approvals, cancel and errors behave as on the server.
+ * Web Worker that hosts it in a browser). Approvals, cancel and errors behave as on the server, and
+ * so does durability: every signal batch is committed to the store before anyone sees it, and a run
+ * found unfinished in the store is resumed from its committed signals with core's recovery.
  */
 export const createLocalTransport = (
   options: LocalTransportOptions = {},
 ): RunTransport & { kind: 'local' } => {
   const store = options.store ?? createMemoryStore();
+  const runLock = options.runLock ?? webLocks ?? unlocked;
   const runs = new Map<string, LocalRun>();
+
+  /** Executes a run under its lock; `history` (committed signals) resumes it where it was. */
+  const launch = (run: LocalRun, history: readonly Signal[]): RunHandle => {
+    const { record } = run;
+    let first = history.length === 0;
+    const handle = startRun(record.dag, {
+      runId: record.summary.id,
+      ...((record.ladder ?? options.ladder) && { ladder: record.ladder ?? options.ladder }),
+      ...(record.inputs && { inputs: record.inputs }),
+      ...(options.providers && { providers: options.providers }),
+      ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
+      ...(history.length > 0 && { history }),
+      log: {
+        append(batch) {
+          // The record goes with the first batch, so a stored run always has a signal to resume from.
+          const withRecord = first ? record : undefined;
+          first = false;
+          return store.appendSignals(record.summary.id, batch, withRecord);
+        },
+      },
+    });
+    run.handle = handle;
+    return handle;
+  };
+
+  const resume = (run: LocalRun) =>
+    new Promise<void>((resolve) => {
+      runLock(run.record.summary.id, async () => {
+        try {
+          // Whoever held the run before (a closing tab's engine) may have committed more meanwhile.
+          const history = await store.signals(run.record.summary.id);
+          if (history.length > 0) run.stored = history;
+          if (isFinished(projectRun(run.stored))) return;
+          await launch(run, run.stored).result;
+        } catch (err) {
+          console.error(`laneflow: could not resume run ${run.record.summary.id}`, err);
+        } finally {
+          resolve();
+        }
+      });
+    });
+
   const loaded = store.runs().then((stored) => {
-    for (const s of stored) runs.set(s.summary.id, { summary: s.summary, dag: s.dag, stored: s });
+    for (const { signals, ...record } of stored) {
+      const run: LocalRun = { record, stored: signals };
+      runs.set(record.summary.id, run);
+      if (!isFinished(projectRun(signals))) run.resumed = resume(run);
+    }
   });
 
   const getRun = async (runId: string): Promise<LocalRun> => {
@@ -65,8 +120,8 @@ export const createLocalTransport = (
     if (!run) throw notFound(`run "${runId}"`);
     return run;
   };
-  const viewOf = (run: LocalRun): RunView => run.handle?.view ?? projectRun(run.stored?.signals ?? []);
-  const signalsOf = (run: LocalRun): readonly Signal[] => run.handle?.signals ?? run.stored?.signals ?? [];
+  const viewOf = (run: LocalRun): RunView => run.handle?.view ?? projectRun(run.stored);
+  const signalsOf = (run: LocalRun): readonly Signal[] => run.handle?.signals ?? run.stored;
 
   const getDag = async (id: string): Promise<DagRecord> => {
     const d = (await store.dags()).find((x) => x.id === id);
@@ -125,34 +180,28 @@ export const createLocalTransport = (
         throw new HttpError(400, 'invalid_request', 'give exactly one of dagId or dag');
       const dag = input.dagId !== undefined ? (await getDag(input.dagId)).spec : validDag(input.dag);
       await loaded;
+      const run: LocalRun = {
+        record: {
+          summary: {
+            id: newRunId(),
+            dagId: dag.id,
+            dagName: dag.name ?? null,
+            createdAt: new Date().toISOString(),
+          },
+          dag,
+          ...(input.inputs && { inputs: input.inputs }),
+          ...(input.ladder && { ladder: input.ladder }),
+        },
+        stored: [],
+      };
       let handle: RunHandle;
       try {
-        handle = startRun(dag, {
-          ...((input.ladder ?? options.ladder) ? { ladder: input.ladder ?? options.ladder } : {}),
-          ...(input.inputs && { inputs: input.inputs }),
-          ...(options.providers && { providers: options.providers }),
-          ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
-        });
+        handle = launch(run, []);
       } catch (err) {
         throw new HttpError(400, 'invalid_run', (err as Error).message);
       }
-      const run: LocalRun = {
-        summary: {
-          id: handle.runId,
-          dagId: dag.id,
-          dagName: dag.name ?? null,
-          createdAt: new Date().toISOString(),
-        },
-        dag,
-        handle,
-      };
-      runs.set(handle.runId, run);
-      run.persisted = handle.result
-        .then(async (r) => {
-          run.stored = { summary: summarize(run, r.view), dag, signals: [...handle.signals] };
-          await store.putRun(run.stored);
-        })
-        .catch((err) => console.error(`laneflow: could not store run ${handle.runId}`, err));
+      runs.set(run.record.summary.id, run);
+      runLock(run.record.summary.id, () => handle.result);
       return { runId: handle.runId };
     },
     async listRuns(q = {}) {
@@ -173,7 +222,7 @@ export const createLocalTransport = (
       const view = viewOf(run);
       return {
         run: summarize(run, view),
-        dag: run.dag,
+        dag: run.record.dag,
         lastSeq: view.lastSeq,
         counts: view.counts,
         nodes: snapshotNodes(view),
@@ -193,12 +242,15 @@ export const createLocalTransport = (
     watch: (runId, o) =>
       watchLocal(async () => {
         const run = await getRun(runId);
-        const { handle } = run;
-        if (!handle) return run.stored?.signals ?? [];
-        // Ending only once the run is stored means a reload right after the end still has it.
+        if (run.handle) return run.handle;
+        if (!run.resumed) return run.stored;
+        // What is committed shows at once; the live run follows once this engine holds it (the
+        // watch skips the seqs it has already delivered).
         return (async function* () {
-          yield* handle;
-          await run.persisted;
+          yield* run.stored;
+          await run.resumed;
+          if (run.handle) yield* run.handle;
+          else yield* run.stored;
         })();
       }, o),
     async decide(runId, approvalId, d) {

@@ -1,6 +1,6 @@
 /**
- * The Web Worker that runs laneflow's engine in the browser, keeping DAGs and finished runs in
- * IndexedDB. Start it and talk to it with {@link createWorkerTransport}:
+ * The Web Worker that runs laneflow's engine in the browser (one per tab; see shared-worker-entry for
+ * one engine shared by tabs), keeping DAGs and runs in IndexedDB as they go. Start it and talk to it with {@link createWorkerTransport}:
  *
  * ```ts
  * const worker = new Worker(new URL('@laneflow/sdk/worker-entry', import.meta.url), { type: 'module' });
