@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelay } from '../src/backoff.ts';
 import {
   apply,
   type CallOptions,
@@ -21,8 +22,8 @@ import {
   trustedApiKeys,
   validateDag,
 } from '../src/index.ts';
-import { backoffMs, retryAfterMs } from '../src/providers/retry.ts';
-import { createSseParser } from '../src/providers/sse.ts';
+import { retryAfterMs } from '../src/providers/openai/http.ts';
+import { createSseParser } from '../src/sse-parser.ts';
 import { runLog } from './builders.ts';
 import {
   errorOf,
@@ -628,10 +629,11 @@ describe('helpers', () => {
     expect(retryAfterMs(h({}), now)).toBeUndefined();
   });
 
-  it('backoffMs doubles, caps and jitters ±25%', () => {
-    expect([1, 2, 3, 4].map((n) => backoffMs(n, 100, 500, () => 0.5))).toEqual([100, 200, 400, 500]);
-    expect(backoffMs(1, 100, 500, () => 0)).toBe(75);
-    expect(backoffMs(1, 100, 500, () => 1)).toBe(125);
+  it('the provider backoff doubles, caps and jitters ±25%', () => {
+    const p = { backoffMs: 100, factor: 2, maxBackoffMs: 500, jitter: 0.25 };
+    expect([1, 2, 3, 4].map((n) => backoffDelay(p, n, () => 0.5))).toEqual([100, 200, 400, 500]);
+    expect(backoffDelay(p, 1, () => 0)).toBe(75);
+    expect(backoffDelay(p, 1, () => 1)).toBe(125);
   });
 });
 

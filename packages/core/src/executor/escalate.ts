@@ -42,13 +42,3 @@ export const chooseRoute = (r: RouteInput): { route: EscalationRoute; toTier?: n
   if (human) return { route: 'human', toTier: r.humanTier };
   return { route: 'give_up' };
 };
-
-/** Exponential backoff with jitter: `backoffMs * factor^(attempt-1)`, capped, ± `jitter` of itself. */
-export const backoffDelay = (
-  p: { backoffMs: number; factor: number; maxBackoffMs: number; jitter: number },
-  attempt: number,
-  random: () => number,
-): number => {
-  const base = Math.min(p.maxBackoffMs, p.backoffMs * p.factor ** (attempt - 1));
-  return Math.max(0, Math.round(base * (1 - p.jitter + 2 * p.jitter * random())));
-};

@@ -8,4 +8,3 @@ export * from './operations.ts';
 export * from './provider.ts';
 export { type RecoveredRun, recoverRun } from './resume.ts';
 export * from './run.ts';
-export * from './sim-provider.ts';

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../backoff.ts';
 import { evaluateCondition } from '../condition.ts';
 import type { NodeSpec } from '../dag.ts';
 import type { ErrorInfo, Json, SkipReason } from '../signals.ts';
@@ -5,7 +6,6 @@ import { renderTemplate, resolveMapping } from '../template.ts';
 import { ask, carryOut } from './approval-desk.ts';
 import { execute } from './attempt.ts';
 import { conditionKey } from './dag-index.ts';
-import { backoffDelay } from './escalate.ts';
 import { moveTo, type NodeRecord, type Outcome, type Resolution } from './node-record.ts';
 import type { WorkContext } from './provider.ts';
 import { settle } from './run-end.ts';

@@ -1,5 +1,6 @@
 import type { DagSpec } from '../dag.ts';
 import type { RunView } from '../projection.ts';
+import { createSimProvider } from '../providers/sim.ts';
 import type { Json, Signal } from '../signals.ts';
 import type { TemplateScope } from '../template.ts';
 import { defaultLadder, type Ladder } from '../tier.ts';
@@ -14,7 +15,6 @@ import type { Provider } from './provider.ts';
 import { recoverRun, resume } from './resume.ts';
 import { cancel } from './run-end.ts';
 import type { RunResult, RunState } from './run-state.ts';
-import { createSimProvider } from './sim-provider.ts';
 
 export type { DecideResult } from './approval-desk.ts';
 export { RunConfigError } from './dag-index.ts';

@@ -1,8 +1,8 @@
 import type { Ratings } from '../escalation.ts';
+import { type Completion, type Provider, ProviderError } from '../executor/provider.ts';
 import type { Json } from '../signals.ts';
 import type { SimBehaviour, SimSpec } from '../sim-spec.ts';
 import type { Tier } from '../tier.ts';
-import { type Completion, type Provider, ProviderError } from './provider.ts';
 
 /** The behaviour at one tier: defaults, overridden by `tiers[index]`, then `tiers[name]`. */
 export const simBehaviourAt = (sim: SimSpec | undefined, tier: number, tierSpec: Tier): SimBehaviour => {
