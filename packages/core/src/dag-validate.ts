@@ -1,6 +1,7 @@
 import { type DagSpec, DagSpecSchema, dagLimits, type TierRef } from './dag.ts';
 import { buildGraph, findCycles, type Graph, stronglyConnected } from './graph.ts';
 import { fromZodIssues, type Issue, type Validated } from './issues.ts';
+import { checkRunInput } from './run-inputs.ts';
 import type { Json } from './signals.ts';
 import { storableIssues } from './storable.ts';
 import { mappingTemplates, refRoot, reservedRoots, templateRefs } from './template.ts';
@@ -197,6 +198,20 @@ const checkTiers = (dag: DagSpec): Issue[] => {
   return out;
 };
 
+/** Defaults declared in an input schema, and the DAG's own inputs, must pass it. */
+const checkInputSchema = (dag: DagSpec): Issue[] => {
+  const schema = dag.inputSchema;
+  if (!schema) return [];
+  const out: Issue[] = [];
+  for (const [name, field] of Object.entries(schema.properties)) {
+    if (field.default !== undefined)
+      out.push(...checkRunInput(field, field.default, `inputSchema.properties.${name}.default`));
+    const given = dag.inputs?.[name];
+    if (given !== undefined) out.push(...checkRunInput(field, given, `inputs.${name}`));
+  }
+  return out;
+};
+
 /**
  * Validates an untrusted DAG document. Never throws: returns the parsed DAG, or every problem found,
  * each with the path of the field it concerns (duplicate ids, unknown edge endpoints, self-loops,
@@ -220,7 +235,7 @@ export const validateDag = (input: unknown): Validated<DagSpec> => {
         ...checkTemplates(nodes, graph),
       );
     }
-    if (parsed.success) issues.push(...checkTiers(parsed.data));
+    if (parsed.success) issues.push(...checkTiers(parsed.data), ...checkInputSchema(parsed.data));
     return issues.length === 0 && parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues };
   } catch (err) {
     // Pathological input (e.g. a getter that throws) must still produce an answer, not an exception.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConditionSchema } from './condition.ts';
+import { RunInputsSchemaSchema } from './run-inputs.ts';
 import { JsonSchema } from './signals.ts';
 import { SimSpecSchema } from './sim-spec.ts';
 import { TierSchema } from './tier.ts';
@@ -132,6 +133,8 @@ export const DagSpecSchema = z.strictObject({
   ladder: z.array(TierSchema).min(1).optional(),
   /** Default run inputs, readable in templates as `{{inputs.name}}`. */
   inputs: z.record(z.string(), JsonSchema).optional(),
+  /** The run's inputs as a JSON Schema (type, default, description, enum, required): a form at Run. */
+  inputSchema: RunInputsSchemaSchema.optional(),
   nodes: z.array(NodeSpecSchema).min(1).max(dagLimits.nodes),
   edges: z.array(EdgeSpecSchema).max(dagLimits.edges).default([]),
 });

@@ -15,6 +15,7 @@ export * from './parse-signal.ts';
 export * from './projection.ts';
 export * from './providers/openai/index.ts';
 export * from './providers/sim.ts';
+export * from './run-inputs.ts';
 export * from './run-summary.ts';
 export * from './signals.ts';
 export * from './sim-spec.ts';

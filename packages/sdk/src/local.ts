@@ -8,10 +8,12 @@ import {
   type RunSnapshot,
   type RunSummary,
   type RunView,
+  resolveRunInputs,
   runTotals,
   type Signal,
   snapshotNodes,
   startRun,
+  summarizeIssues,
   validateDag,
 } from '@laneflow/core';
 import { HttpError } from './errors.ts';
@@ -180,6 +182,14 @@ export const createLocalTransport = (
         throw new HttpError(400, 'invalid_request', 'give exactly one of dagId or dag');
       const dag = input.dagId !== undefined ? (await getDag(input.dagId)).spec : validDag(input.dag);
       await loaded;
+      const inputs = resolveRunInputs(dag, input.inputs);
+      if (!inputs.ok)
+        throw new HttpError(
+          400,
+          'invalid_inputs',
+          `invalid inputs: ${summarizeIssues(inputs.issues)}`,
+          inputs.issues,
+        );
       const run: LocalRun = {
         record: {
           summary: {
@@ -189,7 +199,7 @@ export const createLocalTransport = (
             createdAt: new Date().toISOString(),
           },
           dag,
-          ...(input.inputs && { inputs: input.inputs }),
+          inputs: inputs.value,
           ...(input.ladder && { ladder: input.ladder }),
         },
         stored: [],
