@@ -1,5 +1,4 @@
-import { parseSignal, type Signal, SignalSchema } from '@laneflow/core';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { backoffDelay, createSseParser, parseSignal, type Signal, SignalSchema } from '@laneflow/core';
 import { z } from 'zod';
 import { HttpError, ValidationError } from './errors.ts';
 import { authHeaders, type HttpOptions, httpError, request } from './http.ts';
@@ -41,7 +40,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * The server's SSE stream over `fetch` (so the bearer header is sent), parsed with eventsource-parser.
+ * The server's SSE stream over `fetch` (so the bearer header is sent), parsed with core's SSE parser.
  * On any drop it reconnects with exponential backoff and jitter, resuming after the last seq it
  * delivered; duplicates are dropped, and a gap is filled from `GET /signals?after=` before going on.
  */
@@ -98,15 +97,14 @@ export const watchRemote = (
       if (!res.body) throw new HttpError(res.status, 'no_body', 'the event stream has no body');
       state.set('open');
       touch();
-      const events: EventSourceMessage[] = [];
-      const parser = createParser({ onEvent: (e) => events.push(e), onComment: touch });
+      // Every chunk read (heartbeat comments included) counts as life on the connection.
+      const parser = createSseParser();
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return false;
         touch();
-        parser.feed(value);
-        for (const e of events.splice(0)) {
+        for (const e of parser.push(value)) {
           if (e.event === 'end') {
             // The stream may have started past our position (a proxy or a stale Last-Event-ID):
             // the end names the run's last seq, and anything short of it is filled before finishing.
@@ -158,8 +156,12 @@ export const watchRemote = (
         if (failures > policy.maxAttempts)
           throw new HttpError(0, 'gave_up', `stream of run ${runId} lost after ${failures - 1} attempts`);
         state.set('reconnecting');
-        const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (failures - 1));
-        await sleep(base / 2 + (Math.random() * base) / 2, stop.signal);
+        const delay = backoffDelay(
+          { backoffMs: policy.initialDelayMs, factor: 2, maxBackoffMs: policy.maxDelayMs, jitter: 0.5 },
+          failures,
+          Math.random,
+        );
+        await sleep(delay, stop.signal);
       }
     } finally {
       state.set('closed');
