@@ -94,17 +94,18 @@ export const createLocalTransport = (
   const resume = (run: LocalRun) =>
     new Promise<void>((resolve) => {
       runLock(run.record.summary.id, async () => {
+        let handle: RunHandle | undefined;
         try {
           // Whoever held the run before (a closing tab's engine) may have committed more meanwhile.
           const history = await store.signals(run.record.summary.id);
           if (history.length > 0) run.stored = history;
-          if (isFinished(projectRun(run.stored))) return;
-          await launch(run, run.stored).result;
+          if (!isFinished(projectRun(run.stored))) handle = launch(run, run.stored);
         } catch (err) {
           console.error(`laneflow: could not resume run ${run.record.summary.id}`, err);
-        } finally {
-          resolve();
         }
+        resolve();
+        // The lock is held for as long as this engine executes the run.
+        await handle?.result;
       });
     });
 

@@ -6,7 +6,7 @@
 import type { Signal } from '@laneflow/core';
 import { describe, expect, it } from 'vitest';
 import { createLocalTransport, createMemoryStore, type LocalStore, type RunLock } from '../src/index.ts';
-import { approvalDag, fanOutDag, sleep } from './fixtures.ts';
+import { approvalDag, sleep } from './fixtures.ts';
 
 /** A store whose commits can be held back (a slow disk) or stopped for good (the page went away). */
 const controlledStore = (inner: LocalStore = createMemoryStore()) => {
@@ -105,21 +105,41 @@ describe('local transport durability', () => {
     expect((await disk.inner.signals(runId)).map((s) => s.seq)).toEqual(seen.map((s) => s.seq));
   });
 
-  it('closes an attempt cut off mid-work and runs it again', async () => {
+  it('closes an attempt cut off mid-work, runs it again, and streams the resumed run live', async () => {
     const disk = controlledStore();
     const first = createLocalTransport({ store: disk.store });
-    const { runId } = await first.startRun({ dag: fanOutDag(4, 200) });
+    const slowDraft = approvalDag();
+    slowDraft.nodes[0] = {
+      id: 'draft',
+      kind: 'llm',
+      prompt: 'Draft it',
+      sim: { answer: 'the draft', latencyMs: 300 },
+    };
+    const { runId } = await first.startRun({ dag: slowDraft });
     await waitFor(async () => (await disk.inner.signals(runId)).some((s) => s.type === 'node.started'));
     disk.die();
 
-    const second = createLocalTransport({ store: disk.inner });
+    // A slow read (IndexedDB) puts the watch ahead of the resume: it must follow the run once resumed.
+    const slowRead: LocalStore = {
+      ...disk.inner,
+      signals: (id) => sleep(50).then(() => disk.inner.signals(id)),
+    };
+    const second = createLocalTransport({ store: slowRead });
     const signals: Signal[] = [];
-    for await (const s of second.watch(runId)) signals.push(s);
+    const watching = (async () => {
+      for await (const s of second.watch(runId)) signals.push(s);
+    })();
+    // The resumed run's new signals arrive while it runs: the approval cannot be decided without them.
+    await waitFor(async () => signals.some((s) => s.type === 'node.awaiting_approval'));
+    const approvalId = (await second.approvals('pending'))[0]?.id as string;
+    await second.decide(runId, approvalId, { decision: 'approved' });
+    await watching;
     expect(signals.at(-1)?.type).toBe('run.succeeded');
     expect(signals.map((s) => s.seq)).toEqual(signals.map((_, i) => i + 1));
     expect(signals).toContainEqual(
       expect.objectContaining({
         type: 'node.failed',
+        nodeId: 'draft',
         error: expect.objectContaining({ code: 'interrupted' }),
       }),
     );
