@@ -8,6 +8,7 @@ import { useRoute } from './router.ts';
 import { RunPage } from './run/run-page.tsx';
 import { RunsPage } from './runs/runs-page.tsx';
 import { ConfirmHost } from './ui/confirm.tsx';
+import { ThemePicker } from './ui/theme-picker.tsx';
 
 const tabs: Array<{ label: string; route: Route }> = [
   { label: 'Editor', route: { page: 'editor' } },
@@ -62,6 +63,7 @@ export const App = () => {
           ))}
         </nav>
         <span className="lf-spacer" />
+        <ThemePicker />
         <a href={hrefFor({ page: 'connect' })} className="lf-chip" data-testid="connection">
           <span className="lf-badge-dot" style={{ background: server ? '#16a34a' : '#94a3b8' }} />
           {server ? server.serverUrl.replace(/^https?:\/\//, '') : 'Not connected · runs in this browser'}

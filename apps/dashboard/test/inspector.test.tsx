@@ -32,7 +32,7 @@ describe('Inspector: node details', () => {
     const details = screen.getByTestId('node-details');
     expect(details.dataset.lane).toBe('succeeded');
     expect(screen.getByTestId('node-lane').textContent).toBe('Succeeded');
-    expect(sameColor(screen.getByTestId('node-lane').style.color, '#16a34a')).toBe(true);
+    expect(screen.getByTestId('node-lane').style.color).toBe('var(--lane-text-succeeded)');
     expect(details.querySelector('svg[data-icon="check"]')).not.toBeNull();
     expect(screen.getByTestId('node-attempt').textContent).toBe('1');
     expect(screen.getByTestId('node-tier').textContent).toContain('medium');

@@ -18,6 +18,7 @@ import { FIT_VIEW, MINIMAP_MIN_NODES, NODE_H, NODE_W } from '../graph/layout.ts'
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
 import { hideAll, nodeAt } from '../graph/scene.ts';
 import { confirmAction } from '../ui/confirm.tsx';
+import { useTheme } from '../ui/theme.ts';
 import { danglingEnds, isGhostId } from './dangling.ts';
 import { type EditorNode, freshId, newEdgeId, newNode } from './doc.ts';
 import { type EditorFlowNode, EditorNodeView, INVALID_COLOR } from './editor-node.tsx';
@@ -42,6 +43,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const select = useEditor((s) => s.select);
   const selection = useEditor((s) => s.selection);
   const loads = useEditor((s) => s.loads);
+  const theme = useTheme((s) => s.theme);
   const fits = useEditor((s) => s.fits);
   const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
@@ -229,6 +231,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       fitViewOptions={FIT_VIEW}
       minZoom={FIT_VIEW.minZoom}
       proOptions={{ hideAttribution: true }}
+      colorMode={theme}
     >
       <Background />
       {scene && <LodLayer scene={scene} selectedId={selectedId} />}

@@ -19,6 +19,9 @@ export const kindColors: Record<string, string> = {
 };
 
 export const OTHER_KIND_COLOR = '#64748b';
+
+/** The chip's text: shades of the kind colours with AA contrast (4.5:1) in either theme (styles.css). */
+const kindText = (kind: string) => (kind in kindColors ? `var(--kind-${kind})` : 'var(--muted)');
 export const INVALID_COLOR = '#dc2626';
 
 /** A node on the editor canvas: kind, label, id, and its validation problems. */
@@ -47,7 +50,7 @@ export const EditorNodeView = memo(({ data, selected }: NodeProps<EditorFlowNode
     >
       <Handle type="target" position={Position.Left} />
       <div className="lf-node-head">
-        <span className="lf-chip" style={{ color, borderColor: color, padding: '0 6px' }}>
+        <span className="lf-chip lf-kind-chip" style={{ color: kindText(spec.kind), borderColor: color }}>
           {spec.kind}
         </span>
         <span className="lf-node-label">

@@ -203,7 +203,10 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
           Run
         </button>
       </div>
-      <aside style={{ borderRight: '1px solid var(--border)', background: 'var(--panel)', overflow: 'auto' }}>
+      <aside
+        aria-label="Node palette"
+        style={{ borderRight: '1px solid var(--border)', background: 'var(--panel)', overflow: 'auto' }}
+      >
         <Palette onAdd={addCentered} />
       </aside>
       <div className="lf-run-graph" style={{ gridColumn: 2 }} ref={graph}>
@@ -211,7 +214,7 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
         {searching && <NodeSearch doc={doc} onPick={jumpTo} onClose={() => setSearching(false)} />}
         <Canvas issues={issues} />
       </div>
-      <aside className="lf-side" style={{ gridColumn: 3, gridRow: 2, padding: 12 }}>
+      <aside aria-label="Inspector" className="lf-side" style={{ gridColumn: 3, gridRow: 2, padding: 12 }}>
         {message && (
           <p className={message.ok ? 'lf-chip' : 'lf-error'} role={message.ok ? 'status' : 'alert'}>
             {message.text}

@@ -1,5 +1,6 @@
 import { laneStyles, type RunView } from '@laneflow/core';
 import { LaneIcon } from '../lanes/lane-icon.tsx';
+import { laneText } from '../lanes/lane-text.ts';
 import { useSelection } from '../run/selection.ts';
 import { escalationLineage, type LineageItem } from './lineage.ts';
 
@@ -18,7 +19,7 @@ const Item = ({ item, view, current }: { item: LineageItem; view: RunView; curre
       >
         <LaneIcon lane={node.lane} size={12} />
         <span className="lf-lineage-label">{node.label ?? node.id}</span>
-        <span style={{ color: style.color }}>{style.label}</span>
+        <span style={{ color: laneText(node.lane) }}>{style.label}</span>
         <span className="lf-muted">{view.ladder[node.tier]?.name ?? `tier ${node.tier}`}</span>
       </button>
       {item.children.length > 0 && (

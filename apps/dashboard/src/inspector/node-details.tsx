@@ -1,5 +1,6 @@
 import { type DagSpec, laneStyles, type NodeView, type RunView } from '@laneflow/core';
 import { LaneIcon } from '../lanes/lane-icon.tsx';
+import { laneText } from '../lanes/lane-text.ts';
 import { ApproveControls } from '../run/approve-controls.tsx';
 import { useSelection } from '../run/selection.ts';
 import { formatClock, formatMs, formatTokens, formatUsd } from '../ui/format.ts';
@@ -33,7 +34,7 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
       <dl className="lf-dl">
         <dt>Lane</dt>
         <dd>
-          <strong style={{ color: style.color }} data-testid="node-lane">
+          <strong style={{ color: laneText(node.lane) }} data-testid="node-lane">
             {style.label}
           </strong>
         </dd>

@@ -117,6 +117,8 @@ export const createGraphModel = (dag: DagSpec) => {
           initialHeight: NODE_H,
           position,
           selected: isSelected,
+          // A node waiting for a person sits above edges and their labels, so Approve is never covered.
+          ...(node.pendingApproval && { zIndex: 1000 }),
           data: {
             node,
             rev: node.rev,

@@ -2,6 +2,7 @@ import { laneStyles } from '@laneflow/core';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { LaneIcon } from '../lanes/lane-icon.tsx';
+import { laneText } from '../lanes/lane-text.ts';
 import { formatMs } from '../ui/format.ts';
 import { useNow } from '../ui/use-now.ts';
 import { ApproveControls } from './approve-controls.tsx';
@@ -35,10 +36,7 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
         </span>
       </div>
       <div className="lf-node-meta">
-        {/* Skipped's light slate is for borders; as text on the node's tint it would be unreadable. */}
-        <span style={{ color: node.lane === 'skipped' ? 'var(--muted)' : style.color, fontWeight: 600 }}>
-          {style.label}
-        </span>
+        <span style={{ color: laneText(node.lane), fontWeight: 600 }}>{style.label}</span>
         <span>{kind === 'transform' || kind === 'approval' ? kind : tierName}</span>
         {node.attempt > 1 && <span>#{node.attempt}</span>}
         {node.lane === 'running' && node.startedAt ? <Elapsed since={node.startedAt} /> : null}

@@ -13,6 +13,7 @@ import { useMemo } from 'react';
 import { FIT_VIEW, MINIMAP_MIN_NODES } from '../graph/layout.ts';
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
 import { hideAll, nodeAt, sceneEdges } from '../graph/scene.ts';
+import { useTheme } from '../ui/theme.ts';
 import { createGraphModel, type LaneFlowNode } from './graph-model.ts';
 import { LaneNode } from './lane-node.tsx';
 import { runSceneNodes } from './run-scene.ts';
@@ -27,6 +28,7 @@ const Graph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev: number })
   const selected = useSelection((s) => s.nodeId);
   const selectNode = useSelection((s) => s.selectNode);
   const { screenToFlowPosition } = useReactFlow();
+  const theme = useTheme((s) => s.theme);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `rev` is the view's version; the view mutates in place.
   const { nodes, edges } = useMemo(() => model(view, selected), [model, view, rev, selected]);
   const lod = useLod(nodes.length);
@@ -55,6 +57,7 @@ const Graph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev: number })
         selectNode(scene && nodeAt(scene, screenToFlowPosition({ x: e.clientX, y: e.clientY }))?.id)
       }
       proOptions={{ hideAttribution: true }}
+      colorMode={theme}
     >
       <Background />
       {scene && <LodLayer scene={scene} selectedId={selected} />}

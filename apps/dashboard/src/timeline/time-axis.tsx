@@ -1,6 +1,7 @@
 import type { Signal } from '@laneflow/core';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { formatMs } from '../ui/format.ts';
+import { useTheme } from '../ui/theme.ts';
 import { useClientSize } from '../ui/use-client-size.ts';
 import { type EventKind, eventKinds, indexOfSeq, kindOf, kindStyles } from './events.ts';
 
@@ -76,6 +77,8 @@ interface Props {
 export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Props) => {
   const canvas = useRef<HTMLCanvasElement>(null);
   const width = useClientSize(canvas, 'width', 600);
+  // Repainted when the theme changes: the bands take its colours.
+  const theme = useTheme((s) => s.theme);
   const [zoom, setZoom] = useState<{ from: number; to: number }>();
   const from = zoom?.from ?? start;
   const to = zoom?.to ?? Math.max(end, start + 1);
@@ -104,10 +107,14 @@ export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Pro
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, AXIS_HEIGHT);
     const { counts, max } = bucketEvents(times, kinds, from, to, width);
+    // The theme's colours (a canvas cannot use CSS variables directly).
+    const css = getComputedStyle(el);
+    const bandColor = css.getPropertyValue('--hover').trim() || '#f1f5f9';
+    const markColor = css.getPropertyValue('--text').trim() || '#0f172a';
     const scale = Math.log2(1 + max);
     counts.forEach((row, k) => {
       const y = PAD + k * (BAND + GAP);
-      ctx.fillStyle = '#f1f5f9';
+      ctx.fillStyle = bandColor;
       ctx.globalAlpha = 1;
       ctx.fillRect(0, y, width, BAND);
       ctx.fillStyle = kindStyles[eventKinds[k] as EventKind].color;
@@ -122,10 +129,10 @@ export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Pro
     const sel = events[indexOfSeq(events, selectedSeq)];
     if (sel) {
       const x = ((Date.parse(sel.at) - from) / Math.max(1, to - from)) * width;
-      ctx.fillStyle = '#0f172a';
+      ctx.fillStyle = markColor;
       ctx.fillRect(Math.round(x) - 1, 0, 2, AXIS_HEIGHT);
     }
-  }, [times, kinds, from, to, width, selectedSeq, events]);
+  }, [times, kinds, from, to, width, selectedSeq, events, theme]);
 
   const timeAt = (clientX: number) => {
     const rect = (canvas.current as HTMLCanvasElement).getBoundingClientRect();
@@ -161,7 +168,11 @@ export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Pro
     <div className="lf-axis">
       <div className="lf-axis-bands" aria-hidden="true">
         {eventKinds.map((k) => (
-          <span key={k} style={{ height: BAND, marginBottom: GAP, color: kindStyles[k].color }}>
+          // The band's colour as a bar beside its name: cyan or amber text this small fails AA contrast.
+          <span
+            key={k}
+            style={{ height: BAND, marginBottom: GAP, borderRight: `3px solid ${kindStyles[k].color}` }}
+          >
             {kindStyles[k].label}
           </span>
         ))}
