@@ -40,22 +40,31 @@ export const useConnection = create<ConnectionState>((set) => {
 
 let local: RunTransport | undefined;
 /**
- * The in-browser engine, in a Web Worker so a big run never blocks the page; DAGs and finished runs
- * survive a reload in IndexedDB. Without Worker support (tests) it runs in-process.
+ * The in-browser engine, in a worker so a big run never blocks the page. A SharedWorker where there
+ * is one: every tab talks to the same engine, so a second tab follows a run live and decides on it.
+ * Runs are committed to IndexedDB as they go and resumed after a reload. Without workers (tests)
+ * it runs in-process.
  */
 export const localTransport = (): RunTransport => {
   local ??=
-    typeof Worker === 'undefined'
-      ? createLocalTransport({
-          store: typeof indexedDB === 'undefined' ? undefined : createIndexedDbStore('laneflow'),
-          user: 'you',
-        })
-      : createWorkerTransport(
-          new Worker(new URL('@laneflow/sdk/worker-entry', import.meta.url), {
+    typeof SharedWorker !== 'undefined'
+      ? createWorkerTransport(
+          new SharedWorker(new URL('@laneflow/sdk/shared-worker-entry', import.meta.url), {
             type: 'module',
             name: 'laneflow-engine',
-          }),
-        );
+          }).port,
+        )
+      : typeof Worker !== 'undefined'
+        ? createWorkerTransport(
+            new Worker(new URL('@laneflow/sdk/worker-entry', import.meta.url), {
+              type: 'module',
+              name: 'laneflow-engine',
+            }),
+          )
+        : createLocalTransport({
+            store: typeof indexedDB === 'undefined' ? undefined : createIndexedDbStore('laneflow'),
+            user: 'you',
+          });
   return local;
 };
 
