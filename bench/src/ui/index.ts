@@ -13,9 +13,13 @@
  *              Target interactive ≤ 1.5 s.
  *   (timeline) a finished run of ~50,000 signals; open it, tick "All signals", wheel-scroll the
  *              timeline list for 4 s. Target p95 ≤ 16.7 ms.
+ *   (layout)   DAGs of 500 / 2,000 / 5,000 nodes without positions imported in the editor (Import,
+ *              then the file, as a user does): time from the file to the first frame of the laid-out
+ *              graph, and main-thread long tasks meanwhile; then Auto layout again (engine warm).
+ *              Target 2,000 nodes under 3 s.
  *
  *   pnpm --filter @laneflow/bench bench:ui [live] [dag] [timeline] [--reps=3] [--build]
- *        [--trace=DIR] (a Chrome trace of each scenario's first measured window)
+ *        [layout] [--trace=DIR] (a Chrome trace of each scenario's first measured window)
  *        [--trace-categories=a,b] (more trace categories)
  *        [--profile=DIR] (a CPU profile instead) [--dist=DIR] (another build, e.g. unminified)
  *        [--css='…'] (diagnostics: a stylesheet injected into every page) [--json]
@@ -475,6 +479,68 @@ if (want('timeline')) {
   for (const [i, r] of rows.entries()) console.log(frameRow(`rep ${i + 1}`, r.s));
   console.log(frameRow('**median**', medStats(rows.map((r) => r.s))));
   results.timeline = rows;
+}
+
+// ---- (layout) DAGs without positions imported, laid out by ELK in a worker ----
+if (want('layout')) {
+  const rows: Array<{ n: number; cold: number; warm: number; long: number; longMs: number; load: string }> =
+    [];
+  for (const [layers, width] of [
+    [20, 25],
+    [40, 50],
+    [50, 100],
+  ] as const) {
+    const n = layers * width;
+    const spec = layeredDag({ id: `ui-layout-${n}`, layers, width, latencyMs: [10, 10], answerChars: 0 });
+    const unplaced = { ...spec, nodes: spec.nodes.map(({ position: _, ...node }) => node) };
+    const file = {
+      name: `${n}.json`,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(unplaced)),
+    };
+    for (let i = 0; i < reps; i++) {
+      const page = await newPage();
+      const l = load();
+      await page.goto(`${server.url}/#/editor`);
+      await page.getByTestId('validity').waitFor();
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      // A user takes longer than this to pick a file; the engine starts meanwhile.
+      await page.waitForTimeout(1500);
+      const picked = await chooser;
+      await startRecording(page);
+      const t0 = await page.evaluate(() => performance.now());
+      await picked.setFiles(file);
+      await page.getByTestId('layout-progress').waitFor();
+      await page.getByTestId('layout-progress').waitFor({ state: 'detached', timeout: 120_000 });
+      const cold = (await nextFrameTime(page)) - t0;
+      const w = await stopRecording(page);
+      const t1 = await page.evaluate(() => performance.now());
+      await page.getByRole('button', { name: 'Auto layout' }).click();
+      await page.getByTestId('layout-progress').waitFor({ state: 'detached', timeout: 120_000 });
+      const warm = (await nextFrameTime(page)) - t1;
+      await page.close();
+      const row = {
+        n,
+        cold,
+        warm,
+        long: w.longTasks.length,
+        longMs: w.longTasks.reduce((a, x) => a + x.duration, 0),
+        load: l,
+      };
+      rows.push(row);
+      log(`layout ${n} #${i + 1}: ${Math.round(cold)} ms (again: ${Math.round(warm)} ms), load ${l}`);
+    }
+  }
+  console.log('\n## (layout) a DAG without positions imported, laid out by ELK in a Web Worker\n');
+  console.log(
+    '| nodes | file → laid-out frame (ms) | main-thread long tasks meanwhile (count / ms) | Auto layout again (ms) | load average |\n|---|---|---|---|---|',
+  );
+  for (const r of rows)
+    console.log(
+      `| ${r.n.toLocaleString('en')} | ${Math.round(r.cold)} | ${r.long} / ${Math.round(r.longMs)} | ${Math.round(r.warm)} | ${r.load} |`,
+    );
+  results.layout = rows;
 }
 
 console.log(`\nload average at the end: ${load()}`);

@@ -1,4 +1,4 @@
-import { type Issue, nodeKinds } from '@laneflow/core';
+import { type Issue, nodeKinds, type TierRef } from '@laneflow/core';
 import { useRef } from 'react';
 import { Connections, deleteEdge } from './connections.tsx';
 import type { EditorDoc, EditorEdge, EditorNode } from './doc.ts';
@@ -7,6 +7,7 @@ import { changeKind, isKnownKind } from './kind.ts';
 import { describeIssue } from './problems.ts';
 import { idProblem, renameNode } from './rename.ts';
 import { useEditor } from './store.ts';
+import { TierField } from './tier-field.tsx';
 import { useFocusRequest } from './use-focus-request.ts';
 
 type Obj = Record<string, unknown>;
@@ -17,8 +18,6 @@ const without = (o: Obj, key: string): Obj => {
 /** Sets `key` (removing it when undefined), so the DAG file keeps only what was set. */
 const setKey = <T extends Obj>(o: T, key: string, v: unknown): T =>
   v === undefined ? (without(o, key) as T) : { ...o, [key]: v };
-
-const tierValue = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
 
 /** The problems of the form's node, edge or DAG, in words, above its fields. */
 const IssueList = ({ issues }: { issues: Issue[] | undefined }) => {
@@ -157,17 +156,17 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
       )}
       {(node.kind === 'llm' || node.kind === 'map') && (
         <>
-          <TextField
+          <TierField
             field="startTier"
-            label="Start tier (index or name)"
-            value={node.startTier === undefined ? undefined : String(node.startTier)}
-            onChange={(v) => update('startTier', tierValue(v))}
+            label="Start tier"
+            value={node.startTier as TierRef | undefined}
+            onChange={(v) => update('startTier', v)}
           />
-          <TextField
+          <TierField
             field="maxTier"
-            label="Max tier (index or name)"
-            value={node.maxTier === undefined ? undefined : String(node.maxTier)}
-            onChange={(v) => update('maxTier', tierValue(v))}
+            label="Max tier"
+            value={node.maxTier as TierRef | undefined}
+            onChange={(v) => update('maxTier', v)}
           />
           <NumberField
             field="retries"

@@ -97,6 +97,7 @@ export const TimeAxis = memo(({ events, start, end, selectedSeq, onSelect }: Pro
     return { times, kinds };
   }, [events]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `theme` changes the CSS colours read in the effect.
   useEffect(() => {
     const el = canvas.current;
     const ctx = el?.getContext?.('2d');
