@@ -6,6 +6,7 @@ import { LibraryPage } from './library/library-page.tsx';
 import { hrefFor, type Route } from './route.ts';
 import { useRoute } from './router.ts';
 import { RunPage } from './run/run-page.tsx';
+import { RunInputsHost } from './run-inputs/run-inputs-dialog.tsx';
 import { RunsPage } from './runs/runs-page.tsx';
 import { ConfirmHost } from './ui/confirm.tsx';
 import { ThemePicker } from './ui/theme-picker.tsx';
@@ -73,6 +74,7 @@ export const App = () => {
         <Page route={route} />
       </main>
       <ConfirmHost />
+      <RunInputsHost />
     </div>
   );
 };

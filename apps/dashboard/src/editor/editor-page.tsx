@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useConnection, useTransport } from '../connection/store.ts';
 import { hrefFor } from '../route.ts';
 import { navigate } from '../router.ts';
+import { askRunInputs, ranWith } from '../run-inputs/run-inputs-dialog.tsx';
 import { Canvas } from './canvas.tsx';
 import { freshId, newNode, toDagJson, toEditorDoc } from './doc.ts';
 import { DraftOffer } from './draft-offer.tsx';
@@ -156,7 +157,10 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
     const dag = parsed();
     if (!transport || !dag) return;
     try {
-      const { runId } = await transport.startRun({ dag });
+      const inputs = await askRunInputs(dag);
+      if (!inputs) return;
+      const { runId } = await transport.startRun({ dag, inputs });
+      ranWith(dag, inputs);
       navigate({ page: 'run', mode: target, runId });
     } catch (err) {
       setMessage({ ok: false, text: (err as Error).message });

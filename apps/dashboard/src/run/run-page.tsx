@@ -5,6 +5,7 @@ import { useMemo } from 'react';
 import { useTransport } from '../connection/store.ts';
 import { Inspector } from '../inspector/inspector.tsx';
 import { navigate } from '../router.ts';
+import { askRunInputs, ranWith } from '../run-inputs/run-inputs-dialog.tsx';
 import { Timeline } from '../timeline/timeline.tsx';
 import { CostPanel } from './cost-panel.tsx';
 import { Legend } from './legend.tsx';
@@ -61,13 +62,17 @@ const LiveRun = ({
           <button
             type="button"
             onClick={async () => {
-              const r = await rerun.mutateAsync({ dag });
+              const inputs = await askRunInputs(dag, 'Re-run');
+              if (!inputs) return;
+              const r = await rerun.mutateAsync({ dag, inputs });
+              ranWith(dag, inputs);
               navigate({ page: 'run', mode, runId: r.runId });
             }}
           >
             Re-run
           </button>
           {live.error && <span className="lf-error">{live.error.message}</span>}
+          {rerun.error && <span className="lf-error">{rerun.error.message}</span>}
           {ended && <ReplayBar replay={replay} signals={live.signals} />}
         </div>
         <div className="lf-run-graph">
