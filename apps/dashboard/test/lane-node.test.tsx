@@ -73,7 +73,7 @@ describe('LaneNode', () => {
         <LaneNode {...p} />
       </Providers>,
     );
-    expect(screen.getByRole('button', { name: 'Approve' })).toBeDefined();
-    expect(screen.getByRole('button', { name: 'Reject' })).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Approve' })).toHaveProperty('disabled', false);
+    expect(screen.getByRole('button', { name: 'Reject' })).toHaveProperty('disabled', false);
   });
 });

@@ -7,6 +7,9 @@ import { Timeline } from '../src/timeline/timeline.tsx';
 import { VirtualList, visibleRange } from '../src/ui/virtual-list.tsx';
 import { recorder, resetSelection, scenario } from './fixtures.tsx';
 
+/** Text a user cannot see: inside a hidden or aria-hidden subtree. */
+const SHOWN_NOT = '[hidden], [aria-hidden="true"]';
+
 afterEach(cleanup);
 beforeEach(resetSelection);
 
@@ -67,7 +70,9 @@ describe('Timeline filters', () => {
       expect(rows().map((r) => r.textContent)).toEqual([expect.stringContaining('approved by alice')]),
     );
     fireEvent.change(search, { target: { value: 'no such thing' } });
-    await waitFor(() => expect(screen.getByText('No events match the filters.')).toBeDefined());
+    await waitFor(() =>
+      expect(screen.getByText('No events match the filters.').closest(SHOWN_NOT)).toBeNull(),
+    );
   });
 
   it('selects an event and its node on click, and moves with the arrow keys', async () => {
