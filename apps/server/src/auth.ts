@@ -42,6 +42,12 @@ export const parseTokenEnv = (value: string | undefined): Array<Principal & { to
 /** The id of the admin token a first start creates (and `--rotate-admin-token` replaces). */
 const FIRST_ADMIN = 'admin';
 const envId = (name: string) => `env-${name}`;
+/** Tokens created through the admin API. */
+const apiId = (name: string) => `api-${name}`;
+
+/** Where a stored token came from, by its id. */
+export const tokenSource = (id: string): 'env' | 'api' | 'first-start' =>
+  id.startsWith('env-') ? 'env' : id.startsWith('api-') ? 'api' : 'first-start';
 
 /**
  * Bearer-token authentication. Only SHA-256 hashes are stored; a presented token is hashed and
@@ -76,10 +82,22 @@ export const createAuth = async (
       hash: hashToken(firstAdmin).toString('hex'),
     });
   }
-  const known = (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
+  const load = async () => (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
+  let known = await load();
   return {
     /** The admin token this start created (printed once as a login URL), if it made one. */
     firstAdmin,
+    /** Re-reads the stored tokens, after one was created or revoked through the API. */
+    async refresh() {
+      known = await load();
+    },
+    /** A new random token `name` with `role`, stored as its hash; the token is returned once. */
+    async create(name: string, role: Role): Promise<string> {
+      const token = newToken();
+      await store.putToken({ id: apiId(name), name, role, hash: hashToken(token).toString('hex') });
+      known = await load();
+      return token;
+    },
     authenticate(token: string | undefined): Principal | undefined {
       if (!token) return undefined;
       const digest = hashToken(token);

@@ -351,8 +351,17 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       return rows.length > 0;
     },
 
-    async tokens(): Promise<Array<{ id: string; name: string; role: string; hash: string }>> {
-      return db.query('select id, name, role, hash from tokens');
+    async tokens(): Promise<Array<TokenRow & { createdAt: string }>> {
+      const rows = await db.query(
+        'select id, name, role, hash, created_at from tokens order by created_at, id',
+      );
+      return rows.map((r) => ({
+        id: r.id as string,
+        name: r.name as string,
+        role: r.role as string,
+        hash: r.hash as string,
+        createdAt: iso(r.created_at),
+      }));
     },
 
     /** Stores a token under `id`, replacing that id's token and any other holder of the same hash. */

@@ -1,4 +1,4 @@
-import { fromZodIssues, IdParamSchema, type Issue, storableIssues, summarizeIssues } from '@laneflow/core';
+import { fromZodIssues, type Issue, storableIssues, summarizeIssues } from '@laneflow/core';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './http-error.ts';
@@ -7,9 +7,9 @@ const refuse = (where: string, issues: Issue[]): never => {
   throw new HttpError(400, 'invalid_request', `invalid ${where}: ${summarizeIssues(issues)}`, issues);
 };
 
-const check = <S extends z.ZodType>(schema: S, value: unknown, where: string, prefix: string[] = []) => {
+const check = <S extends z.ZodType>(schema: S, value: unknown, where: string) => {
   const r = schema.safeParse(value);
-  return r.success ? (r.data as z.output<S>) : refuse(where, fromZodIssues(r.error.issues, prefix));
+  return r.success ? (r.data as z.output<S>) : refuse(where, fromZodIssues(r.error.issues));
 };
 
 /**
@@ -29,10 +29,3 @@ export const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<
   if (unstorable.length > 0) refuse('body', unstorable);
   return check(schema, json, 'body');
 };
-
-export const query = <S extends z.ZodType>(c: Context, schema: S): z.output<S> =>
-  check(schema, c.req.query(), 'query');
-
-/** A path parameter naming a stored thing (DAG, run, approval): storable text of a bounded length. */
-export const param = (c: Context, name: string): string =>
-  check(IdParamSchema, c.req.param(name), 'path', [name]);

@@ -1,9 +1,7 @@
 import { type DagRecord, type DagVersionList, validateDag } from '@laneflow/core';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerDagVersions } from '../src/dag-versions.ts';
+import { createApp } from '../src/app.ts';
 import { type Db, openPglite } from '../src/db.ts';
-import { errorResponse, HttpError } from '../src/http-error.ts';
 import { migrate } from '../src/migrations.ts';
 import { createStore } from '../src/store.ts';
 
@@ -15,14 +13,9 @@ const spec = (prompt: string, extra: object = {}) => {
 
 describe('DAG versions API', () => {
   let db: Db;
-  const app = new Hono();
-  app.onError((err, c) =>
-    err instanceof HttpError
-      ? errorResponse(c, err.status, err.code, err.message, err.issues)
-      : errorResponse(c, 500, 'internal', String(err)),
-  );
+  let app: ReturnType<typeof createApp>;
   const get = async <T>(path: string) => {
-    const res = await app.request(path);
+    const res = await app.request(path, { headers: { authorization: 'Bearer v' } });
     return { status: res.status, body: (await res.json()) as T };
   };
 
@@ -42,7 +35,17 @@ describe('DAG versions API', () => {
     );
     await store.saveDag({ ...spec('other'), id: 'gone' });
     await store.deleteDag('gone');
-    registerDagVersions(app, db);
+    app = createApp({
+      store,
+      runs: {} as never,
+      auth: {
+        authenticate: (t: string | undefined) => (t === 'v' ? { name: 'v', role: 'viewer' } : undefined),
+      } as never,
+      ladder: [],
+      corsOrigins: [],
+      maxBodyBytes: 1000,
+      version: 'test',
+    });
   }, 60_000);
   afterAll(() => db.close());
 
@@ -68,7 +71,7 @@ describe('DAG versions API', () => {
     expect((await get('/api/dags/nope/versions')).status).toBe(404);
     expect((await get('/api/dags/gone/versions')).status).toBe(404);
     expect((await get('/api/dags/brief/versions/3')).status).toBe(404);
-    expect((await get('/api/dags/bad%00id/versions')).status).toBe(404);
+    expect((await get('/api/dags/bad%00id/versions')).status).toBe(400);
     for (const v of ['0', '-1', '1.5', 'x', '99999999999'])
       expect((await get<{ error: { code: string } }>(`/api/dags/brief/versions/${v}`)).body.error.code).toBe(
         'invalid_request',

@@ -172,3 +172,28 @@ export type DagVersionSummary = z.infer<typeof DagVersionSummarySchema>;
 
 export const DagVersionListSchema = z.object({ id: z.string(), versions: z.array(DagVersionSummarySchema) });
 export type DagVersionList = z.infer<typeof DagVersionListSchema>;
+
+/** Where a token comes from: `LANEFLOW_TOKENS`, the admin API, or the first start's login URL. */
+export const TokenSourceSchema = z.enum(['env', 'api', 'first-start']);
+
+/** A token as an admin lists it: never the token itself, which only its hash remembers. */
+export const TokenSummarySchema = z.object({
+  name: z.string(),
+  role: RoleSchema,
+  source: TokenSourceSchema,
+  createdAt: z.string(),
+});
+export type TokenSummary = z.infer<typeof TokenSummarySchema>;
+export const TokenListSchema = z.object({ tokens: z.array(TokenSummarySchema) });
+
+/** Token names are shown in every decision (`by`) and name a token in the URL to revoke it. */
+export const TokenNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 letters, digits, _ . @ or -');
+
+export const CreateTokenBodySchema = storable(z.strictObject({ name: TokenNameSchema, role: RoleSchema }));
+export type CreateTokenBody = z.infer<typeof CreateTokenBodySchema>;
+
+/** The one time a token is shown. */
+export const CreatedTokenSchema = z.object({ name: z.string(), role: RoleSchema, token: z.string() });
+export type CreatedToken = z.infer<typeof CreatedTokenSchema>;

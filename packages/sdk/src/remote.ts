@@ -1,5 +1,8 @@
 import {
   ApprovalListSchema,
+  type CreatedToken,
+  CreatedTokenSchema,
+  type CreateTokenBody,
   DagRecordSchema,
   DagSummarySchema,
   DagVersionListSchema,
@@ -8,6 +11,8 @@ import {
   RunSnapshotSchema,
   SignalSchema,
   StartRunResponseSchema,
+  TokenListSchema,
+  type TokenSummary,
   WhoAmISchema,
 } from '@laneflow/core';
 import { z } from 'zod';
@@ -25,6 +30,12 @@ export interface RemoteTransport extends RunTransport {
   readonly baseUrl: string;
   /** Who the token belongs to; rejects with HttpError 401 for a bad token. */
   me(): Promise<z.infer<typeof WhoAmISchema>>;
+  /** The server's tokens (admins): name, role, source, creation time — never the token. */
+  listTokens(): Promise<TokenSummary[]>;
+  /** A new token (admins); the answer is the only time it is shown. */
+  createToken(body: CreateTokenBody): Promise<CreatedToken>;
+  /** Revokes a token at once (admins). */
+  revokeToken(name: string): Promise<void>;
 }
 
 const enc = encodeURIComponent;
@@ -37,6 +48,11 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
     kind: 'remote',
     baseUrl: options.baseUrl,
     me: () => request(http, 'GET', '/api/me', WhoAmISchema),
+    listTokens: async () => (await request(http, 'GET', '/api/tokens', TokenListSchema)).tokens,
+    createToken: (body) => request(http, 'POST', '/api/tokens', CreatedTokenSchema, body),
+    async revokeToken(name) {
+      await request(http, 'DELETE', `/api/tokens/${enc(name)}`, null);
+    },
     listDags: async () =>
       (await request(http, 'GET', '/api/dags', z.object({ dags: z.array(DagSummarySchema) }))).dags,
     getDag: (id) => request(http, 'GET', `/api/dags/${enc(id)}`, DagRecordSchema),

@@ -1,0 +1,125 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import {
+  apply,
+  createOpenAIProvider,
+  createRunView,
+  type Json,
+  type Lane,
+  laneLabel,
+  laneTable,
+  type RunView,
+  trustedApiKeys,
+} from '@laneflow/core';
+import { createLocalTransport, createRemoteTransport, type RunTransport } from '@laneflow/sdk';
+import { readConfig } from '../config.ts';
+import { UsageError } from './usage.ts';
+import { loadDag } from './validate.ts';
+
+const ended = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
+
+/** `name=value`: the value is JSON when it parses (`n=3`, `tags=["a"]`), else the text itself. */
+export const parseInput = (pair: string): [string, Json] => {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new UsageError(`--input "${pair}" must be name=value`);
+  const raw = pair.slice(at + 1);
+  try {
+    return [pair.slice(0, at), JSON.parse(raw) as Json];
+  } catch {
+    return [pair.slice(0, at), raw];
+  }
+};
+
+const transportFor = (server: string | undefined, token: string | undefined): RunTransport => {
+  if (server) return createRemoteTransport({ baseUrl: server, ...(token && { token }) });
+  // The local engine uses the same ladder and keys as a server started here would.
+  const { ladder } = readConfig([], process.env);
+  const openai = createOpenAIProvider({ apiKey: trustedApiKeys(ladder, process.env) });
+  return createLocalTransport({ ladder, providers: { openai }, maxConcurrency: 4 });
+};
+
+/** Asks at the terminal; with no terminal to ask, the answer is no. */
+const ask = async (question: string): Promise<boolean> => {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+};
+
+/** Redraws the lane table in place on a terminal; elsewhere prints each lane change once. */
+const display = (view: RunView) => {
+  const tty = process.stdout.isTTY === true;
+  let drawn = 0;
+  const seen = new Map<string, Lane>();
+  const draw = () => {
+    const text = laneTable(view, Date.now(), tty);
+    if (drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+    process.stdout.write(`${text}\n`);
+    drawn = text.split('\n').length;
+  };
+  const timer = tty ? setInterval(draw, 100) : undefined;
+  return {
+    changed(nodeId: string) {
+      const node = view.nodes.get(nodeId);
+      if (tty || !node || seen.get(nodeId) === node.lane) return;
+      seen.set(nodeId, node.lane);
+      console.log(`${(node.label ?? node.id).padEnd(34)} ${laneLabel(node.lane, false)}`);
+    },
+    /** Before a prompt: the table above it stays, the next draw starts below. */
+    pause() {
+      if (tty) draw();
+      drawn = 0;
+    },
+    end() {
+      clearInterval(timer);
+      if (tty) draw();
+      else console.log(laneTable(view, Date.now(), false));
+    },
+  };
+};
+
+/** `laneflow run <dag.json>`: 0 when the run succeeded, 1 when it did not. */
+export const run = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      input: { type: 'string', multiple: true },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'approve-all': { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one DAG file');
+  const dag = await loadDag(positionals[0]);
+  const inputs = Object.fromEntries((values.input ?? []).map(parseInput));
+  const server = values.server ?? process.env.LANEFLOW_SERVER;
+  const transport = transportFor(server, values.token ?? process.env.LANEFLOW_TOKEN);
+  const { runId } = await transport.startRun({ dag, ...(values.input && { inputs }) });
+  console.log(`laneflow: run ${runId} of ${dag.name ?? dag.id} ${server ? `on ${server}` : 'here'}\n`);
+  const view = createRunView();
+  const screen = display(view);
+  const watch = transport.watch(runId);
+  try {
+    for await (const s of watch) {
+      apply(view, s);
+      if ('nodeId' in s) screen.changed(s.nodeId);
+      if (s.type === 'node.awaiting_approval') {
+        screen.pause();
+        const yes = values['approve-all'] || (await ask(`approve ${s.nodeId}: ${s.prompt}`));
+        await transport
+          .decide(runId, s.approvalId, { decision: yes ? 'approved' : 'rejected', comment: 'laneflow run' })
+          .catch((err: Error) => console.error(`laneflow: decision on ${s.nodeId} refused: ${err.message}`));
+      }
+      if (ended.has(s.type)) break;
+    }
+  } finally {
+    watch.close();
+    screen.end();
+  }
+  console.log(`\nrun ${view.status}`);
+  return view.status === 'succeeded' ? 0 : 1;
+};

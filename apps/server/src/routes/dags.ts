@@ -1,0 +1,139 @@
+import {
+  DagRecordSchema,
+  type DagSpec,
+  DagSpecSchema,
+  DagSummarySchema,
+  DagVersionListSchema,
+  IdParamSchema,
+  validateDag,
+} from '@laneflow/core';
+import { z } from 'zod';
+import { createDagVersionStore } from '../dag-versions.ts';
+import { checkEndpoints } from '../endpoints.ts';
+import { HttpError } from '../http-error.ts';
+import { body } from '../validate.ts';
+import { type RouteDeps, route, router } from './route.ts';
+
+const IdParams = z.object({ id: IdParamSchema });
+/** Versions are positive int4 in the store; anything else names no version. */
+const VersionParams = IdParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
+
+/** DAG bodies are checked by `validateDag`, which reports every problem with its path. */
+const validDag = (input: unknown): DagSpec => {
+  const r = validateDag(input);
+  if (!r.ok) throw new HttpError(400, 'invalid_dag', `invalid DAG: ${r.issues.length} problem(s)`, r.issues);
+  return r.value;
+};
+
+const list = route({
+  method: 'get',
+  path: '/api/dags',
+  summary: 'List DAGs',
+  role: 'viewer',
+  ok: { status: 200, schema: z.object({ dags: z.array(DagSummarySchema) }) },
+});
+const get = route({
+  method: 'get',
+  path: '/api/dags/{id}',
+  summary: 'A DAG, latest version',
+  role: 'viewer',
+  request: { params: IdParams },
+  ok: { status: 200, schema: DagRecordSchema },
+  errors: [404],
+});
+const create = route({
+  method: 'post',
+  path: '/api/dags',
+  summary: 'Create a DAG',
+  role: 'operator',
+  body: { schema: DagSpecSchema },
+  ok: { status: 201, schema: DagRecordSchema },
+  errors: [409, 413],
+});
+const put = route({
+  method: 'put',
+  path: '/api/dags/{id}',
+  summary: 'Save a new version',
+  role: 'operator',
+  request: { params: IdParams },
+  body: { schema: DagSpecSchema },
+  ok: { status: 200, schema: DagRecordSchema },
+  errors: [413],
+});
+const remove = route({
+  method: 'delete',
+  path: '/api/dags/{id}',
+  summary: 'Delete a DAG (every version; runs keep theirs)',
+  role: 'operator',
+  request: { params: IdParams },
+  ok: { status: 204 },
+  errors: [404],
+});
+const versions = route({
+  method: 'get',
+  path: '/api/dags/{id}/versions',
+  summary: "A DAG's saved versions, newest first",
+  role: 'viewer',
+  request: { params: IdParams },
+  ok: { status: 200, schema: DagVersionListSchema },
+  errors: [404],
+});
+const version = route({
+  method: 'get',
+  path: '/api/dags/{id}/versions/{version}',
+  summary: 'One saved version (restore it by saving its spec)',
+  role: 'viewer',
+  request: { params: VersionParams },
+  ok: { status: 200, schema: DagRecordSchema },
+  errors: [404],
+});
+
+/** DAG documents: saved, versioned, soft-deleted; each one refused when a ladder names a foreign endpoint. */
+export const dagRoutes = ({ store, ladder }: RouteDeps) => {
+  const saved = createDagVersionStore(store.db);
+  const checked = (spec: DagSpec) => {
+    checkEndpoints([{ ladder: spec.ladder, path: 'ladder' }], ladder);
+    return spec;
+  };
+  const r = router();
+  r.openapi(list, async (c) => c.json({ dags: await store.listDags() }, 200));
+  r.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const dag = await store.getDag(id);
+    if (!dag) throw new HttpError(404, 'not_found', `no DAG "${id}"`);
+    return c.json(dag, 200);
+  });
+  r.openapi(create, async (c) => {
+    const spec = checked(validDag(await body(c, z.unknown())));
+    if (await store.getDag(spec.id))
+      throw new HttpError(409, 'conflict', `DAG "${spec.id}" exists; PUT /api/dags/${spec.id} to update it`);
+    return c.json(await store.saveDag(spec), 201);
+  });
+  r.openapi(put, async (c) => {
+    const { id } = c.req.valid('param');
+    const spec = checked(validDag(await body(c, z.unknown())));
+    if (spec.id !== id)
+      throw new HttpError(400, 'invalid_request', `body id "${spec.id}" does not match the URL's "${id}"`, [
+        { path: 'id', code: 'mismatch', message: 'must equal the id in the URL' },
+      ]);
+    return c.json(await store.saveDag(spec), 200);
+  });
+  r.openapi(remove, async (c) => {
+    const { id } = c.req.valid('param');
+    if (!(await store.deleteDag(id))) throw new HttpError(404, 'not_found', `no DAG "${id}"`);
+    return c.body(null, 204);
+  });
+  r.openapi(versions, async (c) => {
+    const { id } = c.req.valid('param');
+    const found = await saved.list(id);
+    if (!found) throw new HttpError(404, 'not_found', `no DAG "${id}"`);
+    return c.json(found, 200);
+  });
+  r.openapi(version, async (c) => {
+    const { id, version } = c.req.valid('param');
+    const rec = await saved.get(id, version);
+    if (!rec) throw new HttpError(404, 'not_found', `DAG "${id}" has no version ${version}`);
+    return c.json(rec, 200);
+  });
+  return r;
+};

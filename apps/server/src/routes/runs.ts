@@ -1,0 +1,190 @@
+import {
+  CancelBodySchema,
+  type DagSpec,
+  IdParamSchema,
+  lanes,
+  maxSeq,
+  RunConfigError,
+  RunListQuerySchema,
+  RunListSchema,
+  RunSnapshotSchema,
+  SeqPositionSchema,
+  SignalSchema,
+  SignalsQuerySchema,
+  StartRunBodySchema,
+  StartRunResponseSchema,
+  snapshotNodes,
+  validateDag,
+} from '@laneflow/core';
+import { z } from 'zod';
+import { checkEndpoints } from '../endpoints.ts';
+import { HttpError } from '../http-error.ts';
+import { runInputs } from '../inputs.ts';
+import { streamRun } from '../sse.ts';
+import { InvalidCursorError } from '../store.ts';
+import { body } from '../validate.ts';
+import { type RouteDeps, route, router } from './route.ts';
+
+const IdParams = z.object({ id: IdParamSchema });
+
+/** A stream's resume position from `Last-Event-ID`, range-checked before it reaches SQL. */
+const resumeHeader = (raw: string | undefined): number | undefined => {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const r = SeqPositionSchema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new HttpError(400, 'invalid_request', `Last-Event-ID "${raw.slice(0, 40)}" is not a seq`, [
+    { path: 'Last-Event-ID', code: 'invalid_seq', message: `must be an integer from 0 to ${maxSeq}` },
+  ]);
+};
+
+const start = route({
+  method: 'post',
+  path: '/api/runs',
+  summary: 'Start a run of a saved DAG (dagId) or an inline one (dag)',
+  role: 'operator',
+  body: { schema: StartRunBodySchema },
+  ok: { status: 201, schema: StartRunResponseSchema },
+  errors: [404, 413],
+});
+const list = route({
+  method: 'get',
+  path: '/api/runs',
+  summary: 'List runs, newest first',
+  role: 'viewer',
+  request: { query: RunListQuerySchema },
+  ok: { status: 200, schema: RunListSchema },
+});
+const get = route({
+  method: 'get',
+  path: '/api/runs/{id}',
+  summary: 'Run snapshot: its summary, DAG and projection',
+  role: 'viewer',
+  request: { params: IdParams },
+  ok: { status: 200, schema: RunSnapshotSchema },
+  errors: [404],
+});
+const signals = route({
+  method: 'get',
+  path: '/api/runs/{id}/signals',
+  summary: 'Committed signals after a seq',
+  role: 'viewer',
+  request: { params: IdParams, query: SignalsQuerySchema },
+  ok: { status: 200, schema: z.object({ signals: z.array(SignalSchema) }) },
+  errors: [404],
+});
+const events = route({
+  method: 'get',
+  path: '/api/runs/{id}/events',
+  summary:
+    'Live signals (SSE: id = seq, event: signal, then event: end); resumes after Last-Event-ID or ?after=; the one route that also takes ?access_token=',
+  role: 'viewer',
+  request: {
+    params: IdParams,
+    query: z.object({ after: SeqPositionSchema.optional(), access_token: z.string().optional() }),
+    headers: z.object({ 'last-event-id': z.string().optional() }),
+  },
+  ok: { status: 200, schema: SignalSchema, sse: true },
+  errors: [404],
+});
+const cancel = route({
+  method: 'post',
+  path: '/api/runs/{id}/cancel',
+  summary: 'Cancel a run; answers once its end is committed',
+  role: 'operator',
+  request: { params: IdParams },
+  body: { schema: CancelBodySchema, optional: true },
+  ok: { status: 202, schema: z.object({ ok: z.literal(true) }) },
+  errors: [404, 409, 503],
+});
+
+/** Runs: start, list, snapshot, committed signals, the live stream, cancel. */
+export const runRoutes = ({ store, runs, ladder, heartbeatMs }: RouteDeps) => {
+  const r = router();
+  r.openapi(start, async (c) => {
+    const b = await body(c, StartRunBodySchema);
+    let dag: DagSpec;
+    let dagVersion: number | null = null;
+    if (b.dagId !== undefined) {
+      const rec = await store.getDag(b.dagId);
+      if (!rec) throw new HttpError(404, 'not_found', `no DAG "${b.dagId}"`);
+      dag = rec.spec;
+      dagVersion = rec.version;
+    } else {
+      const r = validateDag(b.dag);
+      if (!r.ok)
+        throw new HttpError(400, 'invalid_dag', `invalid DAG: ${r.issues.length} problem(s)`, r.issues);
+      dag = r.value;
+    }
+    const inputs = runInputs(dag, b.inputs);
+    // A DAG saved before this check, or one naming its own ladder inline, is held to the same rule.
+    checkEndpoints(
+      [
+        { ladder: b.ladder, path: 'ladder' },
+        { ladder: dag.ladder, path: b.dagId !== undefined ? `dag "${b.dagId}".ladder` : 'dag.ladder' },
+      ],
+      ladder,
+    );
+    try {
+      const runId = await runs.start(dag, {
+        dagVersion,
+        by: c.get('principal').name,
+        inputs,
+        ...(b.ladder && { ladder: b.ladder }),
+      });
+      return c.json({ runId }, 201);
+    } catch (err) {
+      if (err instanceof RunConfigError) throw new HttpError(400, 'invalid_run', err.message);
+      throw err;
+    }
+  });
+  r.openapi(list, async (c) => {
+    try {
+      return c.json(await store.listRuns(c.req.valid('query')), 200);
+    } catch (err) {
+      if (err instanceof InvalidCursorError)
+        throw new HttpError(400, 'invalid_request', err.message, [
+          { path: 'cursor', code: 'invalid_cursor', message: 'use the nextCursor of a previous page' },
+        ]);
+      throw err;
+    }
+  });
+  r.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const run = await store.getRun(id);
+    if (!run) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    const view = await runs.view(run.summary.id);
+    const live = runs.live(run.summary.id);
+    return c.json(
+      {
+        run: live ? { ...run.summary, status: live.view.status, lastSeq: live.view.lastSeq } : run.summary,
+        dag: run.dag,
+        lastSeq: view?.lastSeq ?? 0,
+        counts: view?.counts ?? Object.fromEntries(lanes.map((l) => [l, 0])),
+        nodes: view ? snapshotNodes(view) : [],
+      } as z.input<typeof RunSnapshotSchema>,
+      200,
+    );
+  });
+  r.openapi(signals, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    return c.json({ signals: await runs.signalsAfter(id, q.after, q.limit) }, 200);
+  });
+  r.openapi(events, async (c) => {
+    const { id } = c.req.valid('param');
+    const after = resumeHeader(c.req.header('last-event-id')) ?? c.req.valid('query').after ?? 0;
+    if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    return streamRun(c, runs, id, after, heartbeatMs) as never;
+  });
+  r.openapi(cancel, async (c) => {
+    const { id } = c.req.valid('param');
+    const b = await body(c, CancelBodySchema);
+    const run = await store.runSummary(id);
+    if (!run) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    if (!(await runs.cancel(run.id, b.reason ?? `cancelled by ${c.get('principal').name}`)))
+      throw new HttpError(409, 'run_finished', `run ${run.id} has already ${run.status}`);
+    return c.json({ ok: true as const }, 202);
+  });
+  return r;
+};
