@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, screenshot, test } from '../src/fixtures.ts';
+import { api, expect, screenshot, signIn, test } from '../src/fixtures.ts';
 
 const WIDTH = 45;
 
@@ -64,4 +64,23 @@ test('13 a 2,000-node DAG without positions is laid out on import, with progress
   // A sanity bound only: this machine is shared and CI runs journeys in parallel; the figures that
   // count are bench/ui.md's (layout scenario).
   expect(tookMs).toBeLessThan(60_000);
+});
+
+test('13b a DAG stored without positions is laid out when opened', async ({ page }) => {
+  const chain = {
+    id: 'stored-unplaced',
+    name: 'Stored unplaced',
+    nodes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ id, kind: 'llm', prompt: `Step ${id}` })),
+    edges: ['a', 'b', 'c', 'd', 'e', 'f'].map((id, i) => ({ source: id, target: 'bcdefg'[i] as string })),
+  };
+  expect((await api('/api/dags', { method: 'POST', body: chain })).status).toBe(201);
+  await signIn(page, '#/editor/stored-unplaced');
+  await expect(page.locator('.lf-run-bar strong')).toHaveText('Stored unplaced');
+  // A 6-column grid would put g under a; laid out, the chain runs left to right.
+  const x = await exported(page);
+  for (const [a, b] of [
+    ['a', 'b'],
+    ['f', 'g'],
+  ])
+    expect(x.get(a)).toBeLessThan(x.get(b) as number);
 });

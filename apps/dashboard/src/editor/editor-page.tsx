@@ -13,6 +13,7 @@ import { DraftOffer } from './draft-offer.tsx';
 import { deleteDraft } from './drafts.ts';
 import { indexIssues } from './issues.ts';
 import { LayoutProgress } from './layout-progress.tsx';
+import { layOut, withPositions } from './layout-run.ts';
 import { MissingDag } from './missing-dag.tsx';
 import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
 import { NodeSearch } from './node-search.tsx';
@@ -110,9 +111,16 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
         window.location.replace(hrefFor({ page: 'editor', ...stay }));
         return;
       }
-      useEditor
-        .getState()
-        .load(toEditorDoc(rec.spec), { verified: true, source: { dagId, version: rec.version } });
+      const opened = toEditorDoc(rec.spec);
+      // A DAG stored without positions (saved through the API, say) is laid out before it is shown.
+      const positions = rec.spec.nodes.some((n) => n.position === undefined)
+        ? await layOut(opened)
+        : undefined;
+      if (!live) return;
+      useEditor.getState().load(positions ? withPositions(opened, positions) : opened, {
+        verified: true,
+        source: { dagId, version: rec.version },
+      });
       if (version === undefined)
         window.location.replace(hrefFor({ page: 'editor', dagId, version: rec.version }));
     };
