@@ -81,6 +81,6 @@ test('13b a DAG stored without positions is laid out when opened', async ({ page
   for (const [a, b] of [
     ['a', 'b'],
     ['f', 'g'],
-  ])
+  ] as const)
     expect(x.get(a)).toBeLessThan(x.get(b) as number);
 });
