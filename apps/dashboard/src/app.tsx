@@ -1,6 +1,8 @@
 import { InboxPage } from './approvals/inbox-page.tsx';
+import { useWaitingCount } from './approvals/use-waiting-count.ts';
 import { ConnectPage } from './connection/connect-page.tsx';
-import { useConnection } from './connection/store.ts';
+import { ConnectionChip } from './connection/connection-chip.tsx';
+import { LoginNotice } from './connection/login-notice.tsx';
 import { EditorPage } from './editor/editor-page.tsx';
 import { LibraryPage } from './library/library-page.tsx';
 import { hrefFor, type Route } from './route.ts';
@@ -47,7 +49,7 @@ const Page = ({ route }: { route: Route }) => {
 
 export const App = () => {
   const route = useRoute();
-  const server = useConnection((s) => s.server);
+  const waiting = useWaitingCount();
   return (
     <div className="lf-shell">
       <header className="lf-top">
@@ -60,17 +62,24 @@ export const App = () => {
               aria-current={t.route.page === route.page ? 'page' : undefined}
             >
               {t.label}
+              {t.route.page === 'approvals' && waiting > 0 && (
+                <span
+                  className="lf-nav-count"
+                  data-testid="waiting-count"
+                  title={`${waiting} waiting for a decision`}
+                >
+                  {waiting}
+                </span>
+              )}
             </a>
           ))}
         </nav>
         <span className="lf-spacer" />
         <ThemePicker />
-        <a href={hrefFor({ page: 'connect' })} className="lf-chip" data-testid="connection">
-          <span className="lf-badge-dot" style={{ background: server ? '#16a34a' : '#94a3b8' }} />
-          {server ? server.serverUrl.replace(/^https?:\/\//, '') : 'Not connected · runs in this browser'}
-        </a>
+        <ConnectionChip />
       </header>
       <main className="lf-main">
+        <LoginNotice />
         <Page route={route} />
       </main>
       <ConfirmHost />

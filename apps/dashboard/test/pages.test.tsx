@@ -32,7 +32,7 @@ const gated = {
   inputs: { note: XSS },
   nodes: [
     { id: 'prep', kind: 'transform', mapping: { html: '{{inputs.note}}' } },
-    { id: 'ok', kind: 'approval', prompt: `Ship ${XSS}?` },
+    { id: 'ok', kind: 'approval', label: 'Sign-off', prompt: `Ship ${XSS}?` },
   ],
   edges: [{ source: 'prep', target: 'ok' }],
 } as unknown as DagSpecInput;
@@ -51,7 +51,7 @@ beforeAll(async () => {
 });
 
 describe('Runs list', () => {
-  it('lists local runs with status, cost, escalations and nodes; filters by status; opens on click', async () => {
+  it('lists local runs with status (awaiting approval too), cost, escalations and nodes; filters by status; opens on click', async () => {
     wrap(<RunsPage />);
     const local = within(await screen.findByTestId('runs-local'));
     await waitFor(() => expect(local.getAllByRole('row')).toHaveLength(3));
@@ -60,6 +60,10 @@ describe('Runs list', () => {
     expect(row.getByText('succeeded').closest(SHOWN_NOT)).toBeNull();
     expect(row.getByText('$0.0000').closest(SHOWN_NOT)).toBeNull();
     expect(screen.getByText('Not connected to a server.', { exact: false }).closest(SHOWN_NOT)).toBeNull();
+    // A run blocked on a person says so, not "running".
+    const gatedRow = within(screen.getByTestId(`run-${gatedId}`));
+    await waitFor(() => expect(gatedRow.getByText('awaiting approval').closest(SHOWN_NOT)).toBeNull());
+    expect(gatedRow.queryByText('running')).toBeNull();
 
     fireEvent.change(screen.getByRole('combobox', { name: 'Status' }), { target: { value: 'succeeded' } });
     await waitFor(() => expect(screen.queryByTestId(`run-${gatedId}`)).toBeNull());
@@ -72,11 +76,16 @@ describe('Runs list', () => {
 });
 
 describe('Approvals inbox', () => {
-  it('lists pending approvals with run link, prompt and payload as text, and decides with a comment', async () => {
+  it('lists pending approvals by DAG, node label and wait, prompt and payload as text, and decides with a comment', async () => {
     const { container } = wrap(<InboxPage />);
     const item = within(await screen.findByLabelText('Approval for ok'));
     expect(item.getByText(`Ship ${XSS}?`).closest(SHOWN_NOT)).toBeNull();
-    expect(item.getByRole('link', { name: gatedId }).getAttribute('href')).toBe(`#/run/local/${gatedId}`);
+    // Named by the DAG and the node's label, with how long it has waited.
+    await waitFor(() =>
+      expect(item.getByRole('link', { name: 'Gated' }).getAttribute('href')).toBe(`#/run/local/${gatedId}`),
+    );
+    expect(item.getByTestId('approval-node').textContent).toBe('Sign-off');
+    expect(item.getByTestId('approval-waited').textContent).toMatch(/^waiting \d/);
     expect(container.querySelector('img')).toBeNull();
     fireEvent.change(item.getByRole('textbox', { name: 'Comment' }), { target: { value: 'ship it' } });
     fireEvent.click(item.getByRole('button', { name: 'Approve' }));

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   adoptLoginUrl,
   forgetConnection,
+  loginUrlProblem,
   rememberConnection,
   savedConnection,
 } from '../src/connection/saved.ts';
@@ -71,12 +72,26 @@ describe('preloading the opening page’s DAG', () => {
     expect(fetches).toEqual([]);
   });
 
-  it('signs in from the login URL before the app starts, and removes the token from it', () => {
+  it('signs in from the login URL once the server accepts its token, and removes the token from it', async () => {
     forgetConnection();
     window.history.replaceState(null, '', '/?token=tok-9#/editor/big-dag');
-    adoptLoginUrl();
+    await adoptLoginUrl();
+    expect(fetches).toEqual([{ url: `${window.location.origin}/api/me`, auth: 'Bearer tok-9' }]);
     expect(savedConnection()).toEqual({ serverUrl: window.location.origin, token: 'tok-9' });
+    expect(loginUrlProblem()).toBeUndefined();
     expect(window.location.href).not.toContain('token=');
     expect(window.location.hash).toBe('#/editor/big-dag');
+  });
+
+  it('keeps the connection it had when the login URL’s token is refused, and says why', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('{}', { status: 401 })),
+    );
+    window.history.replaceState(null, '', '/?token=expired#/runs');
+    await adoptLoginUrl();
+    expect(savedConnection()).toEqual(server);
+    expect(loginUrlProblem()).toMatch(/refused by .*: its token is wrong, revoked or rotated/);
+    expect(window.location.href).not.toContain('token=');
   });
 });

@@ -1,12 +1,17 @@
 import type { ApprovalRecord } from '@laneflow/core';
-import type { RunTransport } from '@laneflow/sdk';
+import { HttpError, type RunTransport } from '@laneflow/sdk';
 import { useDecide } from '@laneflow/sdk/react';
 import { memo, useState } from 'react';
-import { hrefFor } from '../route.ts';
+import { findDecided, outcomeText } from '../run/decision-outcome.tsx';
+import { useMayNotDecide } from '../run/use-may-not-decide.ts';
 import { formatDateTime } from '../ui/format.ts';
 import { OutputText } from '../ui/output-text.tsx';
+import { ApprovalPlace } from './approval-place.tsx';
 
-/** One pending approval: where it is, what it asks, what it carries; approve or reject with a comment. */
+/**
+ * One pending approval: the DAG and node it waits in and for how long, what it asks, what it carries;
+ * approve or reject with a comment. A decision that lost a race says who decided first, and when.
+ */
 export const InboxItem = memo(
   ({
     approval,
@@ -18,30 +23,34 @@ export const InboxItem = memo(
     transport: RunTransport;
   }) => {
     const decide = useDecide(transport);
+    const [outcome, setOutcome] = useState<string>();
+    const mayNot = useMayNotDecide(transport);
     const [comment, setComment] = useState('');
     const send = (decision: 'approved' | 'rejected') =>
-      decide.mutate({
-        runId: approval.runId,
-        approvalId: approval.id,
-        decision: { decision, ...(comment && { comment }) },
-      });
+      decide.mutate(
+        {
+          runId: approval.runId,
+          approvalId: approval.id,
+          decision: { decision, ...(comment && { comment }) },
+        },
+        {
+          async onError(err) {
+            const rec =
+              err instanceof HttpError && err.status === 409
+                ? await findDecided(transport, approval.id)
+                : undefined;
+            if (rec) setOutcome(`Your decision was not recorded. ${outcomeText(rec)}`);
+          },
+        },
+      );
     return (
       <li
         className="lf-card"
         data-testid={`approval-${approval.id}`}
         aria-label={`Approval for ${approval.nodeId}`}
       >
-        <div className="lf-row">
-          <strong>{approval.nodeId}</strong>
-          {approval.attempt > 1 && <span className="lf-muted">attempt {approval.attempt}</span>}
-          <span className="lf-muted">in run</span>
-          <a href={hrefFor({ page: 'run', mode, runId: approval.runId })}>{approval.runId}</a>
-          <span className="lf-spacer" />
-          <span className="lf-muted">
-            since {formatDateTime(approval.createdAt)}
-            {approval.expiresAt && ` · expires ${formatDateTime(approval.expiresAt)}`}
-          </span>
-        </div>
+        <ApprovalPlace approval={approval} mode={mode} transport={transport} />
+        {approval.expiresAt && <div className="lf-muted">expires {formatDateTime(approval.expiresAt)}</div>}
         <p className="lf-text">{approval.prompt}</p>
         {approval.payload !== null && <OutputText value={approval.payload} label="payload" />}
         <div className="lf-row">
@@ -55,7 +64,8 @@ export const InboxItem = memo(
           <button
             type="button"
             className="primary"
-            disabled={decide.isPending}
+            disabled={decide.isPending || mayNot !== undefined}
+            title={mayNot}
             onClick={() => send('approved')}
           >
             Approve
@@ -63,15 +73,17 @@ export const InboxItem = memo(
           <button
             type="button"
             className="danger"
-            disabled={decide.isPending}
+            disabled={decide.isPending || mayNot !== undefined}
+            title={mayNot}
             onClick={() => send('rejected')}
           >
             Reject
           </button>
         </div>
+        {mayNot && <p className="lf-muted">{mayNot}</p>}
         {decide.error && (
           <p className="lf-error" role="alert">
-            {decide.error.message}
+            {outcome ?? decide.error.message}
           </p>
         )}
         {decide.isSuccess && (

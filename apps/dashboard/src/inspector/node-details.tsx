@@ -2,6 +2,7 @@ import { type DagSpec, laneStyles, type NodeView, type RunView } from '@laneflow
 import { LaneIcon } from '../lanes/lane-icon.tsx';
 import { laneText } from '../lanes/lane-text.ts';
 import { ApproveControls } from '../run/approve-controls.tsx';
+import { DecisionNotice } from '../run/decision-outcome.tsx';
 import { useSelection } from '../run/selection.ts';
 import { formatClock, formatMs, formatTokens, formatUsd } from '../ui/format.ts';
 import { JsonTree } from '../ui/json-tree.tsx';
@@ -114,6 +115,7 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
           {node.decision.comment && <span className="lf-text">: “{node.decision.comment}”</span>}
         </p>
       )}
+      {node.decision && <DecisionNotice approvalId={node.decision.approvalId} />}
 
       {node.escalation && (
         <div className="lf-block">

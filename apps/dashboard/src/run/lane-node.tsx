@@ -6,6 +6,7 @@ import { laneText } from '../lanes/lane-text.ts';
 import { formatMs } from '../ui/format.ts';
 import { useNow } from '../ui/use-now.ts';
 import { ApproveControls } from './approve-controls.tsx';
+import { DecisionNotice } from './decision-outcome.tsx';
 import type { LaneFlowNode } from './graph-model.ts';
 import { useRunContext } from './run-context.ts';
 
@@ -50,6 +51,7 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
           {node.decision.decision} by {node.decision.by}
         </div>
       )}
+      {node.decision && <DecisionNotice approvalId={node.decision.approvalId} />}
       <Handle type="source" position={Position.Right} />
     </div>
   );

@@ -14,28 +14,30 @@ const Duration = ({ run }: { run: RunSummary }) => {
   return <span>{formatMs(Math.max(0, end - Date.parse(run.createdAt)))}</span>;
 };
 
-/** One run; the whole row opens it, the name is the keyboard-reachable link. */
-export const RunRow = memo(({ run, mode }: { run: RunSummary; mode: 'local' | 'remote' }) => {
-  const route = { page: 'run', mode, runId: run.id } as const;
-  return (
-    <tr className="lf-clickable" data-testid={`run-${run.id}`} onClick={() => navigate(route)}>
-      <td>
-        <a href={hrefFor(route)} onClick={(e) => e.stopPropagation()}>
-          {run.dagName ?? run.dagId ?? run.id}
-        </a>
-        <div className="lf-muted lf-small">{run.id}</div>
-      </td>
-      <td>
-        <RunStatusChip status={run.status} />
-      </td>
-      <td>{formatDateTime(run.createdAt)}</td>
-      <td>
-        <Duration run={run} />
-      </td>
-      <td>{formatUsd(run.costUsd)}</td>
-      <td>{run.escalations}</td>
-      <td>{run.nodes}</td>
-    </tr>
-  );
-});
+/** One run; the whole row opens it, the name is the keyboard-reachable link. `awaiting`: blocked on a person. */
+export const RunRow = memo(
+  ({ run, mode, awaiting }: { run: RunSummary; mode: 'local' | 'remote'; awaiting: boolean }) => {
+    const route = { page: 'run', mode, runId: run.id } as const;
+    return (
+      <tr className="lf-clickable" data-testid={`run-${run.id}`} onClick={() => navigate(route)}>
+        <td>
+          <a href={hrefFor(route)} onClick={(e) => e.stopPropagation()}>
+            {run.dagName ?? run.dagId ?? run.id}
+          </a>
+          <div className="lf-muted lf-small">{run.id}</div>
+        </td>
+        <td>
+          <RunStatusChip status={run.status} awaiting={awaiting} />
+        </td>
+        <td>{formatDateTime(run.createdAt)}</td>
+        <td>
+          <Duration run={run} />
+        </td>
+        <td>{formatUsd(run.costUsd)}</td>
+        <td>{run.escalations}</td>
+        <td>{run.nodes}</td>
+      </tr>
+    );
+  },
+);
 RunRow.displayName = 'RunRow';

@@ -9,9 +9,20 @@ export const runStatusColors: Record<RunStatus, string> = {
   cancelled: '#475569',
 };
 
-export const RunStatusChip = ({ status }: { status: RunStatus }) => (
-  <span className="lf-chip" data-status={status} style={{ borderColor: runStatusColors[status] }}>
-    <span className="lf-badge-dot" style={{ background: runStatusColors[status] }} />
-    {status}
-  </span>
-);
+/** Awaiting approval is the lane's amber: a run that is running but blocked on a person. */
+const awaitingColor = '#d97706';
+
+export const RunStatusChip = ({ status, awaiting = false }: { status: RunStatus; awaiting?: boolean }) => {
+  const shown = awaiting && status === 'running';
+  const color = shown ? awaitingColor : runStatusColors[status];
+  return (
+    <span
+      className="lf-chip"
+      data-status={shown ? 'awaiting_approval' : status}
+      style={{ borderColor: color }}
+    >
+      <span className="lf-badge-dot" style={{ background: color }} />
+      {shown ? 'awaiting approval' : status}
+    </span>
+  );
+};

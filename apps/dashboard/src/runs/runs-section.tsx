@@ -1,6 +1,6 @@
 import type { RunStatus } from '@laneflow/core';
 import type { RunTransport } from '@laneflow/sdk';
-import { useRuns } from '@laneflow/sdk/react';
+import { useApprovalInbox, useRuns } from '@laneflow/sdk/react';
 import { useRef, useState } from 'react';
 import { RunRow } from './run-row.tsx';
 
@@ -20,6 +20,9 @@ export const RunsSection = ({
 }) => {
   const [limit, setLimit] = useState(PAGE);
   const q = useRuns(transport, { limit, ...(status && { status }) });
+  // A running run with a pending approval is blocked on a person, which the list says.
+  const pending = useApprovalInbox(transport);
+  const waiting = new Set(pending.data?.map((a) => a.runId));
   // Keep showing the previous page while a new filter loads, instead of flashing "Loading…".
   const last = useRef(q.data);
   if (q.data) last.current = q.data;
@@ -53,7 +56,7 @@ export const RunsSection = ({
           </thead>
           <tbody>
             {runs.map((r) => (
-              <RunRow key={r.id} run={r} mode={mode} />
+              <RunRow key={r.id} run={r} mode={mode} awaiting={waiting.has(r.id)} />
             ))}
           </tbody>
         </table>
