@@ -116,7 +116,7 @@ describe('exact recovery at every commit boundary', () => {
           for (const [id, list] of perNode) checkLaneMachine(id, list);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 /**
- * Random runs for executor properties: 1-12 llm / transform nodes with random edges (some with
+ * Random runs for executor properties: 1-12 llm / transform / map nodes with random edges (some with
  * conditions), random sim behaviour per tier (answers, confidence, latency, failures, explicit
  * escalation), random retries, gates, approvals (decided by a policy, or left to time out) and random
  * ladders with or without a human rung; and the per-node lane machine their signals must follow.
@@ -11,7 +11,7 @@ import { buildDag } from './run-helpers.ts';
 type Policy = 'approve' | 'reject' | 'edit' | 'wait';
 
 export interface GenNode {
-  kind: 'llm' | 'transform';
+  kind: 'llm' | 'transform' | 'map';
   deps: number[];
   condition?: Condition;
   tiers: Array<Record<string, unknown>>;
@@ -58,7 +58,7 @@ const behaviour = fc
 const genNode = (i: number): fc.Arbitrary<GenNode> =>
   fc
     .record({
-      kind: fc.constantFrom<GenNode['kind']>('llm', 'llm', 'transform'),
+      kind: fc.constantFrom<GenNode['kind']>('llm', 'llm', 'llm', 'transform', 'transform', 'map'),
       deps:
         i === 0
           ? fc.constant<number[]>([])
@@ -118,18 +118,23 @@ const mappingFor = (deps: number[]): Json =>
 
 export const dagOf = (g: GenRun) =>
   buildDag({
+    // A map fans out one child per item (`{{item}}` in its prompt), each with the map's behaviour.
+    inputs: { items: ['a', 'b'] },
     nodes: g.nodes.map((n, i) =>
       n.kind === 'transform'
         ? { id: idOf(i), kind: 'transform', mapping: mappingFor(n.deps) }
         : clean({
             id: idOf(i),
-            kind: 'llm',
-            prompt: `task ${i}${n.deps.map((d) => ` {{${idOf(d)}}}`).join('')}`,
+            kind: n.kind,
+            ...(n.kind === 'map' && { items: '{{inputs.items}}' }),
+            prompt: `task ${i}${n.kind === 'map' ? ' {{item}}' : ''}${n.deps.map((d) => ` {{${idOf(d)}}}`).join('')}`,
             sim: { tiers: Object.fromEntries(n.tiers.map((b, t) => [String(t), b])) },
             gate: n.gate,
             retries: n.retries,
             approval: n.approval,
-            timeoutMs: n.timeoutMs,
+            // A map's timeout races its children's turn for a slot, which a restart reorders: a
+            // timing no recovery can reproduce, so maps get none here.
+            timeoutMs: n.kind === 'map' ? undefined : n.timeoutMs,
           }),
     ),
     edges: g.nodes.flatMap((n, i) =>
@@ -139,7 +144,8 @@ export const dagOf = (g: GenRun) =>
     ),
   });
 
-export const rootOf = (id: string) => id.split('@')[0] as string;
+/** The DAG node an id comes from: itself, or the node whose escalation chain or map it belongs to. */
+export const rootOf = (id: string) => (id.split('@')[0] as string).split('[')[0] as string;
 
 /** The generated node a node id (or a node of its escalation chain) comes from. */
 export const genOf = (g: GenRun, id: string) => g.nodes[Number(rootOf(id).slice(1))] as GenNode;

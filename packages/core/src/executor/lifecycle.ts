@@ -51,6 +51,7 @@ export const addNode = (
     timer: undefined,
     resumeApproval: undefined,
     resumeDecision: undefined,
+    reuseBy: undefined,
     startedAt: 0,
     resolution: undefined,
     waiters: undefined,

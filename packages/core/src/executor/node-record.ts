@@ -103,6 +103,11 @@ export interface NodeRecord {
   resumeApproval?: { approvalId: string; expiresAt?: string };
   /** A decision committed before a restart whose consequence was not: carried out on resume. */
   resumeDecision?: { decision: DecisionInput; wait: Wait };
+  /**
+   * For a spawned node rebuilt from the log: the spawner's attempt that takes it up as it is (the one
+   * replacing the attempt the restart interrupted) instead of spawning it anew.
+   */
+  reuseBy: number | undefined;
   startedAt: number;
   resolution?: Resolution;
   /** Who waits for the chain's end (`ctx.waitFor`); made when the first one does. */

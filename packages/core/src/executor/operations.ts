@@ -127,23 +127,34 @@ const map: Operation = {
         'too_many_items',
         false,
       );
-    const {
-      id: _id,
-      kind: _kind,
-      items: _items,
-      maxItems: _max,
-      position: _pos,
-      approval: _a,
-      ...child
-    } = spec;
-    const ids = items.map((item, index) =>
-      ctx.spawn(
-        { ...child, kind: 'llm', label: `${spec.label ?? spec.id} [${index}]` },
-        { id: `${ctx.nodeId}[${index}]`, scope: { item, index } },
-      ),
-    );
+    const ids = items.map((item, index) => {
+      const c = mapChild(spec, ctx.nodeId, item, index);
+      return ctx.spawn(c.spec, c.options);
+    });
     return ctx.waitFor(ids);
   },
+};
+
+/** The child a map spawns for one item: the one definition, for the map and for a run resumed from its log. */
+export const mapChild = (
+  spec: NodeSpecOf<'map'>,
+  nodeId: string,
+  item: Json,
+  index: number,
+): { spec: Record<string, unknown>; options: SpawnOptions & { id: string } } => {
+  const {
+    id: _id,
+    kind: _kind,
+    items: _items,
+    maxItems: _max,
+    position: _pos,
+    approval: _a,
+    ...child
+  } = spec;
+  return {
+    spec: { ...child, kind: 'llm', label: `${spec.label ?? spec.id} [${index}]` },
+    options: { id: `${nodeId}[${index}]`, scope: { item, index } },
+  };
 };
 
 export const operations: Record<NodeSpec['kind'], Operation | undefined> = {

@@ -8,8 +8,10 @@ import { ask } from './approval-desk.ts';
 import { childInit } from './escalation-chain.ts';
 import { addNode, becomeReady, finishNode, link, recordResolution, registerDependent } from './lifecycle.ts';
 import { moveTo, type NodeRecord, type Wait } from './node-record.ts';
+import type { SpawnOptions } from './operations.ts';
 import { end, settle } from './run-end.ts';
 import type { RunState } from './run-state.ts';
+import { mapChildOf, spawnedInit } from './spawn.ts';
 
 /** What a run's committed signals say about where it stopped (crash recovery). */
 export interface RecoveredRun {
@@ -97,6 +99,15 @@ export const resume = (run: RunState, rec: RecoveredRun, dagId: string | undefin
     if (node.phase === 'queued' && !pending.has(node)) link(run, node);
     else registerDependent(run, node);
   }
+  goOn(run, pending, rec);
+  if (rec.ended) {
+    run.finished = true;
+    void end(run, rec.view.status as 'succeeded' | 'failed' | 'cancelled');
+  } else settle(run);
+};
+
+/** Starts again what the restore left going: retries, open requests, decisions, queued work. */
+const goOn = (run: RunState, pending: Set<NodeRecord>, rec: RecoveredRun) => {
   for (const node of pending) {
     if (run.cancelled) break;
     if (node.phase === 'retry') {
@@ -125,10 +136,6 @@ export const resume = (run: RunState, rec: RecoveredRun, dagId: string | undefin
       becomeReady(run, node);
     else link(run, node);
   }
-  if (rec.ended) {
-    run.finished = true;
-    void end(run, rec.view.status as 'succeeded' | 'failed' | 'cancelled');
-  } else settle(run);
 };
 
 /** The node record a node of the log stands for; undefined when it is closed here for good. */
@@ -155,9 +162,21 @@ const rebuild = (run: RunState, rec: RecoveredRun, n: NodeView): NodeRecord | un
       { parentId: parent.id, spawnReason: 'escalation' },
       false,
     );
+  } else if (parent && mapChildOf(parent, n.id)) {
+    // A map's child is made from the map's spec: rebuilt whole, it goes on as the log left it.
+    run.spawned++;
+    const child = mapChildOf(parent, n.id) as { spec: NodeSpec; options: SpawnOptions };
+    node = addNode(
+      run,
+      child.spec,
+      { ...spawnedInit(run, parent, child.spec, child.options, []), tier: n.tier },
+      { parentId: parent.id, spawnReason: 'spawn' },
+      false,
+    );
+    node.reuseBy = parent.attempt;
   } else {
-    // A spawned node's spec is not in the log: keep what it finished, cancel what it had not;
-    // its parent runs again and reuses the children that succeeded.
+    // Any other spawned node's spec is not in the log: keep what it finished, cancel what it had
+    // not; its spawner runs again and reuses the children that succeeded.
     run.spawned++;
     node = addNode(
       run,
@@ -244,7 +263,7 @@ const restoreLane = (
       node.interrupted++;
       node.attempt = n.attempt + 1;
       run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: node.label, tier: node.tier });
-      if (node.rootId !== node.id) pending.add(node);
+      if (!run.dag.byId.has(node.id)) pending.add(node);
       return;
     case 'awaiting_approval':
       if (n.pendingApproval) {
@@ -263,7 +282,8 @@ const restoreLane = (
       }
       return;
     case 'queued':
-      if (node.rootId !== node.id) pending.add(node);
+      // A DAG node is linked to its dependencies by the caller; any other node has none to wait for.
+      if (!run.dag.byId.has(node.id)) pending.add(node);
       return;
   }
 };

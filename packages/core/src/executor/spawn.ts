@@ -2,11 +2,11 @@ import { type NodeSpec, NodeSpecSchema } from '../dag.ts';
 import { buildGraph, descendants } from '../graph.ts';
 import { fromZodIssues, summarizeIssues } from '../issues.ts';
 import type { Json } from '../signals.ts';
-import type { TemplateScope } from '../template.ts';
+import { resolveMapping, type TemplateScope } from '../template.ts';
 import { tierIndex } from './dag-index.ts';
-import { addNode, link } from './lifecycle.ts';
+import { addNode, link, type NodeInit } from './lifecycle.ts';
 import type { NodeRecord, Resolution } from './node-record.ts';
-import type { SpawnOptions } from './operations.ts';
+import { mapChild, type SpawnOptions } from './operations.ts';
 import { ProviderError } from './provider.ts';
 import type { RunState } from './run-state.ts';
 
@@ -23,19 +23,18 @@ export const spawn = (
   if (run.cancelled) throw new ProviderError('the run is cancelled', 'cancelled', false);
   let id = opts.id ?? `${parent.id}[${run.spawned}]`;
   const existing = run.nodes.get(id);
-  // After a restart the parent runs again: a child it spawned before that succeeded is reused.
-  if (existing?.parentId === parent.id && existing.outcome === 'succeeded') return id;
-  if (existing?.parentId === parent.id) id = `${id}~${parent.attempt}`;
+  // After a restart the parent runs again: a child whose chain succeeded is reused, and one the log
+  // left unfinished is taken up where it was.
+  const mine = existing?.parentId === parent.id ? existing : undefined;
+  // The attempt that replaces one a restart interrupted takes up the children the log holds, as they
+  // are; any attempt reuses a child whose chain succeeded.
+  if (mine && (mine.reuseBy === parent.attempt || mine.resolution?.ok)) return id;
+  // A retry's child is a new node, named after the try (attempts a restart interrupted do not count).
+  if (mine) id = `${id}~${parent.attempt - parent.interrupted}`;
   if (run.nodes.has(id)) throw new ProviderError(`node id "${id}" already exists`, 'duplicate_id', false);
   if (run.spawned >= run.maxSpawn)
     throw new ProviderError(`spawn limit of ${run.maxSpawn} reached`, 'spawn_limit', false);
-  const parsed = NodeSpecSchema.safeParse({ ...raw, id: 'spawned' });
-  if (!parsed.success)
-    throw new ProviderError(
-      `invalid spawned node: ${summarizeIssues(fromZodIssues(parsed.error.issues))}`,
-      'invalid_spawn',
-      false,
-    );
+  const spec = spawnedSpec(raw, id);
   // A dependency on a node of an escalation chain waits for the chain's end, like any dependent:
   // only the chain's root is ever resolved, so depending on `x@t1` itself would wait forever.
   const deps = [...new Set((opts.dependsOn ?? []).map((d) => run.nodes.get(d)?.rootId ?? d))];
@@ -47,23 +46,38 @@ export const spawn = (
     if (below?.has(d))
       throw new ProviderError(`spawned node "${id}" depending on "${d}" would form a cycle`, 'cycle', false);
   }
+  const init = spawnedInit(run, parent, spec, opts, deps);
   run.spawned++;
-  const spec = { ...parsed.data, id } as NodeSpec;
-  const node = addNode(
-    run,
-    spec,
-    {
-      rootId: id,
-      tier: tierIndex(run, spec.startTier, parent.tier, 'startTier', id),
-      maxTier: tierIndex(run, spec.maxTier, parent.maxTier, 'maxTier', id),
-      deps,
-      scope: opts.scope ? Object.assign(Object.create(run.scope) as TemplateScope, opts.scope) : run.scope,
-    },
-    { parentId: parent.id, spawnReason: 'spawn' },
-  );
-  link(run, node);
+  link(run, addNode(run, spec, init, { parentId: parent.id, spawnReason: 'spawn' }));
   return id;
 };
+
+/** A spawned node's spec, checked like a DAG node's. */
+export const spawnedSpec = (raw: Record<string, unknown>, id: string): NodeSpec => {
+  const parsed = NodeSpecSchema.safeParse({ ...raw, id: 'spawned' });
+  if (!parsed.success)
+    throw new ProviderError(
+      `invalid spawned node: ${summarizeIssues(fromZodIssues(parsed.error.issues))}`,
+      'invalid_spawn',
+      false,
+    );
+  return { ...parsed.data, id } as NodeSpec;
+};
+
+/** Where a node `parent` spawns starts: its tiers (from the parent's by default) and its scope. */
+export const spawnedInit = (
+  run: RunState,
+  parent: NodeRecord,
+  spec: NodeSpec,
+  opts: SpawnOptions,
+  deps: string[],
+): NodeInit & { scope: TemplateScope } => ({
+  rootId: spec.id,
+  tier: tierIndex(run, spec.startTier, parent.tier, 'startTier', spec.id),
+  maxTier: tierIndex(run, spec.maxTier, parent.maxTier, 'maxTier', spec.id),
+  deps,
+  scope: opts.scope ? Object.assign(Object.create(run.scope) as TemplateScope, opts.scope) : run.scope,
+});
 
 /**
  * Every node that may be waiting for `parent` to finish, so a node `parent` spawns must not wait for
@@ -108,4 +122,19 @@ export const waitFor = (run: RunState, parent: NodeRecord, waitIds: string[]): P
         }),
     ),
   );
+};
+
+/** The child `id` of map `parent` (`<map>[<index>]`), made as the map makes it; undefined otherwise. */
+export const mapChildOf = (
+  parent: NodeRecord,
+  id: string,
+): { spec: NodeSpec; options: SpawnOptions } | undefined => {
+  const spec = parent.spec;
+  if (spec.kind !== 'map' || !id.startsWith(`${parent.id}[`) || !id.endsWith(']')) return undefined;
+  const index = Number(id.slice(parent.id.length + 1, -1));
+  const items = resolveMapping(spec.items, parent.scope);
+  if (!Array.isArray(items) || !Number.isInteger(index) || index < 0 || index >= items.length)
+    return undefined;
+  const c = mapChild(spec, parent.id, items[index] as Json, index);
+  return { spec: spawnedSpec(c.spec, id), options: c.options };
 };
