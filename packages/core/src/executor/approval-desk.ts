@@ -1,4 +1,5 @@
 import type { Json } from '../signals.ts';
+import { renderTemplate } from '../template.ts';
 import { expire } from './escalation-chain.ts';
 import { enqueue, fail, succeed } from './lifecycle.ts';
 import { type DecisionInput, moveTo, type NodeRecord, type Wait } from './node-record.ts';
@@ -66,6 +67,20 @@ export const ask = (
       ...(payload !== undefined && { payload }),
       ...(expiresAt !== undefined && { expiresAt }),
     });
+};
+
+/** Asks for the review a node's `approval: {when: after}` wants of its work's `output`. */
+export const askAfter = (run: RunState, node: NodeRecord, output: Json | undefined): void => {
+  const a = node.spec.approval as NonNullable<NodeRecord['spec']['approval']>;
+  ask(
+    run,
+    node,
+    { kind: 'review', output },
+    renderTemplate(a.prompt, node.scope),
+    output,
+    a.timeoutMs,
+    a.onTimeout,
+  );
 };
 
 /** The wait ran out: `onTimeout` decides, or the request goes to the human rung (else gives up). */

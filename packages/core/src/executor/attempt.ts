@@ -1,8 +1,8 @@
 import type { NodeSpec } from '../dag.ts';
 import type { ErrorInfo, Json } from '../signals.ts';
-import { renderTemplate, type TemplateScope } from '../template.ts';
+import type { TemplateScope } from '../template.ts';
 import type { Tier } from '../tier.ts';
-import { ask } from './approval-desk.ts';
+import { askAfter } from './approval-desk.ts';
 import { sleep } from './clock.ts';
 import { tierIndex } from './dag-index.ts';
 import { escalationOf } from './escalate.ts';
@@ -200,17 +200,7 @@ export const execute = async (run: RunState, node: NodeRecord): Promise<void> =>
     if (work.abortReason) throw work.abortReason.reason;
     // The slot is given back in `finally`, after the node's terminal (or awaiting) signal: a node
     // started from `release` must never show up as running beside the one it replaces.
-    const a = spec.approval;
-    if (a?.when === 'after')
-      return ask(
-        run,
-        node,
-        { kind: 'review', output },
-        renderTemplate(a.prompt, node.scope),
-        output,
-        a.timeoutMs,
-        a.onTimeout,
-      );
+    if (spec.approval?.when === 'after') return askAfter(run, node, output);
     succeed(run, node, output);
   } catch (err) {
     if (isStale(run, node, attempt)) return;

@@ -3,8 +3,7 @@ import type { EscalationRequest } from '../escalation.ts';
 import { isTerminalLane } from '../lanes.ts';
 import { type NodeView, projectRun, type RunView } from '../projection.ts';
 import type { Decision, Json, Signal, SignalOf } from '../signals.ts';
-import { renderTemplate } from '../template.ts';
-import { ask } from './approval-desk.ts';
+import { askAfter } from './approval-desk.ts';
 import { childInit } from './escalation-chain.ts';
 import { addNode, becomeReady, finishNode, link, recordResolution, registerDependent } from './lifecycle.ts';
 import { moveTo, type NodeRecord, type Wait } from './node-record.ts';
@@ -115,24 +114,10 @@ const goOn = (run: RunState, pending: Set<NodeRecord>, rec: RecoveredRun) => {
       moveTo(node, 'queued');
       run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: node.label, tier: node.tier });
     }
-    const a = node.spec.approval;
-    if (node.resumeApproval && a?.when === 'after' && !node.human && node.spec.kind !== 'approval') {
-      const output = rec.view.nodes.get(node.id)?.pendingApproval?.payload;
-      ask(
-        run,
-        node,
-        { kind: 'review', output },
-        renderTemplate(a.prompt, node.scope),
-        output,
-        a.timeoutMs,
-        a.onTimeout,
-      );
-    } else if (
-      node.rootId !== node.id ||
-      node.deps.length === 0 ||
-      node.resumeApproval ||
-      node.resumeDecision
-    )
+    const after = node.spec.approval?.when === 'after' && !node.human && node.spec.kind !== 'approval';
+    if (node.resumeApproval && after)
+      askAfter(run, node, rec.view.nodes.get(node.id)?.pendingApproval?.payload);
+    else if (node.rootId !== node.id || node.deps.length === 0 || node.resumeApproval || node.resumeDecision)
       becomeReady(run, node);
     else link(run, node);
   }
