@@ -10,8 +10,10 @@ import { documentRoute, healthRoute, meRoute } from './routes/meta.ts';
 import { type RouteDeps, router } from './routes/route.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { NotCommittedError, type RunManager } from './runs.ts';
 import type { Store } from './store.ts';
+import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 export interface AppOptions {
   store: Store;
@@ -24,6 +26,8 @@ export interface AppOptions {
   site?: (app: ReturnType<typeof router>) => void;
   version: string;
   heartbeatMs?: number;
+  /** Webhook subscriptions and their delivery log (admins read them). */
+  webhooks?: WebhookDispatcher;
 }
 
 /** The one route that accepts `?access_token=` (EventSource cannot send headers). */
@@ -100,6 +104,7 @@ export const createApp = (o: AppOptions) => {
   app.route('/', runRoutes(deps));
   app.route('/', approvalRoutes(deps));
   app.route('/', tokenRoutes(deps));
+  app.route('/', webhookRoutes(o.webhooks));
 
   app.route('/', documentRoute(app, o.version));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

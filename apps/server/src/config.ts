@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultLadder, fromZodIssues, type Ladder, LadderSchema, summarizeIssues } from '@laneflow/core';
+import { readWebhooks, type Webhook } from './webhooks/config.ts';
 
 export interface ServerConfig {
   host: string;
@@ -15,6 +16,8 @@ export interface ServerConfig {
   rotateAdminToken?: boolean;
   /** Several processes on one PostgreSQL (`LANEFLOW_CLUSTER=1` with `DATABASE_URL`; see cluster/). */
   cluster?: { concurrency: number; leaseSeconds: number };
+  /** Webhook subscriptions (`LANEFLOW_WEBHOOKS`), secrets read from the variables they name. */
+  webhooks?: Webhook[];
 }
 
 const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
@@ -69,6 +72,7 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     ...(env.LANEFLOW_TOKENS && { tokensEnv: env.LANEFLOW_TOKENS }),
     loadExamples: !values['no-examples'],
     ...(values['rotate-admin-token'] && { rotateAdminToken: true }),
+    webhooks: readWebhooks(env),
     ...(env.DATABASE_URL &&
       env.LANEFLOW_CLUSTER &&
       env.LANEFLOW_CLUSTER !== '0' && {

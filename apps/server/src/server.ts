@@ -11,6 +11,8 @@ import { migrate } from './migrations.ts';
 import { createRunManager } from './runs.ts';
 import { mountSite } from './site.ts';
 import { createStore } from './store.ts';
+import { notifyingStore } from './webhooks/committed.ts';
+import { createWebhookDispatcher } from './webhooks/dispatcher.ts';
 
 const PGLITE_COMMIT_LINGER_MS = 4;
 
@@ -46,8 +48,12 @@ export const startServer = async (
     }
   // API keys come from this process's env, and only for the endpoints of the server's own ladder.
   const openai = createOpenAIProvider({ apiKey: trustedApiKeys(config.ladder, process.env) });
+  const webhooks = createWebhookDispatcher({
+    webhooks: config.webhooks ?? [],
+    runRef: (id) => store.runSummary(id),
+  });
   const runs = createRunManager({
-    store,
+    store: notifyingStore(store, webhooks.onCommitted),
     ladder: config.ladder,
     providers: { openai },
     // A PGlite transaction never yields, so without a pause a commit holds ~1.5 signals
@@ -68,6 +74,7 @@ export const startServer = async (
       recovered,
       loginUrl: undefined,
       async close() {
+        webhooks.stop();
         runs.stop();
         await db.close();
         await cluster?.close();
@@ -82,6 +89,7 @@ export const startServer = async (
     maxBodyBytes: config.maxBodyBytes,
     version,
     ...(config.heartbeatMs !== undefined && { heartbeatMs: config.heartbeatMs }),
+    webhooks,
     ...(config.dashboardDist && { site: mountSite(config.dashboardDist) as never }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -107,6 +115,7 @@ export const startServer = async (
         // them (clients resume from their Last-Event-ID), or a SIGTERM would wait forever.
         setTimeout(() => (server as Server).closeAllConnections(), 1000).unref();
       });
+      webhooks.stop();
       runs.stop();
       await db.close();
       await cluster?.close();

@@ -23,3 +23,4 @@ export * from './sse-parser.ts';
 export * from './storable.ts';
 export * from './template.ts';
 export * from './tier.ts';
+export * from './webhook-api.ts';
