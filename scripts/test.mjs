@@ -75,6 +75,13 @@ const suites = [
     read: (j) => ({ passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected }),
   },
   {
+    name: 'install',
+    cmd: ['pnpm', ['--filter', '@laneflow/install', 'exec', 'playwright', 'test']],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'playwright-install.json') },
+    file: join(out, 'playwright-install.json'),
+    read: (j) => ({ passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected }),
+  },
+  {
     name: 'playwright',
     when: () => existsSync(join(root, 'e2e/playwright.config.ts')),
     cmd: ['pnpm', ['--filter', '@laneflow/e2e', 'exec', 'playwright', 'test']],

@@ -93,9 +93,19 @@ export const startServer = async (
     ...(config.dashboardDist && { site: mountSite(config.dashboardDist) as never }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port, createServer }, () =>
-      resolve(s),
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.host,
+        port: config.port,
+        createServer,
+      },
+      () => resolve(s),
     );
+    // Idle connections outlive a load balancer's (commonly 60 s), so it is rarely the server that
+    // closes a connection a client is about to reuse (Node's default is 5 s).
+    (s as Server).keepAliveTimeout = 65_000;
+    (s as Server).headersTimeout = 66_000;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

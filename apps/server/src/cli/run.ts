@@ -110,9 +110,11 @@ export const run = async (args: string[]): Promise<number> => {
       if (s.type === 'node.awaiting_approval') {
         screen.pause();
         const yes = values['approve-all'] || (await ask(`approve ${s.nodeId}: ${s.prompt}`));
-        await transport
-          .decide(runId, s.approvalId, { decision: yes ? 'approved' : 'rejected', comment: 'laneflow run' })
-          .catch((err: Error) => console.error(`laneflow: decision on ${s.nodeId} refused: ${err.message}`));
+        // A refusal (say, a token that may not decide) ends the command; the run waits on the server.
+        await transport.decide(runId, s.approvalId, {
+          decision: yes ? 'approved' : 'rejected',
+          comment: 'laneflow run',
+        });
       }
       if (ended.has(s.type)) break;
     }
