@@ -82,3 +82,23 @@ test('12 editing: placement, arrowheads, edges from the keyboard, Ctrl+K, copy/p
   await expect(page.getByTestId('missing-node-zzz')).toHaveCount(0);
   await expect(page.getByTestId('validity')).toHaveText('valid');
 });
+
+test('12b deleting several nodes asks first; Cancel keeps them, undo brings them back', async ({ page }) => {
+  await page.goto('/#/editor');
+  await expect(page.getByTestId('validity')).toHaveText('valid');
+  await page.getByTestId('editor-node-plan').click();
+  await page.getByTestId('editor-node-market').click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Delete');
+  const ask = page.getByRole('alertdialog');
+  await expect(ask).toContainText('Delete 2 nodes?');
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('editor-node-plan')).toBeVisible();
+  // Both are still selected and the focus is back on the canvas: Delete asks again.
+  await page.keyboard.press('Delete');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete 2 nodes' }).click();
+  await expect(page.getByTestId('editor-node-plan')).toHaveCount(0);
+  await expect(page.getByTestId('editor-node-market')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(page.getByTestId('editor-node-plan')).toBeVisible();
+  await expect(page.getByTestId('editor-node-market')).toBeVisible();
+});

@@ -66,7 +66,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       ): EditorFlowNode => {
         const old = byId.get(spec.id);
         const isSelected =
-          (selection?.type === 'node' && selection.id === spec.id) || (fromCanvas && old?.selected === true);
+          fromCanvas && old ? old.selected === true : selection?.type === 'node' && selection.id === spec.id;
         if (old && old.data.spec === spec && old.data.issues === issueList && old.selected === isSelected)
           return old;
         return {
@@ -114,6 +114,38 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
     else void setViewport({ x: 0, y: 0, zoom: 1 });
   }, [loads, fits, fitView, setViewport]);
 
+  // The nodes React Flow has selected, as of the last render; a click's changes are applied to them.
+  const nodesNow = useRef(nodes);
+  nodesNow.current = nodes;
+  /**
+   * The form shows the node last added to React Flow's selection, or, when a click took the shown
+   * node out of it, another selected one: the store's selection follows the canvas's, never the
+   * other way round while the user clicks on the canvas.
+   */
+  const followCanvasSelection = useCallback(
+    (changes: NodeChange<EditorFlowNode>[]) => {
+      const selects = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
+      if (selects.length === 0) return;
+      const now = new Set(nodesNow.current.flatMap((n) => (n.selected ? [n.id] : [])));
+      for (const c of selects)
+        if (c.selected) now.add(c.id);
+        else now.delete(c.id);
+      const shown = useEditor.getState().selection;
+      const added = selects.filter((c) => c.selected).map((c) => c.id);
+      const primary =
+        added[added.length - 1] ?? (shown?.type === 'node' && now.has(shown.id) ? shown.id : [...now].pop());
+      // Nodes let go because an edge was clicked: the edge's selection stands.
+      if (primary === undefined && shown?.type !== 'node') return;
+      if (shown?.type === 'node' && shown.id === primary) {
+        canvasSelection.current = shown;
+        return;
+      }
+      canvasSelection.current = primary === undefined ? undefined : { type: 'node', id: primary };
+      select(canvasSelection.current);
+    },
+    [select],
+  );
+
   const onNodesChange = useCallback(
     (all: NodeChange<EditorFlowNode>[]) => {
       const changes = all.filter((c) => !('id' in c) || !isGhostId(c.id));
@@ -135,17 +167,15 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
             nodes: next.nodes.filter((n) => n.id !== c.id),
             edges: next.edges.filter((e) => e.source !== c.id && e.target !== c.id),
           };
-        } else if (c.type === 'select' && c.selected) {
-          canvasSelection.current = { type: 'node', id: c.id };
-          select(canvasSelection.current);
         }
       }
+      followCanvasSelection(changes);
       if (next !== current) {
         const dragging = changes.some((c) => c.type === 'position' && c.dragging);
         change(next, { record: !dragging });
       }
     },
-    [change, select],
+    [change, followCanvasSelection],
   );
 
   const onEdgesChange = useCallback(
