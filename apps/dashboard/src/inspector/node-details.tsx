@@ -3,6 +3,7 @@ import { LaneIcon } from '../lanes/lane-icon.tsx';
 import { laneText } from '../lanes/lane-text.ts';
 import { ApproveControls } from '../run/approve-controls.tsx';
 import { DecisionNotice } from '../run/decision-outcome.tsx';
+import { useLiveText } from '../run/live-output.ts';
 import { useSelection } from '../run/selection.ts';
 import { formatClock, formatMs, formatTokens, formatUsd } from '../ui/format.ts';
 import { JsonTree } from '../ui/json-tree.tsx';
@@ -19,6 +20,18 @@ const NodeLink = ({ view, id }: { view: RunView; id: string }) => {
     <button type="button" className="lf-link" onClick={() => selectNode(id)}>
       {view.nodes.get(id)?.label ?? id}
     </button>
+  );
+};
+
+/** What the running attempt's model has streamed so far, as it streams. */
+const StreamedSoFar = ({ nodeId }: { nodeId: string }) => {
+  const text = useLiveText(nodeId);
+  if (!text) return null;
+  return (
+    <section className="lf-block" aria-label="Output so far">
+      <h4>Output so far</h4>
+      <OutputText value={text} label="output so far" />
+    </section>
   );
 };
 
@@ -168,6 +181,8 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
           </pre>
         </div>
       )}
+
+      {node.lane === 'running' && <StreamedSoFar nodeId={node.id} />}
 
       {node.output !== undefined && (
         <div className="lf-block">

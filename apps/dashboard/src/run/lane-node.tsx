@@ -8,6 +8,7 @@ import { useNow } from '../ui/use-now.ts';
 import { ApproveControls } from './approve-controls.tsx';
 import { DecisionNotice } from './decision-outcome.tsx';
 import type { LaneFlowNode } from './graph-model.ts';
+import { useLiveText } from './live-output.ts';
 import { useRunContext } from './run-context.ts';
 
 const Elapsed = ({ since }: { since: string }) => {
@@ -16,6 +17,27 @@ const Elapsed = ({ since }: { since: string }) => {
   const now = useNow(!readOnly);
   if (readOnly) return null;
   return <span>{formatMs(Math.max(0, now - Date.parse(since)))}</span>;
+};
+
+/** The end of what a running node's model has streamed so far, on one line. */
+const OutputPreview = ({ nodeId }: { nodeId: string }) => {
+  const text = useLiveText(nodeId);
+  if (!text) return null;
+  return (
+    <div
+      className="lf-node-meta"
+      data-testid="output-preview"
+      style={{
+        whiteSpace: 'nowrap',
+        overflow: 'hidden',
+        textOverflow: 'ellipsis',
+        direction: 'rtl',
+        textAlign: 'left',
+      }}
+    >
+      <bdi>{text.slice(-120)}</bdi>
+    </div>
+  );
 };
 
 /** A node coloured by its lane, with the lane's icon and name, so colour is never the only cue. */
@@ -45,6 +67,7 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
           <span>{formatMs(node.elapsedMs)}</span>
         ) : null}
       </div>
+      {node.lane === 'running' && <OutputPreview nodeId={node.id} />}
       {node.pendingApproval && <ApproveControls approval={node.pendingApproval} compact />}
       {node.decision && !node.pendingApproval && (
         <div className="lf-node-meta">

@@ -1,7 +1,7 @@
 import type { RunTransport } from '@laneflow/sdk';
 import { useCancelRun, useRun, useStartRun } from '@laneflow/sdk/react';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTransport } from '../connection/store.ts';
 import { Inspector } from '../inspector/inspector.tsx';
 import { navigate } from '../router.ts';
@@ -9,6 +9,7 @@ import { askRunInputs, ranWith } from '../run-inputs/run-inputs-dialog.tsx';
 import { Timeline } from '../timeline/timeline.tsx';
 import { CostPanel } from './cost-panel.tsx';
 import { Legend } from './legend.tsx';
+import { createLiveOutput, LiveOutputContext } from './live-output.ts';
 import { ReplayBar } from './replay-bar.tsx';
 import { RunContext } from './run-context.ts';
 import { RunGraph } from './run-graph.tsx';
@@ -29,6 +30,10 @@ const LiveRun = ({
     queryFn: () => transport.getRun(runId),
   });
   const live = useRun(transport, runId);
+  // Text streamed by running nodes, shown as it comes (not while scrubbing a finished run).
+  const liveOutput = useMemo(createLiveOutput, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the list grows in place; rev says when.
+  useEffect(() => liveOutput.feed(live.signals), [liveOutput, live.signals, live.rev]);
   const cancel = useCancelRun(transport);
   const rerun = useStartRun(transport);
   const status = live.view.status;
@@ -46,46 +51,52 @@ const LiveRun = ({
   const dag = snapshot.data.dag;
   return (
     <RunContext.Provider value={ctx}>
-      <div className="lf-run">
-        <div className="lf-run-bar">
-          <strong>{dag.name ?? dag.id}</strong>
-          <span className="lf-chip" data-testid="run-status" data-status={view.status}>
-            {view.status}
-          </span>
-          <span className="lf-chip">{mode === 'local' ? 'in this browser' : 'on the server'}</span>
-          <StreamBadge state={live.state} lastEventAt={live.lastEventAt} ended={ended} />
-          <Legend counts={view.counts} />
-          <span className="lf-spacer" />
-          <button type="button" disabled={ended || cancel.isPending} onClick={() => cancel.mutate({ runId })}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            onClick={async () => {
-              const inputs = await askRunInputs(dag, 'Re-run');
-              if (!inputs) return;
-              const r = await rerun.mutateAsync({ dag, inputs });
-              ranWith(dag, inputs);
-              navigate({ page: 'run', mode, runId: r.runId });
-            }}
-          >
-            Re-run
-          </button>
-          {live.error && <span className="lf-error">{live.error.message}</span>}
-          {rerun.error && <span className="lf-error">{rerun.error.message}</span>}
-          {ended && <ReplayBar replay={replay} signals={live.signals} />}
+      <LiveOutputContext.Provider value={liveOutput.store}>
+        <div className="lf-run">
+          <div className="lf-run-bar">
+            <strong>{dag.name ?? dag.id}</strong>
+            <span className="lf-chip" data-testid="run-status" data-status={view.status}>
+              {view.status}
+            </span>
+            <span className="lf-chip">{mode === 'local' ? 'in this browser' : 'on the server'}</span>
+            <StreamBadge state={live.state} lastEventAt={live.lastEventAt} ended={ended} />
+            <Legend counts={view.counts} />
+            <span className="lf-spacer" />
+            <button
+              type="button"
+              disabled={ended || cancel.isPending}
+              onClick={() => cancel.mutate({ runId })}
+            >
+              Cancel
+            </button>
+            <button
+              type="button"
+              onClick={async () => {
+                const inputs = await askRunInputs(dag, 'Re-run');
+                if (!inputs) return;
+                const r = await rerun.mutateAsync({ dag, inputs });
+                ranWith(dag, inputs);
+                navigate({ page: 'run', mode, runId: r.runId });
+              }}
+            >
+              Re-run
+            </button>
+            {live.error && <span className="lf-error">{live.error.message}</span>}
+            {rerun.error && <span className="lf-error">{rerun.error.message}</span>}
+            {ended && <ReplayBar replay={replay} signals={live.signals} />}
+          </div>
+          <div className="lf-run-graph">
+            <RunGraph dag={dag} view={view} rev={rev} />
+          </div>
+          <aside className="lf-side">
+            <Inspector dag={dag} view={view} signals={signals} />
+            <CostPanel view={view} />
+          </aside>
+          <div className="lf-bottom">
+            <Timeline view={view} signals={signals} />
+          </div>
         </div>
-        <div className="lf-run-graph">
-          <RunGraph dag={dag} view={view} rev={rev} />
-        </div>
-        <aside className="lf-side">
-          <Inspector dag={dag} view={view} signals={signals} />
-          <CostPanel view={view} />
-        </aside>
-        <div className="lf-bottom">
-          <Timeline view={view} signals={signals} />
-        </div>
-      </div>
+      </LiveOutputContext.Provider>
     </RunContext.Provider>
   );
 };
