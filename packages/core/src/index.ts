@@ -1,5 +1,6 @@
 export * from './api.ts';
 export * from './approval-records.ts';
+export * from './async-queue.ts';
 export * from './backoff.ts';
 export * from './condition.ts';
 export * from './dag.ts';

@@ -1,3 +1,4 @@
+import { type AsyncQueue, createAsyncQueue } from '../async-queue.ts';
 import { apply, createRunView, type RunView } from '../projection.ts';
 import type { Signal, SignalDraftOf, SignalType } from '../signals.ts';
 import type { Clock } from './clock.ts';
@@ -48,7 +49,8 @@ export const createEmitter = (opts: {
   const committed: Signal[] = [];
   const view = createRunView();
   const listeners = new Set<SignalListener>();
-  const waiters = new Set<() => void>();
+  /** The open iterators: each gets every signal delivered after it started. */
+  const queues = new Set<AsyncQueue<Signal>>();
   let seq = 0;
   let pending: Signal[] = [];
   let inflight = false;
@@ -75,15 +77,11 @@ export const createEmitter = (opts: {
     return stampText;
   };
 
-  const wake = () => {
-    for (const w of waiters) w();
-    waiters.clear();
-  };
-
   const deliver = (batch: Signal[]) => {
     for (const s of batch) {
       committed.push(s);
       apply(view, s);
+      if (queues.size > 0) for (const q of queues) q.push(s);
       if (listeners.size > 0)
         for (const l of listeners) {
           // An observer must not break the run: a throw here would fail the commit loop.
@@ -94,7 +92,6 @@ export const createEmitter = (opts: {
           }
         }
     }
-    if (waiters.size > 0) wake();
   };
 
   const resolveDrains = () => {
@@ -156,15 +153,15 @@ export const createEmitter = (opts: {
     },
     close() {
       closed = true;
-      wake();
+      for (const q of queues) q.end();
+      queues.clear();
     },
-    async *iterate(from = 0) {
-      let i = from;
-      for (;;) {
-        while (i < committed.length) yield committed[i++] as Signal;
-        if (closed) return;
-        await new Promise<void>((resolve) => waiters.add(resolve));
-      }
+    iterate(from = 0) {
+      const q = createAsyncQueue<Signal>(() => queues.delete(q));
+      for (let i = from; i < committed.length; i++) q.push(committed[i] as Signal);
+      if (closed) q.end();
+      else queues.add(q);
+      return q;
     },
   };
 };

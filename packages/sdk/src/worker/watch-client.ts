@@ -1,4 +1,4 @@
-import type { Signal } from '@laneflow/core';
+import { createAsyncQueue, type Signal } from '@laneflow/core';
 import type { RunWatch, WatchOptions } from '../transport.ts';
 import { createWatchState, runWatch } from '../watch-state.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -26,22 +26,14 @@ export const watchOverChannel = (
   let lastSeq = options.after ?? 0;
   let received = lastSeq;
   let lastEventAt: number | undefined;
-  const queue: Signal[] = [];
-  let head = 0;
-  let done = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-
-  const finish = () => {
-    if (done) return;
-    done = true;
+  // Stopping early (the consumer's `return`) is a close like any other.
+  const queue = createAsyncQueue<Signal>(() => close());
+  let stopped = false;
+  const finish = (error?: Error) => {
+    if (stopped) return;
+    stopped = true;
     unlisten();
-    notify();
+    queue.end(error);
   };
   const unlisten = channel.listen(id, (m) => {
     if (m.t === 'signal') {
@@ -49,44 +41,26 @@ export const watchOverChannel = (
       if (m.signal.seq <= received) return;
       received = m.signal.seq;
       queue.push(m.signal);
-      notify();
     } else if (m.t === 'state') {
       if (m.state !== 'closed') state.set(m.state);
-    } else if (m.t === 'error') {
-      failure = fromWireError(m.error);
-      finish();
-    } else finish();
+    } else if (m.t === 'error') finish(fromWireError(m.error));
+    else finish();
   });
 
-  const close = () => {
-    if (!done) channel.send({ t: 'unwatch', id });
+  function close() {
+    if (!stopped) channel.send({ t: 'unwatch', id });
     finish();
-    queue.length = 0;
-    head = 0;
+    void queue.return();
     state.set('closed');
-  };
+  }
   options.signal?.addEventListener('abort', close);
   channel.send({ t: 'watch', id, runId, after: lastSeq });
 
   async function* iterate(): AsyncGenerator<Signal> {
     try {
-      for (;;) {
-        while (head < queue.length) {
-          const s = queue[head++] as Signal;
-          if (head > 1024) {
-            queue.splice(0, head);
-            head = 0;
-          }
-          lastSeq = s.seq;
-          yield s;
-        }
-        if (done) {
-          if (failure) throw failure;
-          return;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+      for await (const s of queue) {
+        lastSeq = s.seq;
+        yield s;
       }
     } finally {
       close();
