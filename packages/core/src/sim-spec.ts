@@ -21,6 +21,8 @@ export const SimBehaviourSchema = z.strictObject({
   failMessage: z.string().optional(),
   /** Answer with an explicit escalation (out of depth) instead of an answer. */
   escalate: z.strictObject({ reason: z.string().min(1), humanRequired: z.boolean().optional() }).optional(),
+  /** Answer, with this note attached (an `fyi` escalation request that routes nowhere). */
+  note: z.strictObject({ reason: z.string().min(1) }).optional(),
   /** Stream the answer as `node.output_delta` chunks. */
   stream: z.boolean().optional(),
 });

@@ -504,3 +504,32 @@ describe('escalationOf and backoffDelay', () => {
     expect(backoffDelay({ ...p, backoffMs: 0 }, 3, () => 1)).toBe(0);
   });
 });
+
+describe('a note that still answers', () => {
+  it('a model reply with a note: escalation.requested (fyi), then the answer; no lane changes, nothing routed', async () => {
+    const dag = buildDag({
+      nodes: [
+        { id: 'a', kind: 'llm', prompt: 'a', sim: { answer: 'A', note: { reason: 'source is a blog' } } },
+        { id: 'b', kind: 'transform', mapping: '{{a}}' },
+      ],
+      edges: [{ source: 'a', target: 'b' }],
+    });
+    const { result, signals } = await runDag(dag, { ladder: ladderOf(2, true) });
+    expect(typesOf(signals, 'a')).toEqual([
+      'node.queued',
+      'node.started',
+      'escalation.requested',
+      'node.succeeded',
+    ]);
+    expect(only(signals, 'escalation.requested', 'a').request).toEqual({
+      reason: 'source is a blog',
+      trigger: 'manual',
+      urgency: 'fyi',
+      fromTier: 0,
+    });
+    expect(pick(signals, 'node.escalated')).toEqual([]);
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ a: 'A', b: 'A' });
+    expect(result.view.nodes.get('a')?.lane).toBe('succeeded');
+  });
+});

@@ -52,6 +52,7 @@ const behaviour = fc
       fc.record({ reason: fc.constant('stuck'), humanRequired: fc.boolean() }, { requiredKeys: ['reason'] }),
       0.2,
     ),
+    note: opt(fc.constant({ reason: 'worth a look' }), 0.15),
   })
   .map((b) => clean(b as Record<string, unknown>));
 
@@ -233,6 +234,8 @@ export const checkLaneMachine = (id: string, list: readonly Signal[], cancelled 
         case 'running':
           if (['usage', 'node.output_delta', 'confidence.rated', 'confidence.passed'].includes(s.type))
             return 'running';
+          // A note (fyi) goes with the answer: the node runs on.
+          if (s.type === 'escalation.requested' && !blocked) return 'running';
           if (s.type === 'confidence.escalated') return 'gateEscalated';
           if (blocked) return 'escalating';
           if (s.type === 'node.awaiting_approval') return 'awaitingAfter';

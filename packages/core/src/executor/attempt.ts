@@ -116,6 +116,21 @@ class Attempt implements OperationContext, AttemptWork {
     this.#spawn ??= (spec, opts) => spawn(this.#run, this.#node, spec, opts);
     return this.#spawn;
   }
+  note(reason: string, evidence?: string[]): void {
+    // A note from work whose attempt already ended has no answer left to go with.
+    if (this.#run.finished || this.#node.work !== this || this.#node.phase !== 'running') return;
+    this.#run.emit('escalation.requested', {
+      nodeId: this.nodeId,
+      attempt: this.attempt,
+      request: {
+        reason,
+        trigger: 'manual',
+        urgency: 'fyi',
+        fromTier: this.tier,
+        ...(evidence !== undefined && { evidence }),
+      },
+    });
+  }
   get waitFor(): OperationContext['waitFor'] {
     this.#waitFor ??= (ids) => waitFor(this.#run, this.#node, ids);
     return this.#waitFor;

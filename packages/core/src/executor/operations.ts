@@ -35,6 +35,11 @@ export interface OperationContext {
   spawn(spec: Record<string, unknown>, options?: SpawnOptions): string;
   /** Waits for nodes (and their escalation chains) to succeed; returns their outputs in order. */
   waitFor(ids: string[]): Promise<Json[]>;
+  /**
+   * Attaches a note to the answer this attempt will give: an `fyi` escalation request, recorded
+   * (`escalation.requested`) and routed nowhere; the node goes on and answers.
+   */
+  note(reason: string, evidence?: string[]): void;
 }
 
 /** One node kind's work. `rate` makes it gateable. */
@@ -83,6 +88,7 @@ const llm: Operation = {
       )
       .catch(emitSpent(ctx, ctx.tier));
     ctx.usage(ctx.tier, c.model, c.usage);
+    if (c.note && !c.escalate) ctx.note(c.note.reason);
     if (c.escalate)
       throw new EscalationError({
         reason: c.escalate.reason,

@@ -35,6 +35,8 @@ export interface Completion {
   model: string;
   /** The model said it is out of its depth instead of answering. */
   escalate?: { reason: string; humanRequired?: boolean };
+  /** A note that goes with the answer (an `fyi` escalation request): recorded, routed nowhere. */
+  note?: { reason: string };
 }
 
 export interface RatingRequest {

@@ -46,7 +46,7 @@ export const createSimProvider = (): Provider => ({
     const text = typeof output === 'string' ? output : JSON.stringify(output);
     if (b.stream && onDelta) for (const chunk of text.match(/.{1,24}/gs) ?? []) onDelta(chunk);
     usage.outputTokens = b.tokens?.output ?? tokensFor(text);
-    return { output, usage, model };
+    return { output, usage, model, ...(b.note && { note: b.note }) };
   },
   async rate(req) {
     const b = simBehaviourAt(req.sim, req.tier, req.tierSpec);
