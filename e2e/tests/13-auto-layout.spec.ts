@@ -43,7 +43,8 @@ test('13 a 2,000-node DAG without positions is laid out on import, with progress
   const progress = page.getByTestId('layout-progress');
   await expect(progress).toContainText('Laying out 2,025 nodes');
   await screenshot(page, '13-layout-progress');
-  await expect(progress).toHaveCount(0);
+  // Generous: on this shared 2-core machine other suites may hold both cores.
+  await expect(progress).toHaveCount(0, { timeout: 120_000 });
   const tookMs = Date.now() - started;
   console.log(`2,025-node import laid out in ${tookMs} ms (ELK in a Web Worker, worker start included)`);
   await expect(page.locator('.lf-run-bar strong')).toHaveText('Unplaced');
