@@ -28,3 +28,13 @@ test('the dashboard is served with a strict content policy and works under it', 
     await probe.close();
   }
 });
+
+test('the API reference lists every operation for a signed-in browser, under the same policy', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/reference');
+  await expect(page.locator('.swagger-ui .title')).toContainText('laneflow');
+  await expect(page.locator('.opblock-summary-path', { hasText: '/api/runs/{id}/events' })).toBeVisible();
+  await expect(page.locator('.opblock-summary-path', { hasText: '/api/tokens' }).first()).toBeVisible();
+});

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import type { Auth } from './auth.ts';
 import { securityHeaders } from './headers.ts';
 import { errorResponse, HttpError } from './http-error.ts';
+import { mountReference } from './reference.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { dagRoutes } from './routes/dags.ts';
 import { documentRoute, healthRoute, meRoute } from './routes/meta.ts';
@@ -109,6 +110,7 @@ export const createApp = (o: AppOptions) => {
   app.route('/', documentRoute(app, o.version));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
+  mountReference(app);
   o.site?.(app);
   return app;
 };
