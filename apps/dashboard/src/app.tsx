@@ -1,5 +1,6 @@
 import { InboxPage } from './approvals/inbox-page.tsx';
 import { useWaitingCount } from './approvals/use-waiting-count.ts';
+import { ComparePage } from './compare/compare-page.tsx';
 import { ConnectPage } from './connection/connect-page.tsx';
 import { ConnectionChip } from './connection/connection-chip.tsx';
 import { LoginNotice } from './connection/login-notice.tsx';
@@ -40,6 +41,8 @@ const Page = ({ route }: { route: Route }) => {
       return <RunsPage />;
     case 'run':
       return <RunPage mode={route.mode} runId={route.runId} />;
+    case 'compare':
+      return <ComparePage mode={route.mode} a={route.a} b={route.b} />;
     case 'approvals':
       return <InboxPage />;
     case 'connect':

@@ -4,15 +4,18 @@ export type Route =
   | { page: 'dags'; where?: 'local' | 'remote'; dagId?: string }
   | { page: 'runs' }
   | { page: 'run'; mode: 'local' | 'remote'; runId: string }
+  | { page: 'compare'; mode: 'local' | 'remote'; a: string; b: string }
   | { page: 'approvals' }
   | { page: 'connect' };
 
 export const parseRoute = (hash: string): Route => {
-  const [page, a, b] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [page, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (page === 'runs') return { page: 'runs' };
   if (page === 'dags')
     return (a === 'local' || a === 'remote') && b ? { page: 'dags', where: a, dagId: b } : { page: 'dags' };
   if (page === 'run' && (a === 'local' || a === 'remote') && b) return { page: 'run', mode: a, runId: b };
+  if (page === 'compare' && (a === 'local' || a === 'remote') && b && c)
+    return { page: 'compare', mode: a, a: b, b: c };
   if (page === 'approvals') return { page: 'approvals' };
   if (page === 'connect') return { page: 'connect' };
   const version = b && /^[1-9]\d*$/.test(b) ? Number(b) : undefined;
@@ -29,6 +32,8 @@ export const hrefFor = (r: Route): string => {
       return r.where && r.dagId ? `#/dags/${r.where}/${encodeURIComponent(r.dagId)}` : '#/dags';
     case 'run':
       return `#/run/${r.mode}/${encodeURIComponent(r.runId)}`;
+    case 'compare':
+      return `#/compare/${r.mode}/${encodeURIComponent(r.a)}/${encodeURIComponent(r.b)}`;
     default:
       return `#/${r.page}`;
   }

@@ -14,12 +14,35 @@ const Duration = ({ run }: { run: RunSummary }) => {
   return <span>{formatMs(Math.max(0, end - Date.parse(run.createdAt)))}</span>;
 };
 
-/** One run; the whole row opens it, the name is the keyboard-reachable link. `awaiting`: blocked on a person. */
+/**
+ * One run; the whole row opens it, the name is the keyboard-reachable link. `awaiting`: blocked on a
+ * person. The checkbox picks it for comparing with another run.
+ */
 export const RunRow = memo(
-  ({ run, mode, awaiting }: { run: RunSummary; mode: 'local' | 'remote'; awaiting: boolean }) => {
+  ({
+    run,
+    mode,
+    awaiting,
+    picked,
+    onPick,
+  }: {
+    run: RunSummary;
+    mode: 'local' | 'remote';
+    awaiting: boolean;
+    picked: boolean;
+    onPick: (runId: string) => void;
+  }) => {
     const route = { page: 'run', mode, runId: run.id } as const;
     return (
       <tr className="lf-clickable" data-testid={`run-${run.id}`} onClick={() => navigate(route)}>
+        <td onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+          <input
+            type="checkbox"
+            aria-label={`Compare ${run.dagName ?? run.dagId ?? run.id} (${run.id})`}
+            checked={picked}
+            onChange={() => onPick(run.id)}
+          />
+        </td>
         <td>
           <a href={hrefFor(route)} onClick={(e) => e.stopPropagation()}>
             {run.dagName ?? run.dagId ?? run.id}

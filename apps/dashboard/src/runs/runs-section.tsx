@@ -1,7 +1,8 @@
 import type { RunStatus } from '@laneflow/core';
 import type { RunTransport } from '@laneflow/sdk';
 import { useApprovalInbox, useRuns } from '@laneflow/sdk/react';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { navigate } from '../router.ts';
 import { RunRow } from './run-row.tsx';
 
 const PAGE = 100;
@@ -23,6 +24,12 @@ export const RunsSection = ({
   // A running run with a pending approval is blocked on a person, which the list says.
   const pending = useApprovalInbox(transport);
   const waiting = new Set(pending.data?.map((a) => a.runId));
+  // Two runs picked here open side by side; a third pick replaces the older one.
+  const [picked, setPicked] = useState<string[]>([]);
+  const pick = useCallback(
+    (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2))),
+    [],
+  );
   // Keep showing the previous page while a new filter loads, instead of flashing "Loading…".
   const last = useRef(q.data);
   if (q.data) last.current = q.data;
@@ -30,9 +37,19 @@ export const RunsSection = ({
   const runs = data?.runs ?? [];
   return (
     <section aria-label={title} data-testid={`runs-${mode}`}>
-      <h3>
-        {title} <span className="lf-muted">({runs.length})</span>
-      </h3>
+      <div className="lf-row">
+        <h3>
+          {title} <span className="lf-muted">({runs.length})</span>
+        </h3>
+        <button
+          type="button"
+          disabled={picked.length !== 2}
+          title={picked.length === 2 ? undefined : 'Tick two runs to compare them'}
+          onClick={() => navigate({ page: 'compare', mode, a: picked[0] as string, b: picked[1] as string })}
+        >
+          Compare {picked.length === 2 ? 'the two' : `(${picked.length}/2)`}
+        </button>
+      </div>
       {q.error ? (
         <p className="lf-error" role="alert">
           {(q.error as Error).message}
@@ -45,6 +62,9 @@ export const RunsSection = ({
         <table className="lf-table">
           <thead>
             <tr>
+              <th>
+                <span className="lf-sr-only">Compare</span>
+              </th>
               <th>DAG</th>
               <th>Status</th>
               <th>Started</th>
@@ -56,7 +76,14 @@ export const RunsSection = ({
           </thead>
           <tbody>
             {runs.map((r) => (
-              <RunRow key={r.id} run={r} mode={mode} awaiting={waiting.has(r.id)} />
+              <RunRow
+                key={r.id}
+                run={r}
+                mode={mode}
+                awaiting={waiting.has(r.id)}
+                picked={picked.includes(r.id)}
+                onPick={pick}
+              />
             ))}
           </tbody>
         </table>
