@@ -24,6 +24,8 @@ export const end = async (run: RunState, status: RunResult['status']): Promise<v
     if (r?.ok) outputs[spec.id] = r.output ?? null;
   }
   const error = run.fatal !== undefined ? errorInfo(run.fatal) : run.firstError;
+  // The handle outlives the run (its signals, view and decisions): the node records are not needed.
+  run.nodes.clear();
   run.resolveResult({
     runId: run.runId,
     status,
