@@ -9,7 +9,7 @@ import { type Clock, realClock } from './clock.ts';
 import { indexDag, indexLadder } from './dag-index.ts';
 import { createEmitter, type SignalListener } from './emitter.ts';
 import { addNode, link } from './lifecycle.ts';
-import { createMemoryLog, type SignalLog } from './log.ts';
+import type { SignalLog } from './log.ts';
 import type { DecisionInput, NodeRecord } from './node-record.ts';
 import type { Provider } from './provider.ts';
 import { recoverRun, resume } from './resume.ts';
@@ -40,6 +40,7 @@ export interface RunOptions {
   ids?: () => string;
   /** Source of randomness for backoff jitter. */
   random?: () => number;
+  /** Where each batch of signals is committed before anyone sees it; by default only the handle keeps them. */
   log?: SignalLog;
   /**
    * The run's committed signals, to resume it after a crash: the run ends as it would have without
@@ -71,6 +72,9 @@ export interface RunHandle {
   readonly result: Promise<RunResult>;
 }
 
+/** The log of a run that has none: the handle already keeps every committed signal. */
+const keepNothing: SignalLog = { append() {} };
+
 let runCounter = 0;
 const defaultIds = () =>
   `${Date.now().toString(36)}-${(runCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -93,7 +97,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const emitter = createEmitter({
     runId,
     ...(options.history && { history: options.history }),
-    log: options.log ?? createMemoryLog(),
+    log: options.log ?? keepNothing,
     clock,
     ...(options.onListenerError && { onListenerError: options.onListenerError }),
     onFatal: (err) => {
