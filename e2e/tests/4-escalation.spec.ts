@@ -21,8 +21,7 @@ const inspectEscalation = async (page: Page) => {
   // Only escalations on the timeline, then pick the request.
   const timeline = page.getByRole('region', { name: 'Timeline' });
   const filters = timeline.getByRole('toolbar', { name: 'Timeline filters' });
-  await filters.getByRole('button', { name: 'Confidence' }).click();
-  await filters.getByRole('button', { name: 'Approval' }).click();
+  await filters.getByRole('button', { name: 'Escalation' }).click();
   await expect(filters.getByRole('button', { name: 'Confidence' })).toHaveAttribute('aria-pressed', 'false');
   await expect(filters.getByRole('button', { name: 'Escalation' })).toHaveAttribute('aria-pressed', 'true');
   const rows = timeline.locator('.lf-trow');

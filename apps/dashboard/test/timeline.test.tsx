@@ -29,16 +29,22 @@ describe('Timeline filters', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
-  it('filters by kind', async () => {
+  it('filters by kind: a chip shows only its kind, another adds its own, the last one left shows all', async () => {
     const { view, signals } = scenario({ decided: true });
     render(<Timeline view={view} signals={signals} />);
     const toolbar = within(screen.getByRole('toolbar', { name: 'Timeline filters' }));
-    fireEvent.click(toolbar.getByRole('button', { name: /Confidence/ }));
-    fireEvent.click(toolbar.getByRole('button', { name: /Approval/ }));
+    const chip = (name: RegExp) => toolbar.getByRole('button', { name });
+    fireEvent.click(chip(/Escalation/));
     await waitFor(() => expect(kinds().every((k) => k === 'escalation')).toBe(true));
     expect(rows()).toHaveLength(view.escalations.length);
-    expect(toolbar.getByRole('button', { name: /Approval/ }).getAttribute('aria-pressed')).toBe('false');
-    expect(toolbar.getByRole('button', { name: /Escalation/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(chip(/Approval/).getAttribute('aria-pressed')).toBe('false');
+    expect(chip(/Escalation/).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(chip(/Approval/));
+    await waitFor(() => expect(new Set(kinds())).toEqual(new Set(['escalation', 'approval'])));
+    fireEvent.click(chip(/Approval/));
+    fireEvent.click(chip(/Escalation/));
+    await waitFor(() => expect(new Set(kinds())).toEqual(new Set(['escalation', 'confidence', 'approval'])));
+    expect(chip(/Confidence/).getAttribute('aria-pressed')).toBe('true');
   });
 
   it('shows every signal on the All signals toggle', async () => {

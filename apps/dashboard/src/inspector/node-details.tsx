@@ -4,10 +4,12 @@ import { laneText } from '../lanes/lane-text.ts';
 import { ApproveControls } from '../run/approve-controls.tsx';
 import { DecisionNotice } from '../run/decision-outcome.tsx';
 import { useLiveText } from '../run/live-output.ts';
+import { useRunContext } from '../run/run-context.ts';
 import { useSelection } from '../run/selection.ts';
 import { formatClock, formatMs, formatTokens, formatUsd } from '../ui/format.ts';
 import { JsonTree } from '../ui/json-tree.tsx';
 import { OutputText } from '../ui/output-text.tsx';
+import { useNow } from '../ui/use-now.ts';
 import { EscalationLineage } from './escalation-lineage.tsx';
 import { RatingBars } from './rating-bars.tsx';
 
@@ -35,11 +37,24 @@ const StreamedSoFar = ({ nodeId }: { nodeId: string }) => {
   );
 };
 
+/** How long a person took, or has been taking: from the wait's start to its end, else to now. */
+const Waited = ({ from, until }: { from: string; until: string | undefined }) => {
+  const { readOnly } = useRunContext();
+  const now = useNow(until === undefined && !readOnly);
+  const end = until ? Date.parse(until) : now;
+  return <>{formatMs(Math.max(0, end - Date.parse(from)))}</>;
+};
+
 /** Everything about one node: lane, attempt, tier, timings, approval, escalation, rating, output, usage. */
 export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; node: NodeView }) => {
   const style = laneStyles[node.lane];
   const tier = view.ladder[node.tier];
   const kind = kindOf(dag, node.id);
+  // A person's work (an approval node, the ladder's human rung) has no model tier and no run time:
+  // what it has is a wait, and who ended it.
+  const human = kind === 'approval' || tier?.provider === 'human';
+  const waitedFrom = node.pendingApproval?.since ?? node.startedAt;
+  const rejection = node.decision?.decision === 'rejected' && node.error?.code === 'rejected';
   return (
     <div data-testid="node-details" data-lane={node.lane}>
       <h3 className="lf-inspector-title">
@@ -59,11 +74,17 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
         </dd>
         <dt>Attempt</dt>
         <dd data-testid="node-attempt">{node.attempt}</dd>
-        <dt>Tier</dt>
-        <dd data-testid="node-tier">
-          {tier?.name ?? `tier ${node.tier}`}
-          {(node.model ?? tier?.model) && <span className="lf-muted"> · {node.model ?? tier?.model}</span>}
-        </dd>
+        {!human && (
+          <>
+            <dt>Tier</dt>
+            <dd data-testid="node-tier">
+              {tier?.name ?? `tier ${node.tier}`}
+              {(node.model ?? tier?.model) && (
+                <span className="lf-muted"> · {node.model ?? tier?.model}</span>
+              )}
+            </dd>
+          </>
+        )}
         {node.parentId && (
           <>
             <dt>{node.spawnReason === 'escalation' ? 'Escalated from' : 'Spawned by'}</dt>
@@ -90,7 +111,15 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
             <dd>{formatClock(node.endedAt)}</dd>
           </>
         )}
-        {node.elapsedMs !== undefined && (
+        {human && waitedFrom && (
+          <>
+            <dt>Waited</dt>
+            <dd data-testid="node-waited">
+              <Waited from={waitedFrom} until={node.decision?.at ?? node.endedAt} />
+            </dd>
+          </>
+        )}
+        {!human && node.elapsedMs !== undefined && (
           <>
             <dt>Elapsed</dt>
             <dd data-testid="node-elapsed">{formatMs(node.elapsedMs)}</dd>
@@ -170,7 +199,7 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
         </div>
       )}
 
-      {node.error && (
+      {node.error && !rejection && (
         <div className="lf-block">
           <h4>Error</h4>
           {/* Messages often already start with their code ("rejected: …"): say it once. */}

@@ -15,10 +15,16 @@ interface Props {
 
 /** Kind toggles (which double as the axis legend), all-signals toggle, node picker, text search. */
 export const TimelineFilters = memo(({ view, filter, onChange, shown }: Props) => {
+  // A chip shows its kind: from all of them, only that one; the last one left, all again; in
+  // between, it adds or removes its kind.
   const toggle = (k: EventKind) => {
-    const kinds = new Set(filter.kinds);
-    if (kinds.has(k)) kinds.delete(k);
-    else kinds.add(k);
+    const all = toggleable.every((x) => filter.kinds.has(x));
+    const onlyThis = filter.kinds.size === 1 && filter.kinds.has(k);
+    const kinds = new Set(all ? [k] : onlyThis ? toggleable : filter.kinds);
+    if (!all && !onlyThis) {
+      if (kinds.has(k)) kinds.delete(k);
+      else kinds.add(k);
+    }
     onChange({ ...filter, kinds });
   };
   return (
