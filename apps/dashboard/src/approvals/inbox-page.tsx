@@ -1,12 +1,16 @@
 import { localTransport, remoteTransport, useConnection } from '../connection/store.ts';
 import { InboxSection } from './inbox-section.tsx';
+import { NotifyToggle } from './notify-toggle.tsx';
 
 /** Pending approvals across runs, in this browser and (when signed in) on the server. */
 export const InboxPage = () => {
   const server = useConnection((s) => s.server);
   return (
     <div className="lf-page lf-stack">
-      <h2 style={{ margin: 0 }}>Approvals</h2>
+      <div className="lf-row">
+        <h2 style={{ margin: 0 }}>Approvals</h2>
+        <NotifyToggle />
+      </div>
       <InboxSection title="In this browser" mode="local" transport={localTransport()} />
       {server ? (
         <InboxSection
