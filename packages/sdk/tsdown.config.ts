@@ -7,7 +7,6 @@ export default defineConfig({
     react: 'src/react/index.ts',
     'worker-entry': 'src/worker/worker-entry.ts',
     'shared-worker-entry': 'src/worker/shared-worker-entry.ts',
-    'shared-worker-entry': 'src/worker/shared-worker-entry.ts',
   },
   format: 'esm',
   platform: 'neutral',
