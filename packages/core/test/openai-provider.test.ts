@@ -249,6 +249,23 @@ describe('createOpenAIProvider: JSON output', () => {
     expect(body.messages[0].content).toContain(JSON.stringify(schema));
   });
 
+  it('reads a note that goes with the answer in the envelope', async () => {
+    respond = () =>
+      streamOf(
+        ['{"answer": {"title": "Hi"}, "escalate": null, "note": " figures are from 2019 "}'],
+        usage(5, 5),
+      );
+    const schema = { type: 'object', properties: { title: { type: 'string' } } };
+    const r = await provider().complete(completion({ format: 'json', schema }), call().options);
+    expect(r).toMatchObject({ output: { title: 'Hi' }, note: { reason: 'figures are from 2019' } });
+    expect(server.requests[0]?.body.response_format.json_schema.schema.properties.note).toBeDefined();
+    expect(server.requests[0]?.body.messages[0].content).toContain('"note"');
+    respond = () => streamOf(['{"answer": 1, "escalate": null, "note": null}'], usage(5, 5));
+    expect(
+      await provider().complete(completion({ format: 'json', schema }), call().options),
+    ).not.toHaveProperty('note');
+  });
+
   it('takes an answer that skipped the envelope as it is', async () => {
     respond = () => streamOf(['{"title": "Hi"}'], usage(5, 5));
     const schema = { type: 'object', properties: { title: { type: 'string' } } };

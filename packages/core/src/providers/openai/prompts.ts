@@ -30,7 +30,7 @@ export const completionMessages = (
   if (req.system) system.push(req.system);
   if (envelope)
     system.push(
-      `Reply with a single JSON object {"answer": <your answer>, "escalate": null} and nothing else, where the answer matches this JSON Schema: ${JSON.stringify(req.schema)}`,
+      `Reply with a single JSON object {"answer": <your answer>, "escalate": null} and nothing else, where the answer matches this JSON Schema: ${JSON.stringify(req.schema)}. To flag something a person should know while still answering, add "note": "<one sentence>".`,
     );
   else if (req.format === 'json') system.push('Reply with a single JSON object and nothing else.');
   if (escalation) system.push(escalationInstruction(envelope ? 'envelope' : req.format));

@@ -1,5 +1,6 @@
 import { type Provider, ProviderError, type Rating } from '../../executor/provider.ts';
 import type { Json } from '../../signals.ts';
+import { storableText } from '../../storable.ts';
 import { chat, jsonFormat } from './chat.ts';
 import { configOf, type OpenAIProviderOptions, where } from './options.ts';
 import { completionMessages, ratingMessages } from './prompts.ts';
@@ -46,6 +47,7 @@ export const createOpenAIProvider = (options: OpenAIProviderOptions = {}): Provi
                         },
                       ],
                     },
+                    note: { anyOf: [{ type: 'null' }, { type: 'string' }] },
                   },
                 },
                 false,
@@ -70,16 +72,19 @@ export const createOpenAIProvider = (options: OpenAIProviderOptions = {}): Provi
           { model, usage },
         );
       if (!json.ok) throw invalid('did not reply with valid JSON');
-      let value = json.value;
+      const value = json.value;
       const escalate = cfg.escalation ? escalateOnly(value) : undefined;
       if (escalate) return { output: null, usage, model, escalate };
       if (envelope && isObject(value) && ('answer' in value || 'escalate' in value)) {
-        if (Object.keys(value).every((k) => k === 'answer' || k === 'escalate')) {
+        if (Object.keys(value).every((k) => k === 'answer' || k === 'escalate' || k === 'note')) {
           const esc = cfg.escalation ? toEscalate(value.escalate) : undefined;
           if (esc) return { output: null, usage, model, escalate: esc };
           if (value.answer === undefined || value.answer === null)
             throw invalid('replied with neither an answer nor an escalation');
-          value = value.answer;
+          // A note goes with the answer: recorded as an fyi request, routed nowhere.
+          const note = typeof value.note === 'string' ? storableText(value.note.trim()) : '';
+          const answer = value.answer as Json;
+          return { output: answer, usage, model, ...(note && { note: { reason: note } }) };
         }
       }
       return { output: value as Json, usage, model };
