@@ -29,6 +29,10 @@ test('15 a run with a typed input form: a bad value is refused, a good one is us
   const saved = await api('/api/dags', { method: 'POST', body: dag });
   expect([201, 409]).toContain(saved.status);
   await signIn(page, `#/editor/${dag.id}`);
+  // The editor shows the schema the form is built from, to edit like any other DAG field.
+  await expect(page.getByLabel('Input schema (JSON Schema; Run asks for these)')).toHaveValue(
+    /"minLength": 3/,
+  );
   await page.getByLabel('Run on').selectOption('remote');
   await page.getByTestId('run-button').click();
 

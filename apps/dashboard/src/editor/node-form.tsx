@@ -322,6 +322,12 @@ export const DocForm = ({ doc, issues }: { doc: EditorDoc; issues: Issue[] }) =>
         value={doc.inputs}
         onChange={(v) => update('inputs', v)}
       />
+      <JsonField
+        field="inputSchema"
+        label="Input schema (JSON Schema; Run asks for these)"
+        value={doc.inputSchema}
+        onChange={(v) => update('inputSchema', v)}
+      />
     </section>
   );
 };
