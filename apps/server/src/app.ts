@@ -7,7 +7,7 @@ import { errorResponse, HttpError } from './http-error.ts';
 import { mountReference } from './reference.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { dagRoutes } from './routes/dags.ts';
-import { documentRoute, healthRoute, meRoute } from './routes/meta.ts';
+import { documentRoute, healthRoute, ladderRoutes, meRoute } from './routes/meta.ts';
 import { type RouteDeps, router } from './routes/route.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -101,6 +101,7 @@ export const createApp = (o: AppOptions) => {
     heartbeatMs: o.heartbeatMs ?? 15_000,
   };
   app.route('/', meRoute());
+  app.route('/', ladderRoutes(o.ladder));
   app.route('/', dagRoutes(deps));
   app.route('/', runRoutes(deps));
   app.route('/', approvalRoutes(deps));

@@ -52,6 +52,21 @@ describe.each(backends)('API on %s', (backend) => {
     expect(me.body).toEqual({ name: 'bob', role: 'approver' });
   });
 
+  it('serves its default ladder to any signed-in role, without where keys live', async () => {
+    const r = await call('GET', '/api/ladder', { token: tok.viewer });
+    expect(r.status).toBe(200);
+    expect(r.body.ladder.map((t: { name: string }) => t.name)).toEqual(['small', 'medium', 'large', 'human']);
+    for (const t of r.body.ladder)
+      expect(Object.keys(t).sort()).toEqual([
+        'costPer1kInput',
+        'costPer1kOutput',
+        'model',
+        'name',
+        'provider',
+      ]);
+    expect((await call('GET', '/api/ladder', { token: null })).status).toBe(401);
+  });
+
   it('creates, versions, lists and deletes DAGs', async () => {
     const dag = approvalDag('crud');
     const created = await call('POST', '/api/dags', { body: dag, token: tok.operator });

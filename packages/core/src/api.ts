@@ -197,3 +197,13 @@ export type CreateTokenBody = z.infer<typeof CreateTokenBodySchema>;
 /** The one time a token is shown. */
 export const CreatedTokenSchema = z.object({ name: z.string(), role: RoleSchema, token: z.string() });
 export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
+
+/** A rung as a signed-in client sees it: enough to choose tiers, nothing of where keys live. */
+export const PublicTierSchema = z.object({
+  name: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  costPer1kInput: z.number(),
+  costPer1kOutput: z.number(),
+});
+export const PublicLadderSchema = z.object({ ladder: z.array(PublicTierSchema) });

@@ -7,6 +7,8 @@ import {
   DagSummarySchema,
   DagVersionListSchema,
   DecisionResponseSchema,
+  PublicLadderSchema,
+  type PublicTierSchema,
   RunListSchema,
   RunSnapshotSchema,
   SignalSchema,
@@ -30,6 +32,8 @@ export interface RemoteTransport extends RunTransport {
   readonly baseUrl: string;
   /** Who the token belongs to; rejects with HttpError 401 for a bad token. */
   me(): Promise<z.infer<typeof WhoAmISchema>>;
+  /** The server's default ladder: what its runs use unless they bring their own. */
+  ladder(): Promise<Array<z.infer<typeof PublicTierSchema>>>;
   /** The server's tokens (admins): name, role, source, creation time — never the token. */
   listTokens(): Promise<TokenSummary[]>;
   /** A new token (admins); the answer is the only time it is shown. */
@@ -48,6 +52,7 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
     kind: 'remote',
     baseUrl: options.baseUrl,
     me: () => request(http, 'GET', '/api/me', WhoAmISchema),
+    ladder: async () => (await request(http, 'GET', '/api/ladder', PublicLadderSchema)).ladder,
     listTokens: async () => (await request(http, 'GET', '/api/tokens', TokenListSchema)).tokens,
     createToken: (body) => request(http, 'POST', '/api/tokens', CreatedTokenSchema, body),
     async revokeToken(name) {

@@ -1,10 +1,11 @@
-import { defaultLadder, type TierRef } from '@laneflow/core';
+import type { defaultLadder, TierRef } from '@laneflow/core';
 import { useEditor } from './store.ts';
+import { useDefaultLadder } from './use-default-ladder.ts';
 
 /**
- * A node's tier, chosen from the ladder its runs will use: the DAG's own ladder, else the default
- * one (the browser engine's, and the server's unless its operator set another), so a typo can no
- * longer pass the editor and be refused at Run. A value that names no rung stays shown, marked.
+ * A node's tier, chosen from the ladder its runs will use: the DAG's own ladder, else the signed-in
+ * server's (`GET /api/ladder`) when runs go there, else the browser engine's default one, so a typo
+ * can no longer pass the editor and be refused at Run. A value that names no rung stays shown, marked.
  */
 export const TierField = ({
   label,
@@ -17,9 +18,11 @@ export const TierField = ({
   value: TierRef | undefined;
   onChange: (v: TierRef | undefined) => void;
 }) => {
-  const ladder = useEditor((s) =>
-    Array.isArray(s.doc.ladder) ? (s.doc.ladder as typeof defaultLadder) : defaultLadder,
+  const own = useEditor((s) =>
+    Array.isArray(s.doc.ladder) ? (s.doc.ladder as typeof defaultLadder) : undefined,
   );
+  const fallback = useDefaultLadder();
+  const ladder = own ?? fallback;
   const names = ladder.map((t) => t.name);
   const known =
     value === undefined || (typeof value === 'number' ? value < ladder.length : names.includes(value));

@@ -1,4 +1,4 @@
-import { HealthSchema, WhoAmISchema } from '@laneflow/core';
+import { HealthSchema, type Ladder, PublicLadderSchema, WhoAmISchema } from '@laneflow/core';
 import { z } from 'zod';
 import type { Store } from '../store.ts';
 import { route, router } from './route.ts';
@@ -25,6 +25,31 @@ const doc = route({
   role: 'viewer',
   ok: { status: 200, schema: z.record(z.string(), z.unknown()) },
 });
+
+const ladderRoute = route({
+  method: 'get',
+  path: '/api/ladder',
+  summary: "The server's default ladder (names, providers, models, prices), for choosing tiers",
+  role: 'viewer',
+  ok: { status: 200, schema: PublicLadderSchema },
+});
+
+/** The ladder runs use unless they bring their own: what the editor offers as tiers. */
+export const ladderRoutes = (ladder: Ladder) =>
+  router().openapi(ladderRoute, (c) =>
+    c.json(
+      {
+        ladder: ladder.map(({ name, provider, model, costPer1kInput, costPer1kOutput }) => ({
+          name,
+          provider,
+          model,
+          costPer1kInput,
+          costPer1kOutput,
+        })),
+      },
+      200,
+    ),
+  );
 
 /** Health (before authentication) and the caller. */
 export const healthRoute = (store: Store, version: string) =>
