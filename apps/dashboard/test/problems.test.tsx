@@ -1,10 +1,9 @@
-import { validateDag } from '@laneflow/core';
+import { describeIssue, validateDag } from '@laneflow/core';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactFlowProvider } from '@xyflow/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EditorDoc, toDagJson, toEditorDoc } from '../src/editor/doc.ts';
-import { describeIssue } from '../src/editor/problems.ts';
 import { ProblemsPanel } from '../src/editor/problems-panel.tsx';
 import { useEditor } from '../src/editor/store.ts';
 import { SelectedNodeForm } from './editor-fixtures.tsx';

@@ -71,7 +71,7 @@ describe('laneflow validate', { timeout: 120_000 }, () => {
       file('bad.json', { id: 'bad', nodes: [llm('a')], edges: [{ source: 'a', target: 'zz' }] }),
     ]);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('edges.0.target: edge target "zz" is not a node');
+    expect(bad.stdout).toContain('Edge from a to zz points to a node that does not exist.  (edges.0.target)');
     expect((await laneflow(['validate', join(dir, 'missing.json')])).code).toBe(2);
     expect((await laneflow(['validate', file('text.json', 'not json')])).code).toBe(2);
   });

@@ -8,6 +8,7 @@ export * from './dag-validate.ts';
 export * from './escalation.ts';
 export * from './executor/index.ts';
 export * from './graph.ts';
+export * from './issue-words.ts';
 export * from './issues.ts';
 export * from './lane-style.ts';
 export * from './lane-table.ts';

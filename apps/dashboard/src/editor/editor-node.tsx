@@ -1,8 +1,7 @@
-import type { Issue } from '@laneflow/core';
+import { describeIssue, type Issue } from '@laneflow/core';
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { EditorNode } from './doc.ts';
-import { describeIssue } from './problems.ts';
 import { useEditor } from './store.ts';
 
 export type EditorFlowNode = Node<

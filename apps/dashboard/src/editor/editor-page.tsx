@@ -1,4 +1,4 @@
-import { type DagRecord, type NodeKind, validateDag } from '@laneflow/core';
+import { type DagRecord, describeIssue, type NodeKind, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { HttpError } from '@laneflow/sdk';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
@@ -19,7 +19,6 @@ import { DocForm, EdgeForm, NodeForm } from './node-form.tsx';
 import { NodeSearch } from './node-search.tsx';
 import { Palette } from './palette.tsx';
 import { freeSpot } from './placement.ts';
-import { describeIssue } from './problems.ts';
 import { ProblemsPanel } from './problems-panel.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';

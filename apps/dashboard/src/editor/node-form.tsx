@@ -1,10 +1,9 @@
-import { type Issue, nodeKinds, type TierRef } from '@laneflow/core';
+import { describeIssue, type Issue, nodeKinds, type TierRef } from '@laneflow/core';
 import { useRef } from 'react';
 import { Connections, deleteEdge } from './connections.tsx';
 import type { EditorDoc, EditorEdge, EditorNode } from './doc.ts';
 import { CommitField, JsonField, NumberField, SelectField, TextField, Toggle } from './fields.tsx';
 import { changeKind, isKnownKind } from './kind.ts';
-import { describeIssue } from './problems.ts';
 import { idProblem, renameNode } from './rename.ts';
 import { useEditor } from './store.ts';
 import { TierField } from './tier-field.tsx';

@@ -1,5 +1,5 @@
+import type { Problem } from '@laneflow/core';
 import { useReactFlow } from '@xyflow/react';
-import type { Problem } from './problems.ts';
 import { useEditor } from './store.ts';
 
 /**

@@ -1,5 +1,10 @@
-import type { Issue } from '@laneflow/core';
-import type { EditorDoc } from './doc.ts';
+import type { Issue } from './issues.ts';
+
+/** What the wording needs of a DAG document, valid or not: node ids, labels and kinds, edge ends. */
+export interface WordedDoc {
+  nodes: ReadonlyArray<{ id: string; label?: unknown; kind?: unknown; [field: string]: unknown }>;
+  edges: ReadonlyArray<{ id?: string; source?: unknown; target?: unknown }>;
+}
 
 /** One validation problem as a sentence, with the form field that fixes it. */
 export interface Problem {
@@ -42,13 +47,13 @@ const bound = (message: string): string | undefined => {
   return unit ? `needs ${words} ${n}${unit}` : `must be ${words} ${n}`;
 };
 
-const nodeName = (doc: EditorDoc, index: number): string => {
+const nodeName = (doc: WordedDoc, index: number): string => {
   const n = doc.nodes[index];
   if (!n) return `Node ${index + 1}`;
   return typeof n.label === 'string' && n.label.trim() ? n.label : n.id;
 };
 
-const nodeProblem = (doc: EditorDoc, i: Issue, index: number, rest: string[]): Problem => {
+const nodeProblem = (doc: WordedDoc, i: Issue, index: number, rest: string[]): Problem => {
   const node = doc.nodes[index];
   const name = nodeName(doc, index);
   const field = rest.join('.');
@@ -107,9 +112,9 @@ const nodeProblem = (doc: EditorDoc, i: Issue, index: number, rest: string[]): P
   return at(`${name}: ${field ? `${fieldWords(field)}: ` : ''}${i.message}.`);
 };
 
-const edgeProblem = (doc: EditorDoc, i: Issue, index: number, rest: string[]): Problem => {
+const edgeProblem = (doc: WordedDoc, i: Issue, index: number, rest: string[]): Problem => {
   const e = doc.edges[index];
-  const target = e && { type: 'edge' as const, id: e.id };
+  const target = e?.id !== undefined ? { type: 'edge' as const, id: e.id } : undefined;
   const at = (text: string, field = rest.join('.') || 'label'): Problem => ({
     text,
     field,
@@ -152,7 +157,7 @@ const docProblem = (i: Issue, path: string[]): Problem => {
  * "Edge from plan to zzz points to a node that does not exist."), naming nodes by their label and
  * saying what to do where it can, with the node or edge and field a click should take the user to.
  */
-export const describeIssue = (doc: EditorDoc, i: Issue): Problem => {
+export const describeIssue = (doc: WordedDoc, i: Issue): Problem => {
   const path = i.path ? i.path.split('.') : [];
   const [head, n, ...rest] = path;
   const index = Number(n);
