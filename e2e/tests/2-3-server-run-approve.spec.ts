@@ -171,19 +171,27 @@ test('3d approve on the node in the browser (local run)', async ({ page }) => {
   await expect(review).toContainText(/approved by \S+/);
 });
 
-test('3e a viewer cannot approve: the server refuses and the node says why', async ({ page }) => {
+test('3e a viewer cannot approve: the node says why, and the server refuses anyway', async ({ page }) => {
   const runId = await startResearchBrief();
   const { VIEWER } = await import('../src/env.ts');
   await signIn(page, `#/run/remote/${runId}`, VIEWER.token);
   const review = runNode(page, 'review');
   await expect(review).toHaveAttribute('data-lane', 'awaiting_approval');
-  await review.getByRole('button', { name: 'Approve' }).click();
-  await expect(review.getByRole('alert')).toContainText(/viewer/);
-  await expect(review).toHaveAttribute('data-lane', 'awaiting_approval');
-  // Clean up: decide through the API so the run does not wait forever.
+  const approve = review.getByRole('button', { name: 'Approve' });
+  await expect(approve).toBeDisabled();
+  await expect(approve).toHaveAttribute('title', /viewer/);
   const snap = await getRun(runId);
   const approvalId = snap.nodes.find((n) => n.id === 'review')?.pendingApproval?.approvalId;
   expect(approvalId).toBeTruthy();
+  // The button is only a courtesy: the server is what refuses the role.
+  const refused = await api(`/api/runs/${runId}/approvals/${approvalId}`, {
+    method: 'POST',
+    body: { decision: 'approved' },
+    token: VIEWER.token,
+  });
+  expect(refused.status).toBe(403);
+  await expect(review).toHaveAttribute('data-lane', 'awaiting_approval');
+  // Clean up: decide as the admin so the run does not wait forever.
   const r = await api(`/api/runs/${runId}/approvals/${approvalId}`, {
     method: 'POST',
     body: { decision: 'approved' },
