@@ -62,6 +62,8 @@ describe('run inputs on the server', () => {
     expect(r.status).toBe(201);
     const snap = await waitForRunEnd(call, r.body.runId);
     expect(snap.run.status).toBe('succeeded');
+    // The snapshot says what the run was started with, for a Re-run to offer again.
+    expect(snap.inputs).toEqual({ topic: 'tides', words: 300 });
     expect(snap.nodes.find((n: { id: string }) => n.id === 'write').output).toEqual({
       topic: 'tides',
       words: 300,

@@ -92,6 +92,8 @@ export const RunListSchema = z.object({ runs: z.array(RunSummarySchema), nextCur
 export const RunSnapshotSchema = z.object({
   run: RunSummarySchema,
   dag: DagSpecSchema,
+  /** What the run was started with (defaults filled in), for a Re-run to offer again. */
+  inputs: z.record(z.string(), JsonSchema).optional(),
   lastSeq: z.number().int().nonnegative(),
   counts: z.record(z.enum(lanes), z.number().int()),
   nodes: z.array(

@@ -234,6 +234,7 @@ export const createLocalTransport = (
       return {
         run: summarize(run, view),
         dag: run.record.dag,
+        ...(run.record.inputs && { inputs: run.record.inputs }),
         lastSeq: view.lastSeq,
         counts: view.counts,
         nodes: snapshotNodes(view),

@@ -9,21 +9,27 @@ interface Asked {
   dag: DagSpec;
   /** "Run" or "Re-run": the dialog's title and button. */
   verb: string;
+  /** What to offer first: a Re-run's own run's inputs. */
+  prefill?: Record<string, Json>;
   resolve: (inputs: Record<string, Json> | undefined) => void;
 }
 
 const useAsked = create<{ asked: Asked | undefined }>(() => ({ asked: undefined }));
 
 /**
- * The inputs to start `dag` with. A DAG that declares an input schema gets a form (prefilled from the
- * last run of it in this browser, else the defaults), checked as the engine and the server check it;
+ * The inputs to start `dag` with. A DAG that declares an input schema gets a form (prefilled from
+ * `prefill` — a Re-run's run — else the last run of it in this browser, else the defaults), checked as the engine and the server check it;
  * undefined when the user cancels. A DAG without a schema starts at once with no inputs, as before.
  */
-export const askRunInputs = (dag: DagSpec, verb = 'Run'): Promise<Record<string, Json> | undefined> => {
+export const askRunInputs = (
+  dag: DagSpec,
+  verb = 'Run',
+  prefill?: Record<string, Json>,
+): Promise<Record<string, Json> | undefined> => {
   if (!dag.inputSchema || Object.keys(dag.inputSchema.properties).length === 0) return Promise.resolve({});
   return new Promise((resolve) => {
     useAsked.getState().asked?.resolve(undefined);
-    useAsked.setState({ asked: { dag, verb, resolve } });
+    useAsked.setState({ asked: { dag, verb, resolve, ...(prefill && { prefill }) } });
   });
 };
 
@@ -47,7 +53,7 @@ const Form = ({ asked }: { asked: Asked }) => {
     ([a], [b]) => Number(required.has(b)) - Number(required.has(a)),
   );
   const [texts, setTexts] = useState<Record<string, string>>(() => {
-    const last = lastInputs(dag.id) ?? {};
+    const last = asked.prefill ?? lastInputs(dag.id) ?? {};
     return Object.fromEntries(
       fields.map(([name, f]) => [name, toText(f, last[name] ?? f.default ?? dag.inputs?.[name])]),
     );

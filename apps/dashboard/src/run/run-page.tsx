@@ -72,7 +72,7 @@ const LiveRun = ({
             <button
               type="button"
               onClick={async () => {
-                const inputs = await askRunInputs(dag, 'Re-run');
+                const inputs = await askRunInputs(dag, 'Re-run', snapshot.data?.inputs);
                 if (!inputs) return;
                 const r = await rerun.mutateAsync({ dag, inputs });
                 ranWith(dag, inputs);

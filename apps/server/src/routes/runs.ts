@@ -158,6 +158,7 @@ export const runRoutes = ({ store, runs, ladder, heartbeatMs }: RouteDeps) => {
       {
         run: live ? { ...run.summary, status: live.view.status, lastSeq: live.view.lastSeq } : run.summary,
         dag: run.dag,
+        ...(run.inputs && { inputs: run.inputs }),
         lastSeq: view?.lastSeq ?? 0,
         counts: view?.counts ?? Object.fromEntries(lanes.map((l) => [l, 0])),
         nodes: view ? snapshotNodes(view) : [],
