@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DagSpecSchema } from './dag.ts';
 import { lanes } from './lanes.ts';
 import type { RunView } from './projection.ts';
-import { DecisionSchema, JsonSchema } from './signals.ts';
+import { DecisionSchema, JsonSchema, SignalSchema } from './signals.ts';
 import { StorableTextSchema, storable } from './storable.ts';
 import { LadderSchema } from './tier.ts';
 
@@ -209,3 +209,12 @@ export const PublicTierSchema = z.object({
   costPer1kOutput: z.number(),
 });
 export const PublicLadderSchema = z.object({ ladder: z.array(PublicTierSchema) });
+
+/** A page of a run's committed signals, in seq order (`GET /api/runs/:id/signals`). */
+export const SignalPageSchema = z.object({ signals: z.array(SignalSchema) });
+
+/** `GET /api/dags`. */
+export const DagListSchema = z.object({ dags: z.array(DagSummarySchema) });
+
+/** An accepted request with nothing else to say (`POST /api/runs/:id/cancel`). */
+export const OkSchema = z.object({ ok: z.literal(true) });

@@ -1,5 +1,4 @@
-import { backoffDelay, createSseParser, parseSignal, type Signal, SignalSchema } from '@laneflow/core';
-import { z } from 'zod';
+import { backoffDelay, createSseParser, parseSignal, type Signal, SignalPageSchema } from '@laneflow/core';
 import { HttpError, ValidationError } from './errors.ts';
 import { authHeaders, type HttpOptions, httpError, request } from './http.ts';
 import type { RunWatch, WatchOptions } from './transport.ts';
@@ -20,8 +19,6 @@ export const defaultReconnect: ReconnectPolicy = {
   idleTimeoutMs: 45_000,
   maxAttempts: Number.POSITIVE_INFINITY,
 };
-
-const SignalPageSchema = z.object({ signals: z.array(SignalSchema) });
 
 /** Errors that another attempt cannot fix. */
 const isFatal = (err: unknown) =>

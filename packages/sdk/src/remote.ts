@@ -3,21 +3,22 @@ import {
   type CreatedToken,
   CreatedTokenSchema,
   type CreateTokenBody,
+  DagListSchema,
   DagRecordSchema,
-  DagSummarySchema,
   DagVersionListSchema,
   DecisionResponseSchema,
+  OkSchema,
   PublicLadderSchema,
   type PublicTierSchema,
   RunListSchema,
   RunSnapshotSchema,
-  SignalSchema,
+  SignalPageSchema,
   StartRunResponseSchema,
   TokenListSchema,
   type TokenSummary,
   WhoAmISchema,
 } from '@laneflow/core';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HttpError } from './errors.ts';
 import { type HttpOptions, request } from './http.ts';
 import { defaultReconnect, type ReconnectPolicy, watchRemote } from './remote-watch.ts';
@@ -58,8 +59,7 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
     async revokeToken(name) {
       await request(http, 'DELETE', `/api/tokens/${enc(name)}`, null);
     },
-    listDags: async () =>
-      (await request(http, 'GET', '/api/dags', z.object({ dags: z.array(DagSummarySchema) }))).dags,
+    listDags: async () => (await request(http, 'GET', '/api/dags', DagListSchema)).dags,
     getDag: (id) => request(http, 'GET', `/api/dags/${enc(id)}`, DagRecordSchema),
     async saveDag(spec) {
       try {
@@ -94,17 +94,11 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
           http,
           'GET',
           `/api/runs/${enc(runId)}/signals?after=${after}&limit=${limit}`,
-          z.object({ signals: z.array(SignalSchema) }),
+          SignalPageSchema,
         )
       ).signals,
     async cancelRun(runId, reason) {
-      await request(
-        http,
-        'POST',
-        `/api/runs/${enc(runId)}/cancel`,
-        z.object({ ok: z.literal(true) }),
-        reason ? { reason } : {},
-      );
+      await request(http, 'POST', `/api/runs/${enc(runId)}/cancel`, OkSchema, reason ? { reason } : {});
     },
     watch: (runId, o) => watchRemote(http, runId, o, policy),
     async decide(runId, approvalId, decision) {

@@ -1,8 +1,8 @@
 import {
+  DagListSchema,
   DagRecordSchema,
   type DagSpec,
   DagSpecSchema,
-  DagSummarySchema,
   DagVersionListSchema,
   IdParamSchema,
   validateDag,
@@ -30,7 +30,7 @@ const list = route({
   path: '/api/dags',
   summary: 'List DAGs',
   role: 'viewer',
-  ok: { status: 200, schema: z.object({ dags: z.array(DagSummarySchema) }) },
+  ok: { status: 200, schema: DagListSchema },
 });
 const get = route({
   method: 'get',

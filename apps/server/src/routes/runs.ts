@@ -4,11 +4,13 @@ import {
   IdParamSchema,
   lanes,
   maxSeq,
+  OkSchema,
   RunConfigError,
   RunListQuerySchema,
   RunListSchema,
   RunSnapshotSchema,
   SeqPositionSchema,
+  SignalPageSchema,
   SignalSchema,
   SignalsQuerySchema,
   StartRunBodySchema,
@@ -69,7 +71,7 @@ const signals = route({
   summary: 'Committed signals after a seq',
   role: 'viewer',
   request: { params: IdParams, query: SignalsQuerySchema },
-  ok: { status: 200, schema: z.object({ signals: z.array(SignalSchema) }) },
+  ok: { status: 200, schema: SignalPageSchema },
   errors: [404],
 });
 const events = route({
@@ -93,7 +95,7 @@ const cancel = route({
   role: 'operator',
   request: { params: IdParams },
   body: { schema: CancelBodySchema, optional: true },
-  ok: { status: 202, schema: z.object({ ok: z.literal(true) }) },
+  ok: { status: 202, schema: OkSchema },
   errors: [404, 409, 503],
 });
 
