@@ -30,4 +30,5 @@ export const WebhookSummarySchema = z.object({
   format: z.enum(['json', 'slack']),
   signed: z.boolean(),
 });
+export type WebhookSummary = z.infer<typeof WebhookSummarySchema>;
 export const WebhookListSchema = z.object({ webhooks: z.array(WebhookSummarySchema) });

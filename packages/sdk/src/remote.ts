@@ -16,6 +16,10 @@ import {
   StartRunResponseSchema,
   TokenListSchema,
   type TokenSummary,
+  type WebhookDelivery,
+  WebhookDeliveryListSchema,
+  WebhookListSchema,
+  type WebhookSummary,
   WhoAmISchema,
 } from '@laneflow/core';
 import type { z } from 'zod';
@@ -41,6 +45,10 @@ export interface RemoteTransport extends RunTransport {
   createToken(body: CreateTokenBody): Promise<CreatedToken>;
   /** Revokes a token at once (admins). */
   revokeToken(name: string): Promise<void>;
+  /** The server's webhook subscriptions (admins): name, host, events, format; never a secret. */
+  webhooks(): Promise<WebhookSummary[]>;
+  /** Recent webhook deliveries, newest first, each with every attempt (admins). */
+  webhookDeliveries(): Promise<WebhookDelivery[]>;
 }
 
 const enc = encodeURIComponent;
@@ -59,6 +67,9 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
     async revokeToken(name) {
       await request(http, 'DELETE', `/api/tokens/${enc(name)}`, null);
     },
+    webhooks: async () => (await request(http, 'GET', '/api/webhooks', WebhookListSchema)).webhooks,
+    webhookDeliveries: async () =>
+      (await request(http, 'GET', '/api/webhooks/deliveries', WebhookDeliveryListSchema)).deliveries,
     listDags: async () => (await request(http, 'GET', '/api/dags', DagListSchema)).dags,
     getDag: (id) => request(http, 'GET', `/api/dags/${enc(id)}`, DagRecordSchema),
     async saveDag(spec) {

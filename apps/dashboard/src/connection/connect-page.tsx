@@ -1,10 +1,13 @@
 import { createRemoteTransport, HttpError, NetworkError } from '@laneflow/sdk';
 import { useState } from 'react';
-import { useConnection } from './store.ts';
+import { remoteTransport, useConnection } from './store.ts';
+import { useMe } from './use-me.ts';
+import { WebhooksPanel } from './webhooks-panel.tsx';
 
 /** URL + token sign-in; checks both before remembering them. */
 export const ConnectPage = () => {
   const { server, connect, disconnect } = useConnection();
+  const me = useMe();
   const [url, setUrl] = useState(server?.serverUrl ?? window.location.origin);
   const [token, setToken] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
@@ -67,6 +70,7 @@ export const ConnectPage = () => {
         </p>
       )}
       <p className="lf-muted">Tip: the login URL the server prints on first start signs you in directly.</p>
+      {server && me.data?.role === 'admin' && <WebhooksPanel transport={remoteTransport(server)} />}
     </div>
   );
 };
