@@ -8,7 +8,7 @@
  *       10k-node view);
  *   (c) heap: signals held (per 1M) and the view after the fold.
  *
- * Targets (DESIGN §3 "O(1) amortised"; bench/README.md): >= 5M signals/s, 1M-signal fold < 0.5 s.
+ * Targets (an O(1) amortised fold; bench/README.md): >= 5M signals/s, 1M-signal fold < 0.5 s.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

@@ -52,7 +52,7 @@ describe('LaneNode', () => {
     expect(lanes.filter((l) => laneStyles[l].dashed)).toEqual(['skipped']);
   });
 
-  it('uses the DESIGN §7 colours', () => {
+  it('uses the lane palette colours', () => {
     expect(Object.fromEntries(lanes.map((l) => [l, laneStyles[l].color]))).toEqual({
       queued: '#94a3b8',
       running: '#2563eb',

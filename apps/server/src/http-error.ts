@@ -2,7 +2,7 @@ import type { ErrorBody, Issue } from '@laneflow/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** Every API error has one shape: `{error: {code, message, issues?}}` (DESIGN §6). */
+/** Every API error has one shape: `{error: {code, message, issues?}}`. */
 export const errorResponse = (
   c: Context,
   status: ContentfulStatusCode,

@@ -1,4 +1,4 @@
-// The HTTP API of DESIGN §6 against the real server on each backend: DAG CRUD, runs, snapshots,
+// The HTTP API against the real server on each backend: DAG CRUD, runs, snapshots,
 // signal pages, cancel, approvals.
 import type { Signal } from '@laneflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

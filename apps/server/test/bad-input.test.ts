@@ -1,5 +1,5 @@
 // Bad input and refused callers: each gets its status and `{error: {code, message, issues?}}`, and
-// none of it leaves anything in the store (DESIGN §6, §8).
+// none of it leaves anything in the store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   approvalDag,

@@ -1,4 +1,4 @@
-// GET /api/openapi.json: an OpenAPI 3 document with every route of DESIGN §6, and no route the app
+// GET /api/openapi.json: an OpenAPI 3 document with every route of the API's contract, and no route the app
 // does not have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
@@ -6,7 +6,7 @@ import { removeTempDirs, startTestServer, type TestServer, tok } from './helpers
 
 afterAll(removeTempDirs);
 
-/** DESIGN §6, as `METHOD /path/{param}`. */
+/** The contract's routes, as `METHOD /path/{param}`. */
 const designRoutes = [
   'GET /api/health',
   'GET /api/dags',
@@ -61,7 +61,7 @@ describe('OpenAPI document', () => {
     expect(doc.security).toEqual([{ bearer: [] }]);
   });
 
-  it('documents every route of DESIGN §6', () => {
+  it('documents every route of the contract', () => {
     expect(operations(doc)).toEqual(expect.arrayContaining(designRoutes));
   });
 

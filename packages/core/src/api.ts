@@ -7,7 +7,7 @@ import { StorableTextSchema, storable } from './storable.ts';
 import { LadderSchema } from './tier.ts';
 
 /**
- * Wire schemas of the server API (DESIGN §6), shared by the server (validation, OpenAPI), the SDK
+ * Wire schemas of the server API, shared by the server (validation, OpenAPI), the SDK
  * (response validation) and the dashboard.
  */
 

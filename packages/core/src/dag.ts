@@ -5,7 +5,7 @@ import { JsonSchema } from './signals.ts';
 import { SimSpecSchema } from './sim-spec.ts';
 import { TierSchema } from './tier.ts';
 
-/** Size limits a DAG document must respect (DESIGN §8). */
+/** Size limits a DAG document must respect. */
 export const dagLimits = { nodes: 10_000, edges: 50_000 } as const;
 
 /** Node ids appear in templates (`{{plan.topics}}`), so they are restricted to a safe alphabet. */
@@ -19,7 +19,7 @@ export type TierRef = z.infer<typeof TierRefSchema>;
 
 export const defaultGateCategories = ['correctness', 'completeness', 'evidence', 'risk'];
 
-/** The confidence gate (DESIGN §4). `overall` is the minimum category rating; pass iff >= target. */
+/** The confidence gate. `overall` is the minimum category rating; pass iff >= target. */
 export const GateSpecSchema = z.strictObject({
   target: z.number().min(0).max(1).default(0.95),
   categories: z.array(z.string().min(1)).min(1).default(defaultGateCategories),

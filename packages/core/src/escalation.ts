@@ -21,7 +21,7 @@ export const ScoreSchema = z.number().min(0).max(1);
 export const RatingsSchema = z.record(z.string().min(1), ScoreSchema);
 export type Ratings = z.infer<typeof RatingsSchema>;
 
-/** What a node (or its confidence gate) asks for when it is stuck (DESIGN §4). */
+/** What a node (or its confidence gate) asks for when it is stuck. */
 export const EscalationRequestSchema = z.strictObject({
   reason: z.string().min(1),
   trigger: EscalationTriggerSchema,

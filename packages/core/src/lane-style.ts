@@ -1,7 +1,7 @@
 import type { Lane } from './lanes.ts';
 
 export interface LaneStyle {
-  /** The lane's colour (DESIGN §7); identical in every view. */
+  /** The lane's colour; identical in every view. */
   color: string;
   /** Icon name, so colour is never the only cue. */
   icon: 'clock' | 'spinner' | 'hand' | 'check' | 'cross' | 'arrow-up' | 'skip' | 'ban';

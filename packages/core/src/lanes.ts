@@ -1,6 +1,6 @@
 import type { Signal } from './signals.ts';
 
-/** The canonical six lanes plus `skipped` and `cancelled` (DESIGN §3). */
+/** The canonical six lanes plus `skipped` and `cancelled`. */
 export const lanes = [
   'queued',
   'running',
@@ -18,7 +18,7 @@ const terminal: ReadonlySet<Lane> = new Set(['succeeded', 'failed', 'escalated',
 /** Succeeded, failed, escalated, skipped and cancelled are terminal. */
 export const isTerminalLane = (lane: Lane): boolean => terminal.has(lane);
 
-/** The lane a signal implies, or `undefined` when it bears no state (DESIGN §2 table). */
+/** The lane a signal implies, or `undefined` when it bears no state. */
 export const laneOfSignal = (s: Signal): Lane | undefined => {
   switch (s.type) {
     case 'node.queued':
@@ -66,7 +66,7 @@ export const stepLane = (state: LaneState, s: Signal): boolean => {
   return true;
 };
 
-/** The lane of one node, given its signals in order (DESIGN §3). */
+/** The lane of one node, given its signals in order. */
 export const laneFor = (signals: Iterable<Signal>): Lane => {
   const state: LaneState = { lane: 'queued', attempt: 0 };
   for (const s of signals) stepLane(state, s);

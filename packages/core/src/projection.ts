@@ -62,7 +62,7 @@ export type ConfidenceEvent =
   | SignalOf<'confidence.escalated'>;
 export type ApprovalEvent = SignalOf<'node.awaiting_approval'> | SignalOf<'approval.decided'>;
 
-/** A whole run folded from its signals (DESIGN §3). */
+/** A whole run folded from its signals. */
 export interface RunView {
   runId?: string;
   dagId?: string;

@@ -55,7 +55,7 @@ const gateSummary = {
   rounds: z.number().int().positive(),
 };
 
-/** One zod schema per signal type (DESIGN §2). */
+/** One zod schema per signal type. */
 export const signalSchemas = {
   'run.started': runSignal('run.started', { dagId: z.string().optional(), ladder: LadderSchema }),
   'run.succeeded': runSignal('run.succeeded', runEnd),

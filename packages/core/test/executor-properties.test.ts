@@ -53,7 +53,7 @@ const execute = async (g: GenRun, cancelAt?: number) => {
 };
 
 describe('executor properties over random DAGs', () => {
-  it('keeps every DESIGN §4 invariant', async () => {
+  it('keeps every execution invariant', async () => {
     await fc.assert(
       fc.asyncProperty(genRun, async (g) => {
         const { dag, result, signals, handle } = await execute(g);

@@ -30,7 +30,7 @@ const cancelled = (n = 1) => sig('node.cancelled', {}, n);
 const usage = (n = 1) =>
   sig('usage', { tier: 0, model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 }, n);
 
-/** Signals that bear no lane (DESIGN §2 table, "—"). */
+/** Signals that bear no lane. */
 const laneless = (n = 1): Signal[] => [
   sig('approval.decided', { approvalId: 'ap', decision: 'approved', by: 'ana' }, n),
   sig('approval.decided', { approvalId: 'ap', decision: 'rejected', by: 'ana' }, n),
@@ -67,7 +67,7 @@ const reach: Record<Lane, Signal[]> = {
 const terminalLanes: Lane[] = ['succeeded', 'failed', 'escalated', 'skipped', 'cancelled'];
 
 describe('laneOfSignal', () => {
-  it('maps each state-bearing type to its lane (DESIGN §2)', () => {
+  it('maps each state-bearing type to its lane', () => {
     expect(laneOfSignal(queued())).toBe('queued');
     expect(laneOfSignal(started())).toBe('running');
     expect(laneOfSignal(awaiting())).toBe('awaiting_approval');
@@ -206,7 +206,7 @@ describe('stepLane', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Properties against a reference written straight from the DESIGN §3 rules.
+// Properties against a reference written straight from the lane rules.
 
 const LANE_OF: Partial<Record<SignalType, Lane>> = {
   'node.queued': 'queued',
@@ -255,7 +255,7 @@ const lanelessArb = fc.oneof(
 );
 
 describe('laneFor properties', () => {
-  it('equals the DESIGN §3 reference on random node histories', () => {
+  it('equals the reference on random node histories', () => {
     fc.assert(
       fc.property(oneNode, (signals) => {
         expect(laneFor(signals)).toBe(referenceLane(signals));

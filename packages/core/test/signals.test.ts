@@ -132,7 +132,7 @@ const expectParseError = (input: unknown): SignalParseError => {
 const jsonRoundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 describe('signal types', () => {
-  it('has exactly the 19 types of DESIGN §2', () => {
+  it('has exactly the 19 types', () => {
     expect([...signalTypes].sort()).toEqual(
       [
         'run.started',

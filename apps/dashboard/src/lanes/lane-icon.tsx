@@ -13,7 +13,7 @@ export const laneIconPaths: Record<Lane, string> = {
   cancelled: 'M4.9 4.9l14.2 14.2M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z',
 };
 
-/** The lane's icon (DESIGN §7): colour is never the only cue. */
+/** The lane's icon: colour is never the only cue. */
 export const LaneIcon = ({ lane, size = 14 }: { lane: Lane; size?: number }) => (
   <svg
     width={size}

@@ -1,6 +1,6 @@
 import type { RunStatus } from '@laneflow/core';
 
-/** Run status colours follow the lane palette (DESIGN §7); the text is always shown too. */
+/** Run status colours follow the lane palette; the text is always shown too. */
 export const runStatusColors: Record<RunStatus, string> = {
   pending: '#94a3b8',
   running: '#2563eb',

@@ -1,6 +1,6 @@
 import { type EscalationRequest, EscalationRequestSchema, type EscalationRoute } from '../escalation.ts';
 
-/** Thrown by an operation to hand its work on (DESIGN §4: "a node escalates by … throwing one"). */
+/** Thrown by an operation to hand its work on. */
 export class EscalationError extends Error {
   override name = 'EscalationError';
   constructor(readonly request: EscalationRequest) {
@@ -29,7 +29,7 @@ export interface RouteInput {
 }
 
 /**
- * Where a blocked request goes (DESIGN §4): `human` when a human is required (or the model tiers are
+ * Where a blocked request goes: `human` when a human is required (or the model tiers are
  * exhausted and the ladder ends in a human rung), `higher_tier` while a higher model tier exists and
  * the depth is under the limit, otherwise `give_up`.
  */

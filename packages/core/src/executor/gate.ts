@@ -36,7 +36,7 @@ export const overallOf = (ratings: Ratings, categories: readonly string[]): numb
   categories.reduce((min, c) => Math.min(min, ratings[c] ?? 0), 1);
 
 /**
- * The confidence gate (DESIGN §4) as a standalone function: do the work, rate it per category,
+ * The confidence gate as a standalone function: do the work, rate it per category,
  * pass iff the minimum rating reaches the (inclusive) target; otherwise retry with the rating as
  * feedback, up to `maxTries`, then return an escalation request (`trigger: low_confidence`). A rater
  * that throws counts as a failed round, never a pass. Completing below target is impossible: the

@@ -65,7 +65,7 @@ export interface CallOptions {
   onDelta?: (text: string) => void;
 }
 
-/** A model backend (DESIGN §5): completes prompts and rates work for the confidence gate. */
+/** A model backend: completes prompts and rates work for the confidence gate. */
 export interface Provider {
   complete(request: CompletionRequest, options: CallOptions): Promise<Completion>;
   rate(request: RatingRequest, options: CallOptions): Promise<Rating>;

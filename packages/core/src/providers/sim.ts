@@ -22,7 +22,7 @@ const ratingsFor = (b: SimBehaviour, categories: string[], round: number): Ratin
 };
 
 /**
- * The deterministic simulated model (DESIGN §5). Everything it does is read from the node's `sim`
+ * The deterministic simulated model. Everything it does is read from the node's `sim`
  * config for the tier it runs at: answer, confidence, latency (on the run's clock), tokens, failures
  * (the first `failTimes` attempts fail) and explicit escalation. Labelled as simulated in the UI.
  */

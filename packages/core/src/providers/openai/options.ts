@@ -61,7 +61,7 @@ export interface OpenAIProviderOptions {
   /** Stream the reply (`node.output_delta`) — default true. Without it a reply arrives in one piece. */
   stream?: boolean;
   responseFormat?: ResponseFormatMode;
-  /** Tell the model it may escalate instead of answering (DESIGN §4 out_of_depth). Default true. */
+  /** Tell the model it may escalate instead of answering. Default true. */
   escalation?: boolean;
   /** Source of randomness for backoff jitter. */
   random?: () => number;
