@@ -1,8 +1,8 @@
 import type { DagRecord, DagSpec, DagVersionList } from '@laneflow/core';
 import type { Sql } from './db.ts';
+import { iso } from './row-time.ts';
 
 type Row = Record<string, unknown>;
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
 /**
  * The saved versions of a DAG. Every save is a new row (the store never rewrites one), so the history

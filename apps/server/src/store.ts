@@ -12,10 +12,10 @@ import {
   totalsDelta,
 } from '@laneflow/core';
 import type { Db, Sql } from './db.ts';
+import { iso, isoOrNull } from './row-time.ts';
+import { createTokenStore } from './token-store.ts';
 
 type Row = Record<string, unknown>;
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 /** The runs columns a RunSummary needs: not the DAG, inputs or ladder, which can be megabytes. */
 const SUMMARY_COLUMNS =
@@ -85,17 +85,6 @@ const decodeRunCursor = (cursor: string): [string, string] | undefined => {
   } catch {
     return undefined;
   }
-};
-
-type TokenRow = { id: string; name: string; role: string; hash: string };
-
-const putToken = async (tx: Sql, t: TokenRow) => {
-  await tx.query('delete from tokens where hash = $1 and id <> $2', [t.hash, t.id]);
-  await tx.query(
-    `insert into tokens (id, name, role, hash) values ($1, $2, $3, $4)
-     on conflict (id) do update set name = excluded.name, role = excluded.role, hash = excluded.hash`,
-    [t.id, t.name, t.role, t.hash],
-  );
 };
 
 /** Signals per insert statement: 5 parameters each, under PostgreSQL's 65,535. */
@@ -350,38 +339,7 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       );
       return rows.length > 0;
     },
-
-    async tokens(): Promise<Array<TokenRow & { createdAt: string }>> {
-      const rows = await db.query(
-        'select id, name, role, hash, created_at from tokens order by created_at, id',
-      );
-      return rows.map((r) => ({
-        id: r.id as string,
-        name: r.name as string,
-        role: r.role as string,
-        hash: r.hash as string,
-        createdAt: iso(r.created_at),
-      }));
-    },
-
-    /** Stores a token under `id`, replacing that id's token and any other holder of the same hash. */
-    async putToken(t: TokenRow): Promise<void> {
-      await db.transaction((tx) => putToken(tx, t));
-    },
-
-    async deleteToken(id: string): Promise<void> {
-      await db.query('delete from tokens where id = $1', [id]);
-    },
-
-    /** Makes the `env-*` tokens exactly `tokens`, in one transaction. */
-    async replaceEnvTokens(tokens: TokenRow[]): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx.query(`delete from tokens where id like 'env-%' and not (id = any($1::text[]))`, [
-          tokens.map((t) => t.id),
-        ]);
-        for (const t of tokens) await putToken(tx, t);
-      });
-    },
+    ...createTokenStore(db),
   };
 };
 

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { ErrorBodySchema, fromZodIssues, type Role, summarizeIssues } from '@laneflow/core';
+import { ErrorBodySchema, fromZodIssues, type Ladder, type Role, summarizeIssues } from '@laneflow/core';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { type Auth, allows, type Principal } from '../auth.ts';
@@ -14,7 +14,7 @@ export interface RouteDeps {
   store: Store;
   runs: RunManager;
   auth: Auth;
-  ladder: import('@laneflow/core').Ladder;
+  ladder: Ladder;
   heartbeatMs: number;
 }
 
