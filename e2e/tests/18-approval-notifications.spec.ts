@@ -25,7 +25,8 @@ test('18 opted in, a browser notification announces an approval that starts wait
   });
   await signIn(page, '#/approvals');
   const toggle = page.getByLabel('Notify me when an approval is waiting');
-  await toggle.check();
+  // The box checks once the permission request resolves, not within the click: click, then wait.
+  await toggle.click();
   await expect(toggle).toBeChecked();
 
   await startResearchBrief();
