@@ -44,20 +44,20 @@ describe('compare rows', () => {
         label: 'Plan',
         lane: 'succeeded',
         tier: 0,
-        usage: { costUsd: 0.002 },
+        costUsd: 0.002,
         elapsedMs: 600,
         output: { q: 1 },
       },
-      { id: 'ok', lane: 'succeeded', tier: 0, usage: { costUsd: 0 }, elapsedMs: 5000, output: 'yes' },
+      { id: 'ok', lane: 'succeeded', tier: 0, costUsd: 0, elapsedMs: 5000, output: 'yes' },
     ]);
     const b = snap([
-      { id: 'plan', label: 'Plan', lane: 'escalated', tier: 0, usage: { costUsd: 0.001 }, elapsedMs: 400 },
+      { id: 'plan', label: 'Plan', lane: 'escalated', tier: 0, costUsd: 0.001, elapsedMs: 400 },
       {
         id: 'plan~1',
         label: 'Plan ↑ medium',
         lane: 'succeeded',
         tier: 1,
-        usage: { costUsd: 0.01 },
+        costUsd: 0.01,
         output: 'x',
       },
     ]);

@@ -197,6 +197,15 @@ describe.each(backends)('API on %s', (backend) => {
     const lane = (id: string) => snap.body.nodes.find((n: { id: string }) => n.id === id)?.lane;
     expect([lane('a'), lane('gate'), lane('b')]).toEqual(['succeeded', 'awaiting_approval', 'queued']);
     expect(snap.body.counts).toMatchObject({ succeeded: 1, awaiting_approval: 1, queued: 1 });
+    // A snapshot node carries what lists and comparisons show, not the whole projected state.
+    expect(snap.body.nodes.find((n: { id: string }) => n.id === 'gate')).toEqual({
+      id: 'gate',
+      label: 'gate',
+      lane: 'awaiting_approval',
+      attempt: 1,
+      tier: 0,
+      costUsd: 0,
+    });
 
     const inbox = await call('GET', '/api/approvals?status=pending', { token: tok.viewer });
     expect(inbox.status).toBe(200);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DagSpecSchema } from './dag.ts';
 import { lanes } from './lanes.ts';
 import type { RunView } from './projection.ts';
-import { DecisionSchema, JsonSchema, SignalSchema } from './signals.ts';
+import { DecisionSchema, ErrorInfoSchema, JsonSchema, SignalSchema } from './signals.ts';
 import { StorableTextSchema, storable } from './storable.ts';
 import { LadderSchema } from './tier.ts';
 
@@ -88,6 +88,24 @@ export const RunListQuerySchema = z.object({
 
 export const RunListSchema = z.object({ runs: z.array(RunSummarySchema), nextCursor: z.string().nullable() });
 
+/**
+ * One node as a snapshot carries it: what lists, comparisons and the inbox show. The full per-node
+ * state (ratings, escalations, approvals) is folded from the run's signals by whoever watches it.
+ */
+export const SnapshotNodeSchema = z.object({
+  id: z.string(),
+  label: z.string().optional(),
+  lane: z.enum(lanes),
+  attempt: z.number().int(),
+  tier: z.number().int(),
+  parentId: z.string().optional(),
+  elapsedMs: z.number().nonnegative().optional(),
+  costUsd: z.number().nonnegative(),
+  output: JsonSchema.optional(),
+  error: ErrorInfoSchema.optional(),
+});
+export type SnapshotNode = z.infer<typeof SnapshotNodeSchema>;
+
 /** A run's snapshot: its summary, the DAG it runs, and the seq the projection reached. */
 export const RunSnapshotSchema = z.object({
   run: RunSummarySchema,
@@ -96,20 +114,24 @@ export const RunSnapshotSchema = z.object({
   inputs: z.record(z.string(), JsonSchema).optional(),
   lastSeq: z.number().int().nonnegative(),
   counts: z.record(z.enum(lanes), z.number().int()),
-  nodes: z.array(
-    z.looseObject({
-      id: z.string(),
-      lane: z.enum(lanes),
-      attempt: z.number().int(),
-      tier: z.number().int(),
-    }),
-  ),
+  nodes: z.array(SnapshotNodeSchema),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshotSchema>;
 
 /** A view's nodes as they travel in a {@link RunSnapshot}. */
-export const snapshotNodes = (view: RunView): RunSnapshot['nodes'] =>
-  [...view.nodes.values()] as unknown as RunSnapshot['nodes'];
+export const snapshotNodes = (view: RunView): SnapshotNode[] =>
+  [...view.nodes.values()].map((n) => ({
+    id: n.id,
+    ...(n.label !== undefined && { label: n.label }),
+    lane: n.lane,
+    attempt: n.attempt,
+    tier: n.tier,
+    ...(n.parentId !== undefined && { parentId: n.parentId }),
+    ...(n.elapsedMs !== undefined && { elapsedMs: n.elapsedMs }),
+    costUsd: n.usage.costUsd,
+    ...(n.output !== undefined && { output: n.output }),
+    ...(n.error !== undefined && { error: n.error }),
+  }));
 
 export const SignalsQuerySchema = z.object({
   after: SeqPositionSchema.default(0),

@@ -26,10 +26,7 @@ export const ApprovalPlace = ({
   const now = useNow(true);
   const dag = snap.data?.dag;
   const node = snap.data?.nodes.find((n) => n.id === approval.nodeId);
-  const label =
-    (typeof node?.label === 'string' && node.label) ||
-    dag?.nodes.find((n) => n.id === approval.nodeId)?.label ||
-    approval.nodeId;
+  const label = node?.label || dag?.nodes.find((n) => n.id === approval.nodeId)?.label || approval.nodeId;
   return (
     <div className="lf-row">
       <a href={hrefFor({ page: 'run', mode, runId: approval.runId })} title={`run ${approval.runId}`}>

@@ -1,4 +1,4 @@
-import type { RunSnapshot } from '@laneflow/core';
+import type { RunSnapshot, SnapshotNode } from '@laneflow/core';
 
 /** One node of one run, as the comparison shows it. */
 export interface NodeSide {
@@ -17,21 +17,18 @@ export interface CompareRow {
   b: NodeSide | undefined;
 }
 
-type SnapNode = RunSnapshot['nodes'][number];
-
 const text = (v: unknown): string | undefined =>
   v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v, null, 2);
 
-const sideOf = (snap: RunSnapshot, tiers: readonly string[], n: SnapNode): NodeSide => {
-  const usage = n.usage as { costUsd?: number } | undefined;
+const sideOf = (snap: RunSnapshot, tiers: readonly string[], n: SnapshotNode): NodeSide => {
   const tierName = tiers[n.tier];
   // Work no model does has no tier: say what it is instead.
   const kind = snap.dag.nodes.find((d) => d.id === n.id)?.kind;
   return {
     lane: n.lane,
     tier: kind === 'approval' || kind === 'transform' ? kind : (tierName ?? `tier ${n.tier}`),
-    costUsd: usage?.costUsd ?? 0,
-    elapsedMs: typeof n.elapsedMs === 'number' ? n.elapsedMs : undefined,
+    costUsd: n.costUsd,
+    elapsedMs: n.elapsedMs,
     output: text(n.output),
   };
 };
@@ -54,7 +51,7 @@ export const compareRows = (
   return ids.map((id) => {
     const x = na.get(id);
     const y = nb.get(id);
-    const label = (x?.label ?? y?.label ?? id) as string;
+    const label = x?.label ?? y?.label ?? id;
     return { id, label, a: x && sideOf(a, tiersA, x), b: y && sideOf(b, tiersB, y) };
   });
 };
