@@ -1,4 +1,4 @@
-import { type DagSpec, DagSpecSchema, dagLimits, type TierRef } from './dag.ts';
+import { autoTier, type DagSpec, DagSpecSchema, dagLimits, type TierRef } from './dag.ts';
 import { buildGraph, findCycles, type Graph, stronglyConnected } from './graph.ts';
 import { fromZodIssues, type Issue, type Validated } from './issues.ts';
 import { checkRunInput } from './run-inputs.ts';
@@ -176,7 +176,8 @@ const checkTiers = (dag: DagSpec): Issue[] => {
     const resolved: Partial<Record<'startTier' | 'maxTier', number>> = {};
     for (const key of ['startTier', 'maxTier'] as const) {
       const ref = n[key];
-      if (ref === undefined) continue;
+      // "auto" is the start-tier policy's, never a rung's name.
+      if (ref === undefined || (key === 'startTier' && ref === autoTier)) continue;
       if (ladder === undefined) {
         if (typeof ref === 'number') resolved[key] = ref;
         continue;
@@ -195,6 +196,16 @@ const checkTiers = (dag: DagSpec): Issue[] => {
     )
       out.push(issue(['nodes', i, 'maxTier'], 'tier_order', 'maxTier is below startTier'));
   });
+  const start = dag.startTier;
+  if (
+    ladder !== undefined &&
+    start !== undefined &&
+    start !== autoTier &&
+    resolveTierRef(start, ladder) === undefined
+  )
+    out.push(
+      issue(['startTier'], 'unknown_tier', `tier ${JSON.stringify(start)} is not in the DAG's ladder`),
+    );
   return out;
 };
 

@@ -17,6 +17,12 @@ export const NodeIdSchema = z
 export const TierRefSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 export type TierRef = z.infer<typeof TierRefSchema>;
 
+/** `startTier: "auto"`: the start-tier policy picks the tier from the node's history. */
+export const autoTier = 'auto';
+/** Where a node starts: a tier, or `"auto"` (which therefore never names a rung there). */
+export const StartTierSchema = z.union([z.literal(autoTier), TierRefSchema]);
+export type StartTier = z.infer<typeof StartTierSchema>;
+
 export const defaultGateCategories = ['correctness', 'completeness', 'evidence', 'risk'];
 
 /** The confidence gate. `overall` is the minimum category rating; pass iff >= target. */
@@ -52,7 +58,7 @@ const common = {
   label: z.string().max(200).optional(),
   description: z.string().optional(),
   position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
-  startTier: TierRefSchema.optional(),
+  startTier: StartTierSchema.optional(),
   maxTier: TierRefSchema.optional(),
   retries: RetrySpecSchema.optional(),
   timeoutMs: z.number().int().positive().optional(),
@@ -131,6 +137,8 @@ export const DagSpecSchema = z.strictObject({
   version: z.number().int().positive().optional(),
   /** The ladder this DAG prefers; a run may override it. */
   ladder: z.array(TierSchema).min(1).optional(),
+  /** Where nodes that set no `startTier` start (`"auto"`: learned from history); a run may override it. */
+  startTier: StartTierSchema.optional(),
   /** Default run inputs, readable in templates as `{{inputs.name}}`. */
   inputs: z.record(z.string(), JsonSchema).optional(),
   /** The run's inputs as a JSON Schema (type, default, description, enum, required): a form at Run. */

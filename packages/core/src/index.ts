@@ -5,6 +5,7 @@ export * from './backoff.ts';
 export * from './condition.ts';
 export * from './dag.ts';
 export * from './dag-validate.ts';
+export * from './economics/index.ts';
 export * from './escalation.ts';
 export * from './executor/index.ts';
 export * from './graph.ts';

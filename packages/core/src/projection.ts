@@ -1,3 +1,4 @@
+import type { TierReason } from './economics/tier-reason.ts';
 import type { EscalationRequest, EscalationRoute, Ratings } from './escalation.ts';
 import { type Lane, type LaneState, lanes, stepLane } from './lanes.ts';
 import type { ErrorInfo, Json, Signal, SignalOf, SkipReason } from './signals.ts';
@@ -30,6 +31,8 @@ export interface NodeView extends LaneState {
   model?: string;
   parentId?: string;
   spawnReason?: 'escalation' | 'spawn';
+  /** Why the start-tier policy started the node at its tier (`startTier: "auto"`). */
+  tierReason?: TierReason;
   /** Nodes queued with this node as parent, in order (escalation children and spawned nodes). */
   children: string[];
   queuedAt?: string;
@@ -220,6 +223,7 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
       node.tier = s.tier;
       node.queuedAt = s.at;
       if (s.label !== undefined) node.label = s.label;
+      if (s.tierReason !== undefined) node.tierReason = s.tierReason;
       if (s.parentId !== undefined && node.parentId === undefined) {
         node.parentId = s.parentId;
         node.spawnReason = s.spawnReason;

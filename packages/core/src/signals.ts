@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TierReasonSchema } from './economics/tier-reason.ts';
 import { EscalationRequestSchema, EscalationRouteSchema, RatingsSchema, ScoreSchema } from './escalation.ts';
 import { LadderSchema, TierIndexSchema } from './tier.ts';
 
@@ -66,6 +67,8 @@ export const signalSchemas = {
     tier: TierIndexSchema,
     parentId: z.string().min(1).optional(),
     spawnReason: z.enum(['escalation', 'spawn']).optional(),
+    /** Why the node starts at `tier`, when the start-tier policy chose it (`startTier: "auto"`). */
+    tierReason: TierReasonSchema.optional(),
   }),
   'node.started': nodeSignal('node.started', { tier: TierIndexSchema, model: z.string().optional() }),
   'node.awaiting_approval': nodeSignal('node.awaiting_approval', {

@@ -1,6 +1,10 @@
 import type { Condition } from '../condition.ts';
-import type { DagSpec, NodeSpec } from '../dag.ts';
+import { autoTier, type DagSpec, type NodeSpec, type StartTier } from '../dag.ts';
 import { resolveTierRef } from '../dag-validate.ts';
+import { own, type TierHistory } from '../economics/history.ts';
+import { chooseStartTier, type TierPolicyOptions } from '../economics/policy.ts';
+import type { TierReason } from '../economics/tier-reason.ts';
+import { workHash } from '../economics/work-hash.ts';
 import { isHumanTier, type Ladder } from '../tier.ts';
 
 /** Raised synchronously by `startRun` when the run cannot start (bad tier reference, no ladder). */
@@ -27,7 +31,7 @@ export const indexLadder = (ladder: Ladder): LadderIndex => {
 /** A node's tier reference as a model tier index of the ladder; `fallback` when it has none. */
 export const tierIndex = (
   l: LadderIndex,
-  ref: NodeSpec['startTier'],
+  ref: NodeSpec['maxTier'],
   fallback: number,
   field: string,
   id: string,
@@ -46,6 +50,17 @@ export interface RootNode {
   max: number;
   /** Its dependencies, each once. */
   deps: string[];
+  /** Why it starts at `start`, when the start-tier policy chose. */
+  tierReason?: TierReason;
+}
+
+/** What the start-tier policy reads when a run starts. */
+export interface StartPolicy {
+  /** The run's default for nodes that set no `startTier`, over the DAG's. */
+  startTier?: StartTier;
+  history?: TierHistory;
+  options?: TierPolicyOptions;
+  random: () => number;
 }
 
 /** What the executor reads of a DAG: its nodes with their tiers and dependencies, and edge conditions. */
@@ -58,14 +73,40 @@ export interface DagIndex {
 
 export const conditionKey = (source: string, target: string): string => `${source}\u0000${target}`;
 
-export const indexDag = (dag: DagSpec, l: LadderIndex): DagIndex => {
+/**
+ * Where a DAG node starts. With `"auto"` (its own, else the run's or the DAG's default) the start-tier
+ * policy chooses from the node's history, once, when the run starts: the choice travels in the node's
+ * `node.queued`, and a resumed run keeps the one its log holds.
+ */
+const startOf = (
+  dag: DagSpec,
+  l: LadderIndex,
+  spec: NodeSpec,
+  max: number,
+  policy: StartPolicy | undefined,
+) => {
+  const ref = spec.startTier ?? policy?.startTier ?? dag.startTier;
+  if (ref !== autoTier) return { start: tierIndex(l, ref, 0, 'startTier', spec.id) };
+  const { tier, reason } = chooseStartTier({
+    history: own(policy?.history, spec.id),
+    workHash: workHash(spec),
+    ladder: l.ladder,
+    configured: 0,
+    maxTier: max,
+    random: policy?.random ?? Math.random,
+    ...(policy?.options && { options: policy.options }),
+  });
+  return { start: tier, tierReason: reason };
+};
+
+export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): DagIndex => {
   const roots: RootNode[] = [];
   const byId = new Map<string, RootNode>();
   for (const spec of dag.nodes) {
-    const start = tierIndex(l, spec.startTier, 0, 'startTier', spec.id);
     const max = tierIndex(l, spec.maxTier, l.topModelTier, 'maxTier', spec.id);
+    const { start, tierReason } = startOf(dag, l, spec, max, policy);
     if (max < start) throw new RunConfigError(`node ${spec.id}: maxTier is below startTier`);
-    const root = { spec, start, max, deps: [] };
+    const root: RootNode = { spec, start, max, deps: [], ...(tierReason && { tierReason }) };
     roots.push(root);
     byId.set(spec.id, root);
   }

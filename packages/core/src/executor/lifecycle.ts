@@ -1,6 +1,7 @@
 import { backoffDelay } from '../backoff.ts';
 import { evaluateCondition } from '../condition.ts';
 import type { NodeSpec } from '../dag.ts';
+import type { TierReason } from '../economics/tier-reason.ts';
 import type { ErrorInfo, Json, SkipReason } from '../signals.ts';
 import { renderTemplate, resolveMapping } from '../template.ts';
 import { ask, carryOut } from './approval-desk.ts';
@@ -23,7 +24,7 @@ export const addNode = (
   run: RunState,
   spec: NodeSpec,
   init: NodeInit,
-  queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn' } = {},
+  queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn'; tierReason?: TierReason } = {},
   announce = true,
 ): NodeRecord => {
   // Every field written, in one order: every node record has the same shape.
@@ -62,7 +63,13 @@ export const addNode = (
     run.emit(
       'node.queued',
       queued.parentId === undefined
-        ? { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier }
+        ? {
+            nodeId: node.id,
+            attempt: 1,
+            label: node.label,
+            tier: node.tier,
+            ...(queued.tierReason !== undefined && { tierReason: queued.tierReason }),
+          }
         : {
             nodeId: node.id,
             attempt: 1,

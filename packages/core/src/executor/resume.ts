@@ -92,7 +92,12 @@ export const resume = (run: RunState, rec: RecoveredRun, dagId: string | undefin
   // DAG nodes whose node.queued never got committed.
   for (const root of run.dag.roots)
     if (!run.nodes.has(root.spec.id))
-      addNode(run, root.spec, { rootId: root.spec.id, tier: root.start, maxTier: root.max, deps: root.deps });
+      addNode(
+        run,
+        root.spec,
+        { rootId: root.spec.id, tier: root.start, maxTier: root.max, deps: root.deps },
+        root.tierReason && { tierReason: root.tierReason },
+      );
   for (const { spec } of run.dag.roots) {
     const node = run.nodes.get(spec.id) as NodeRecord;
     if (node.phase === 'queued' && !pending.has(node)) link(run, node);

@@ -1,4 +1,6 @@
-import type { DagSpec } from '../dag.ts';
+import type { DagSpec, StartTier } from '../dag.ts';
+import type { TierHistory } from '../economics/history.ts';
+import type { TierPolicyOptions } from '../economics/policy.ts';
 import type { RunView } from '../projection.ts';
 import { createSimProvider } from '../providers/sim.ts';
 import type { Json, Signal } from '../signals.ts';
@@ -38,8 +40,17 @@ export interface RunOptions {
   clock?: Clock;
   /** Source of ids for runs and approvals. */
   ids?: () => string;
-  /** Source of randomness for backoff jitter. */
+  /** Source of randomness for backoff jitter and the start-tier policy's exploration. */
   random?: () => number;
+  /** Where nodes that set no `startTier` start, over the DAG's `startTier` (`"auto"`: learned). */
+  startTier?: StartTier;
+  /**
+   * The DAG's node history (see `foldHistory`), read by the start-tier policy for nodes that start at
+   * `"auto"`; without it such nodes start at the cheapest tier.
+   */
+  tierHistory?: TierHistory;
+  /** How the start-tier policy decides (history needed, exploration, prior). */
+  tierPolicy?: TierPolicyOptions;
   /** Where each batch of signals is committed before anyone sees it; by default only the handle keeps them. */
   log?: SignalLog;
   /**
@@ -86,7 +97,13 @@ const defaultIds = () =>
 export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const ids = options.ids ?? defaultIds;
   const ladder = indexLadder(options.ladder ?? dag.ladder ?? defaultLadder);
-  const index = indexDag(dag, ladder);
+  const random = options.random ?? Math.random;
+  const index = indexDag(dag, ladder, {
+    random,
+    ...(options.startTier !== undefined && { startTier: options.startTier }),
+    ...(options.tierHistory && { history: options.tierHistory }),
+    ...(options.tierPolicy && { options: options.tierPolicy }),
+  });
   const runId = options.runId ?? ids();
   const clock = options.clock ?? realClock;
   const inputs: Record<string, Json> = { ...dag.inputs, ...options.inputs };
@@ -110,7 +127,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     runId,
     clock,
     ids,
-    random: options.random ?? Math.random,
+    random,
     providers: { sim: createSimProvider(), ...options.providers },
     maxConcurrency: Math.max(1, options.maxConcurrency ?? 8),
     maxSpawn: options.maxSpawn ?? 1000,
@@ -142,7 +159,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     run.emit('run.started', { ladder: run.ladder, ...(dag.id && { dagId: dag.id }) });
     const added: NodeRecord[] = [];
     for (const r of index.roots)
-      added.push(addNode(run, r.spec, { rootId: r.spec.id, tier: r.start, maxTier: r.max, deps: r.deps }));
+      added.push(
+        addNode(
+          run,
+          r.spec,
+          { rootId: r.spec.id, tier: r.start, maxTier: r.max, deps: r.deps },
+          r.tierReason && { tierReason: r.tierReason },
+        ),
+      );
     // An already-aborted signal cancels before any work starts (below).
     if (!options.signal?.aborted) for (const node of added) link(run, node);
   }

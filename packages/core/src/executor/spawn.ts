@@ -1,4 +1,4 @@
-import { type NodeSpec, NodeSpecSchema } from '../dag.ts';
+import { autoTier, type NodeSpec, NodeSpecSchema } from '../dag.ts';
 import { buildGraph, descendants } from '../graph.ts';
 import { fromZodIssues, summarizeIssues } from '../issues.ts';
 import type { Json } from '../signals.ts';
@@ -73,7 +73,14 @@ export const spawnedInit = (
   deps: string[],
 ): NodeInit & { scope: TemplateScope } => ({
   rootId: spec.id,
-  tier: tierIndex(run, spec.startTier, parent.tier, 'startTier', spec.id),
+  // A node made at run time has no history of its own: "auto" starts it where its parent is.
+  tier: tierIndex(
+    run,
+    spec.startTier === autoTier ? undefined : spec.startTier,
+    parent.tier,
+    'startTier',
+    spec.id,
+  ),
   maxTier: tierIndex(run, spec.maxTier, parent.maxTier, 'maxTier', spec.id),
   deps,
   scope: opts.scope ? Object.assign(Object.create(run.scope) as TemplateScope, opts.scope) : run.scope,
