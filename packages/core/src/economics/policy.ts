@@ -4,7 +4,7 @@ import type { TierEvidence, TierReason } from './tier-reason.ts';
 
 /** How the start-tier policy decides (`RunOptions.tierPolicy`). */
 export interface TierPolicyOptions {
-  /** Recent runs (decayed) a node needs before the policy chooses for it (default 5). */
+  /** Runs of history (since the node's work last changed) before the policy chooses for it (default 5). */
   minRuns?: number;
   /** Probability of starting one tier below the best, so a tier that improved is found again (default 0.1). */
   explore?: number;
@@ -91,7 +91,7 @@ export const chooseStartTier = (input: StartTierInput): { tier: number; reason: 
   let maxTier = Math.min(input.maxTier, ladder.length - 1);
   while (maxTier > 0 && isHumanTier(ladder[maxTier])) maxTier--;
   const history = input.history?.workHash === input.workHash ? input.history : undefined;
-  const runs = history?.runs ?? 0;
+  const runs = history?.totalRuns ?? 0;
   const stats = ladder
     .slice(0, maxTier + 1)
     .map((rung) => (history === undefined ? undefined : own(history.tiers, rung.name)));
@@ -127,7 +127,7 @@ export const chooseStartTier = (input: StartTierInput): { tier: number; reason: 
       chosen,
       explored,
       cold,
-      runs: round(runs, 2),
+      runs,
       minRuns,
       history: wire((t) => {
         const e = evidence[t] as TierEvidence;

@@ -32,8 +32,8 @@ export const TierReasonSchema = z.strictObject({
   explored: z.boolean(),
   /** Too little history: the node starts at `configured`. */
   cold: z.boolean(),
-  /** Recent runs of the node (decayed), and how many the policy needs before it chooses. */
-  runs: z.number().nonnegative(),
+  /** Runs of the node's history (since its work last changed), and how many the policy needs. */
+  runs: z.number().int().nonnegative(),
   minRuns: z.number().nonnegative(),
   history: byTier(TierEvidenceSchema),
   /** Expected cost to a passing answer when starting at each tier (escalating from there). */
@@ -65,8 +65,7 @@ export const policySavingUsd = (view: { nodes: Map<string, { tierReason?: TierRe
  */
 export const describeTierReason = (r: TierReason, ladder: Ladder): string => {
   const at = `started at ${name(ladder, r.chosen)}`;
-  if (r.cold)
-    return `${at}: too little history to choose (${count(r.runs)} of ${count(r.minRuns)} runs needed)`;
+  if (r.cold) return `${at}: too little history to choose (${r.runs} of ${count(r.minRuns)} runs needed)`;
   const evidence = (tier: number) => {
     const e = r.history[String(tier)];
     return e === undefined || e.runs < 0.5

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import {
+  betaPosterior,
+  chooseStartTier,
+  defaultLadder,
+  describeTierReason,
+  emptyTierStats,
+  expectedCostFrom,
+  type NodeHistory,
+  type StartTierInput,
+  type TierStats,
+  tierReasonSaving,
+  workHash,
+} from '../src/index.ts';
+import { buildDag } from './run-helpers.ts';
+
+const ladder = defaultLadder;
+/** `runs` runs at rung `name`, `passes` passing, each costing `costPerRun` (tokens 2:1 to match). */
+const stats = (name: string, runs: number, passes: number, costPerRun: number): TierStats => {
+  const rung = ladder.find((t) => t.name === name) as (typeof ladder)[number];
+  const out = (costPerRun * 1000) / (2 * rung.costPer1kInput + rung.costPer1kOutput);
+  return {
+    ...emptyTierStats(),
+    runs,
+    passes,
+    attempts: runs,
+    calls: runs,
+    costUsd: runs * costPerRun,
+    inputTokens: runs * 2 * out,
+    outputTokens: runs * out,
+  };
+};
+const node = buildDag({ nodes: [{ id: 'a', kind: 'llm', prompt: 'summarise' }] }).nodes[0] as Parameters<
+  typeof workHash
+>[0];
+const hash = workHash(node);
+const history = (tiers: Record<string, TierStats>, runs = 9): NodeHistory => ({
+  workHash: hash,
+  runs,
+  totalRuns: Math.round(runs),
+  tiers,
+});
+const choose = (h: NodeHistory | undefined, over: Partial<StartTierInput> = {}) =>
+  chooseStartTier({
+    history: h,
+    workHash: hash,
+    ladder,
+    configured: 0,
+    maxTier: 2,
+    random: () => 0.99,
+    options: { explore: 0.1 },
+    ...over,
+  });
+
+describe('the Beta posterior', () => {
+  it('is the prior with no runs and moves toward the observed rate', () => {
+    expect(betaPosterior(0, 0)).toEqual({ alpha: 1, beta: 1, mean: 0.5 });
+    expect(betaPosterior(9, 10).mean).toBeCloseTo(10 / 12);
+    expect(betaPosterior(1, 9, { alpha: 2, beta: 2 })).toEqual({ alpha: 3, beta: 10, mean: 3 / 13 });
+  });
+});
+
+describe('expected cost to a passing answer', () => {
+  it('pays for each tier only when every tier below it (from the start) failed', () => {
+    const tiers = [
+      { passRate: 0.1, meanCostUsd: 1 },
+      { passRate: 0.5, meanCostUsd: 10 },
+      { passRate: 1, meanCostUsd: 100 },
+    ];
+    expect(expectedCostFrom(2, tiers)).toBe(100);
+    expect(expectedCostFrom(1, tiers)).toBe(10 + 0.5 * 100);
+    expect(expectedCostFrom(0, tiers)).toBeCloseTo(1 + 0.9 * 60);
+  });
+});
+
+describe('the start-tier policy', () => {
+  it('starts a node whose cheap tier rarely passes one tier up, and says why', () => {
+    const { tier, reason } = choose(
+      history({ small: stats('small', 9, 1, 0.002), medium: stats('medium', 8, 8, 0.004) }),
+    );
+    expect(tier).toBe(1);
+    expect(reason).toMatchObject({ policy: 'expected-cost', configured: 0, best: 1, chosen: 1, cold: false });
+    expect(reason.expectedCostUsd['1']).toBeLessThan(reason.expectedCostUsd['0'] as number);
+    expect(tierReasonSaving(reason)).toBeGreaterThan(0);
+    expect(describeTierReason(reason, ladder)).toMatch(
+      /^started at medium: small passed the gate in 1 of 9 recent runs; expected \$0\.00\d+ vs \$0\.00\d+$/,
+    );
+  });
+
+  it('keeps the cheap start when it usually passes', () => {
+    const { tier, reason } = choose(
+      history({ small: stats('small', 9, 8, 0.002), medium: stats('medium', 1, 1, 0.004) }),
+    );
+    expect(tier).toBe(0);
+    expect(tierReasonSaving(reason)).toBe(0);
+    expect(describeTierReason(reason, ladder)).toMatch(/^started at small, the cheapest expected start/);
+  });
+
+  it('skips a cheap tier only when its price does not pay for its passes', () => {
+    // Small passes 1 run in 10: still worth trying first at a hundredth of medium's price…
+    const cheap = choose(
+      history({ small: stats('small', 10, 1, 0.0001), medium: stats('medium', 5, 5, 0.01) }),
+    );
+    expect(cheap.tier).toBe(0);
+    // …but not at half of it.
+    const dear = choose(
+      history({ small: stats('small', 10, 1, 0.005), medium: stats('medium', 5, 5, 0.01) }),
+    );
+    expect(dear.tier).toBe(1);
+  });
+
+  it('prices an untried tier from a neighbour’s tokens at its own rates', () => {
+    const { reason } = choose(history({ small: stats('small', 9, 0, 0.0002) }));
+    expect(reason.history['1']).toMatchObject({ runs: 0, passRate: 0.5, estimated: true });
+    // Small's tokens at medium's rates: 0.015 vs 0.0009 per 2k input + 1k output.
+    expect(reason.history['1']?.meanCostUsd).toBeCloseTo((0.0002 * 0.015) / 0.0009, 8);
+  });
+
+  it('starts at the configured tier while the history is too short (cold start)', () => {
+    expect(choose(undefined)).toMatchObject({ tier: 0, reason: { cold: true, chosen: 0 } });
+    const short = choose(
+      history({ small: stats('small', 3, 0, 0.002), medium: stats('medium', 3, 3, 0.004) }, 3),
+      {
+        configured: 1,
+      },
+    );
+    expect(short).toMatchObject({ tier: 1, reason: { cold: true, runs: 3, minRuns: 5 } });
+    expect(describeTierReason(short.reason, ladder)).toBe(
+      'started at medium: too little history to choose (3 of 5 runs needed)',
+    );
+  });
+
+  it('starts over when the node’s work changed (another work hash)', () => {
+    const h = history({ small: stats('small', 9, 0, 0.002), medium: stats('medium', 9, 9, 0.004) });
+    expect(choose(h).tier).toBe(1);
+    const changed = workHash({ ...node, prompt: 'summarise, in French' } as typeof node);
+    expect(changed).not.toBe(hash);
+    expect(choose(h, { workHash: changed })).toMatchObject({ tier: 0, reason: { cold: true, runs: 0 } });
+    // Display and routing fields are not the work.
+    expect(workHash({ ...node, label: 'Summary', startTier: 'auto', maxTier: 2 } as typeof node)).toBe(hash);
+  });
+
+  it('never chooses above maxTier nor the human rung', () => {
+    const h = history({
+      small: stats('small', 9, 0, 0.002),
+      medium: stats('medium', 9, 0, 0.004),
+      large: stats('large', 9, 9, 0.01),
+    });
+    expect(choose(h).tier).toBe(2);
+    expect(choose(h, { maxTier: 1 }).tier).toBe(1);
+    expect(choose(h, { maxTier: 3 }).tier).toBe(2);
+  });
+
+  it('explores exactly one tier below the best, with the configured probability', () => {
+    const h = history({ small: stats('small', 9, 1, 0.002), medium: stats('medium', 8, 8, 0.004) });
+    let draws = 0;
+    const runs = 10_000;
+    let explored = 0;
+    // A deterministic uniform sequence: the share of draws under 0.1 is 0.1.
+    for (let i = 0; i < runs; i++) {
+      const r = choose(h, {
+        random: () => {
+          draws++;
+          return ((i * 7919) % runs) / runs;
+        },
+      });
+      expect([0, 1]).toContain(r.tier);
+      if (r.reason.explored) {
+        explored++;
+        expect(r).toMatchObject({ tier: 0, reason: { best: 1, chosen: 0 } });
+        expect(describeTierReason(r.reason, ladder)).toMatch(
+          /^started at small to explore, one below medium/,
+        );
+      }
+    }
+    expect(draws).toBe(runs);
+    expect(explored / runs).toBeCloseTo(0.1, 2);
+    // Nothing below the cheapest tier to explore, and no exploring when asked not to.
+    expect(choose(history({ small: stats('small', 9, 9, 0.002) }), { random: () => 0 }).reason.explored).toBe(
+      false,
+    );
+    expect(choose(h, { random: () => 0, options: { explore: 0 } }).tier).toBe(1);
+  });
+});
