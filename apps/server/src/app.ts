@@ -1,14 +1,18 @@
 import type { Ladder } from '@laneflow/core';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Auth } from './auth.ts';
 import { securityHeaders } from './headers.ts';
 import { errorResponse, HttpError } from './http-error.ts';
+import { type Logger, silentLogger } from './observe/log.ts';
+import type { Metrics } from './observe/metrics.ts';
 import { mountReference } from './reference.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { dagRoutes } from './routes/dags.ts';
 import { documentRoute, healthRoute, ladderRoutes, meRoute } from './routes/meta.ts';
-import { type RouteDeps, router } from './routes/route.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { type Env, type RouteDeps, router } from './routes/route.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -29,6 +33,11 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Webhook subscriptions and their delivery log (admins read them). */
   webhooks?: WebhookDispatcher;
+  log?: Logger;
+  /** `GET /metrics` (Prometheus) reads these. */
+  metrics?: Metrics;
+  /** HTTP server spans, when tracing is on. */
+  httpTracing?: MiddlewareHandler;
 }
 
 /** The one route that accepts `?access_token=` (EventSource cannot send headers). */
@@ -46,10 +55,11 @@ export const createApp = (o: AppOptions) => {
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message, err.issues);
     if (err instanceof NotCommittedError) return errorResponse(c, 503, 'not_committed', err.message);
-    console.error(err);
+    (o.log ?? silentLogger).error({ err, method: c.req.method, path: c.req.path }, 'internal error');
     return errorResponse(c, 500, 'internal', 'internal error');
   });
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  if (o.httpTracing) app.use('*', o.httpTracing);
   app.use('*', securityHeaders);
 
   if (o.corsOrigins.length > 0)
@@ -73,7 +83,7 @@ export const createApp = (o: AppOptions) => {
 
   app.route('/', healthRoute(store, o.version));
 
-  app.use('/api/*', async (c, next) => {
+  const authenticate: MiddlewareHandler<Env> = async (c, next) => {
     const header = c.req.header('authorization');
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     // EventSource cannot send headers, so the event stream, and nothing else, also accepts the token
@@ -91,7 +101,10 @@ export const createApp = (o: AppOptions) => {
       );
     c.set('principal', principal);
     await next();
-  });
+  };
+  app.use('/api/*', authenticate);
+  // Prometheus scrapes with a bearer token too: an admin's or a `metrics` token.
+  app.use('/metrics', authenticate);
 
   const deps: RouteDeps = {
     store,
@@ -99,6 +112,7 @@ export const createApp = (o: AppOptions) => {
     auth,
     ladder: o.ladder,
     heartbeatMs: o.heartbeatMs ?? 15_000,
+    ...(o.metrics && { streams: o.metrics.sseClients }),
   };
   app.route('/', meRoute());
   app.route('/', ladderRoutes(o.ladder));
@@ -107,6 +121,7 @@ export const createApp = (o: AppOptions) => {
   app.route('/', approvalRoutes(deps));
   app.route('/', tokenRoutes(deps));
   app.route('/', webhookRoutes(o.webhooks));
+  app.route('/', metricsRoutes(o.metrics));
 
   app.route('/', documentRoute(app, o.version));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -14,6 +14,7 @@ import {
 } from '@laneflow/core';
 import type { Store } from './store.ts';
 
+import { type Logger, silentLogger } from './observe/log.ts';
 export interface RunManagerOptions {
   store: Store;
   ladder: Ladder;
@@ -28,6 +29,7 @@ export interface RunManagerOptions {
   cluster?: ClusterHooks;
 }
 
+  log?: Logger;
 export interface ClusterHooks {
   dispatch(runId: string): Promise<void>;
   decide(runId: string, approvalId: string, input: DecisionInput): Promise<DecideResult | undefined>;
@@ -55,6 +57,7 @@ export const createRunManager = ({
   cluster,
 }: RunManagerOptions) => {
   const live = new Map<string, RunHandle>();
+  log = silentLogger,
   const wakers = new Map<string, Set<() => void>>();
   /** Highest seq another process told us it committed, per run (cluster mode). */
   const committedElsewhere = new Map<string, number>();
@@ -118,7 +121,7 @@ export const createRunManager = ({
     const timer = setTimeout(() => {
       retrying.delete(runId);
       resume(runId).catch((err) => {
-        console.error(`run ${runId}: cannot resume yet: ${(err as Error).message}`);
+        log.warn({ runId, err: (err as Error).message }, 'run cannot resume yet');
         retryLater(runId);
       });
     }, RETRY_AFTER_LOG_FAILURE_MS);
@@ -167,7 +170,7 @@ export const createRunManager = ({
         } catch (err) {
           // One run that cannot be rebuilt (say, its ladder names a provider this server lost) must
           // not keep the server from starting; it stays unfinished in the store.
-          console.error(`run ${id}: not resumed: ${(err as Error).message}`);
+          log.error({ runId: id, err: (err as Error).message }, 'run not resumed');
         }
       return ids;
     },
@@ -191,6 +194,9 @@ export const createRunManager = ({
     async signalsAfter(runId: string, after: number, limit: number): Promise<Signal[]> {
       const handle = live.get(runId);
       if (handle && handle.signals.length >= after && (handle.signals[0]?.seq ?? 1) === 1)
+    /** How many runs execute here now. */
+    liveCount: () => live.size,
+
         return handle.signals.slice(after, after + limit) as Signal[];
       return store.signals(runId, after, limit);
     },

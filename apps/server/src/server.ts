@@ -8,6 +8,11 @@ import { type Cluster, createCluster, lockMigrations, SIGNALS_CHANNEL } from './
 import type { ServerConfig } from './config.ts';
 import { openDb } from './db.ts';
 import { migrate } from './migrations.ts';
+import { createLogger, type Logger } from './observe/log.ts';
+import { createMetrics } from './observe/metrics.ts';
+import { runLog } from './observe/run-log.ts';
+import { timedStore } from './observe/timed-store.ts';
+import { createTracing } from './observe/tracing.ts';
 import { createRunManager } from './runs.ts';
 import { mountSite } from './site.ts';
 import { createStore } from './store.ts';
@@ -23,8 +28,15 @@ export const version = '0.1.0';
  * Resolves once the server accepts connections.
  */
 export const startServer = async (
-  config: ServerConfig & { dashboardDist?: string; heartbeatMs?: number; http?: boolean },
+  config: ServerConfig & {
+    dashboardDist?: string;
+    heartbeatMs?: number;
+    http?: boolean;
+    /** JSON lines on stdout at `LANEFLOW_LOG_LEVEL` unless given. */
+    logger?: Logger;
+  },
 ) => {
+  const log = config.logger ?? createLogger();
   const clustered = config.cluster && config.databaseUrl ? config.cluster : undefined;
   const db = await openDb(config);
   const unlockMigrations = clustered ? await lockMigrations(config.databaseUrl as string) : undefined;
@@ -34,7 +46,9 @@ export const startServer = async (
     ? await createCluster({
         databaseUrl: config.databaseUrl as string,
         ...clustered,
-        log: process.env.LANEFLOW_CLUSTER_LOG ? (line) => console.log(line) : undefined,
+        log: process.env.LANEFLOW_CLUSTER_LOG
+          ? (line) => log.info({ component: 'cluster' }, line)
+          : undefined,
       })
     : undefined;
   const store = createStore(db, cluster ? { notifyChannel: SIGNALS_CHANNEL } : {});
@@ -52,8 +66,37 @@ export const startServer = async (
     webhooks: config.webhooks ?? [],
     runRef: (id) => store.runSummary(id),
   });
+  // Everything that follows committed signals (webhooks, metrics, traces, run logs) is told once a
+  // batch is committed, whichever process or life of the server started the run.
+  const tracing = createTracing({
+    env: process.env,
+    version,
+    history: async (runId, before) => await store.signals(runId, 0, before - 1),
+    log,
+  });
+  let live = () => 0;
+  const metrics = createMetrics({
+    activeRuns: () => live(),
+    approvalsWaiting: async () =>
+      Number(
+        (
+          await store.db.query<{ n: number }>(
+            `select count(*)::int as n from approvals where status = 'pending'`,
+          )
+        )[0]?.n ?? 0,
+      ),
+    approvalAskedAt: async (id) => (await store.getApproval(id))?.createdAt,
+    ...(cluster && { queueDepth: cluster.queueDepth }),
+  });
+  const logRun = runLog(log, tracing?.traceIdOf);
   const runs = createRunManager({
-    store: notifyingStore(store, webhooks.onCommitted),
+    store: notifyingStore(timedStore(store, metrics), (runId, batch) => {
+      webhooks.onCommitted(runId, batch);
+      metrics.onCommitted(runId, batch);
+      tracing?.onCommitted(runId, batch);
+      logRun(runId, batch);
+    }),
+    log,
     ladder: config.ladder,
     providers: { openai },
     // A PGlite transaction never yields, so without a pause a commit holds ~1.5 signals
@@ -61,6 +104,7 @@ export const startServer = async (
     ...(db.kind === 'pglite' && { commitLingerMs: PGLITE_COMMIT_LINGER_MS }),
     ...(cluster && { cluster: cluster.hooks }),
   });
+  live = runs.liveCount;
   // In a cluster, unfinished runs come back through the queue (pg-boss expiry and retry).
   const recovered = cluster ? [] : await runs.recover();
   cluster?.attach(runs, store);
@@ -78,6 +122,7 @@ export const startServer = async (
         runs.stop();
         await db.close();
         await cluster?.close();
+        await tracing?.shutdown();
       },
     };
   const app = createApp({
@@ -90,6 +135,9 @@ export const startServer = async (
     version,
     ...(config.heartbeatMs !== undefined && { heartbeatMs: config.heartbeatMs }),
     webhooks,
+    log,
+    metrics,
+    ...(tracing && { httpTracing: tracing.http }),
     ...(config.dashboardDist && { site: mountSite(config.dashboardDist) as never }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -129,6 +177,7 @@ export const startServer = async (
       runs.stop();
       await db.close();
       await cluster?.close();
+      await tracing?.shutdown();
     },
   };
 };

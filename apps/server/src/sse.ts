@@ -40,28 +40,50 @@ const frameOf = (s: Signal): string => {
  * slow client holds no buffer and never slows the run or other clients. A page of signals is one
  * write (one timer, one stream chunk, one socket write), not one per signal.
  */
-export const streamRun = (c: Context, runs: RunManager, runId: string, after: number, heartbeatMs: number) =>
+export const streamRun = (
+  c: Context,
+  runs: RunManager,
+  runId: string,
+  after: number,
+  heartbeatMs: number,
+  open?: { inc(): void; dec(): void },
+) =>
   streamSSE(c, async (stream) => {
-    let closed = false;
-    stream.onAbort(() => {
-      closed = true;
-    });
-    let last = after;
-    while (!closed) {
-      const batch = await runs.signalsAfter(runId, last, PAGE);
-      if (batch.length > 0) {
-        if (closed) return;
-        if (!(await writeOrDrop(stream, stream.write(batch.map(frameOf).join(''))))) return;
-        last = (batch[batch.length - 1] as Signal).seq;
-      }
-      if (batch.length === PAGE) continue;
-      if (await runs.drained(runId, last)) {
-        await stream.writeSSE({ event: 'end', data: JSON.stringify({ lastSeq: last }) });
-        return;
-      }
-      const before = last;
-      await runs.waitForSignal(runId, last, heartbeatMs);
-      if (!closed && before === last && (await runs.signalsAfter(runId, last, 1)).length === 0)
-        if (!(await writeOrDrop(stream, stream.write(': heartbeat\n\n')))) return;
+    open?.inc();
+    try {
+      await pump(stream, runs, runId, after, heartbeatMs);
+    } finally {
+      open?.dec();
     }
   });
+
+const pump = async (
+  stream: SSEStreamingApi,
+  runs: RunManager,
+  runId: string,
+  after: number,
+  heartbeatMs: number,
+) => {
+  let closed = false;
+  stream.onAbort(() => {
+    closed = true;
+  });
+  let last = after;
+  while (!closed) {
+    const batch = await runs.signalsAfter(runId, last, PAGE);
+    if (batch.length > 0) {
+      if (closed) return;
+      if (!(await writeOrDrop(stream, stream.write(batch.map(frameOf).join(''))))) return;
+      last = (batch[batch.length - 1] as Signal).seq;
+    }
+    if (batch.length === PAGE) continue;
+    if (await runs.drained(runId, last)) {
+      await stream.writeSSE({ event: 'end', data: JSON.stringify({ lastSeq: last }) });
+      return;
+    }
+    const before = last;
+    await runs.waitForSignal(runId, last, heartbeatMs);
+    if (!closed && before === last && (await runs.signalsAfter(runId, last, 1)).length === 0)
+      if (!(await writeOrDrop(stream, stream.write(': heartbeat\n\n')))) return;
+  }
+};

@@ -178,7 +178,11 @@ export const ApprovalListSchema = z.object({ approvals: z.array(ApprovalRecordSc
 
 export const DecisionResponseSchema = z.object({ ok: z.literal(true), duplicate: z.boolean() });
 
-export const roles = ['viewer', 'operator', 'approver', 'admin'] as const;
+/**
+ * Token roles, least first: viewer < operator < approver < admin, each allowed what the ones before
+ * it are. `metrics` stands apart: it reads the Prometheus metrics and nothing else (admins read them too).
+ */
+export const roles = ['metrics', 'viewer', 'operator', 'approver', 'admin'] as const;
 export const RoleSchema = z.enum(roles);
 export type Role = z.infer<typeof RoleSchema>;
 

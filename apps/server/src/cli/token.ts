@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RoleSchema } from '@laneflow/core';
+import { RoleSchema, roles } from '@laneflow/core';
 import { createRemoteTransport } from '@laneflow/sdk';
 import { UsageError } from './usage.ts';
 
@@ -26,7 +26,7 @@ export const token = async (args: string[]): Promise<number> => {
   if (!name) throw new UsageError(`give the token's name: laneflow token ${action ?? 'create'} <name>`);
   if (action === 'create') {
     const role = RoleSchema.safeParse(values.role);
-    if (!role.success) throw new UsageError('--role must be viewer, operator, approver or admin');
+    if (!role.success) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
     const created = await server.createToken({ name, role: role.data });
     console.log(created.token);
     console.error(`token "${created.name}" (${created.role}) created; it is shown only this once`);

@@ -54,7 +54,7 @@ when not, 2 when the file cannot be read.`,
 Manages a server's API tokens; needs an admin token (--token or env LANEFLOW_TOKEN) and the server
 (--server or env LANEFLOW_SERVER, default http://127.0.0.1:8787).
 
-  create <name> --role R   R is viewer, operator, approver or admin; prints the token once
+  create <name> --role R   R is viewer, operator, approver, admin, or metrics (reads /metrics only); prints the token once
   list                     every token's name, role, source and creation time (never the token)
   revoke <name>            stops a token working at once
 

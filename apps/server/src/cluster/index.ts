@@ -237,6 +237,8 @@ export const createCluster = async (o: ClusterOptions) => {
       store = s;
       kick();
     },
+    /** Runs queued for a process to pick up. */
+    queueDepth: (): Promise<number> => boss.getQueueSize(QUEUE),
     /** How many runs this process is executing. */
     get running() {
       return running;

@@ -16,6 +16,8 @@ export interface RouteDeps {
   auth: Auth;
   ladder: Ladder;
   heartbeatMs: number;
+  /** Counts open event streams (a metrics gauge). */
+  streams?: { inc(): void; dec(): void };
 }
 
 /**

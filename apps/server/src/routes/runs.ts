@@ -100,7 +100,7 @@ const cancel = route({
 });
 
 /** Runs: start, list, snapshot, committed signals, the live stream, cancel. */
-export const runRoutes = ({ store, runs, ladder, heartbeatMs }: RouteDeps) => {
+export const runRoutes = ({ store, runs, ladder, heartbeatMs, streams }: RouteDeps) => {
   const r = router();
   r.openapi(start, async (c) => {
     const b = await body(c, StartRunBodySchema);
@@ -178,7 +178,7 @@ export const runRoutes = ({ store, runs, ladder, heartbeatMs }: RouteDeps) => {
     const { id } = c.req.valid('param');
     const after = resumeHeader(c.req.header('last-event-id')) ?? c.req.valid('query').after ?? 0;
     if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
-    return streamRun(c, runs, id, after, heartbeatMs) as never;
+    return streamRun(c, runs, id, after, heartbeatMs, streams) as never;
   });
   r.openapi(cancel, async (c) => {
     const { id } = c.req.valid('param');

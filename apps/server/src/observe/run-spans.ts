@@ -1,0 +1,272 @@
+import type { Ladder, Signal } from '@laneflow/core';
+import { attemptSpanIdOf, runSpanIdOf, signalSpanIdOf, traceIdOf } from './trace-ids.ts';
+
+export type Attributes = Record<string, string | number | boolean>;
+
+/** A span of a run, finished: what the exporter turns into an OpenTelemetry span. */
+export interface RunSpan {
+  name: string;
+  kind: 'internal' | 'client';
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  attributes: Attributes;
+  events: Array<{ name: string; time: number; attributes: Attributes }>;
+  links: Array<{ spanId: string; attributes: Attributes }>;
+  error?: string;
+}
+
+type Open = Omit<RunSpan, 'end'> & { last: number };
+
+interface RunState {
+  run: Open;
+  ladder: Ladder;
+  attempts: Map<string, Open>;
+  /** Each node's latest attempt, for the link from an escalation child. */
+  latest: Map<string, number>;
+}
+
+const key = (nodeId: string, attempt: number) => `${attempt} ${nodeId}`;
+const time = (s: Signal) => Date.parse(s.at);
+
+/**
+ * Turns a run's committed signals into spans, GenAI semantic conventions for model calls: the run is
+ * the root, each node attempt a child of it from `node.queued` to its terminal lane, each `usage` (one
+ * model call) a client span under its attempt; gate ratings, escalations and approvals are events.
+ * An escalation child's attempt links to the parent attempt it came from.
+ *
+ * `replay` rebuilds the open spans from a run's earlier signals without emitting anything (a run
+ * resumed after a crash), so what `apply` emits next continues the same spans under the same ids.
+ */
+export const createRunSpans = (emit: (span: RunSpan) => void) => {
+  const runs = new Map<string, RunState>();
+
+  const open = (
+    name: string,
+    kind: RunSpan['kind'],
+    runId: string,
+    spanId: string,
+    parentSpanId: string | undefined,
+    at: number,
+    attributes: Attributes,
+  ): Open => ({
+    name,
+    kind,
+    traceId: traceIdOf(runId),
+    spanId,
+    ...(parentSpanId && { parentSpanId }),
+    start: at,
+    last: at,
+    attributes,
+    events: [],
+    links: [],
+  });
+
+  const close = (span: Open, end: number, quiet: boolean) => {
+    if (quiet) return;
+    const { last: _, ...rest } = span;
+    emit({ ...rest, end: Math.max(end, span.start) });
+  };
+
+  const event = (span: Open | undefined, s: Signal, name: string, attributes: Attributes) => {
+    span?.events.push({ name, time: time(s), attributes });
+  };
+
+  const apply = (s: Signal, quiet: boolean) => {
+    if (s.type === 'run.started') {
+      runs.set(s.runId, {
+        run: open(
+          `run ${s.dagId ?? s.runId}`,
+          'internal',
+          s.runId,
+          runSpanIdOf(s.runId),
+          undefined,
+          time(s),
+          {
+            'laneflow.run.id': s.runId,
+            ...(s.dagId && { 'laneflow.dag.id': s.dagId }),
+          },
+        ),
+        ladder: s.ladder,
+        attempts: new Map(),
+        latest: new Map(),
+      });
+      return;
+    }
+    const state = runs.get(s.runId);
+    if (!state) return;
+    const at = time(s);
+    if (s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled') {
+      for (const a of state.attempts.values()) close(a, at, quiet);
+      const status = s.type.slice(4);
+      state.run.attributes['laneflow.run.status'] = status;
+      if (s.type === 'run.failed') state.run.error = s.error?.message ?? s.reason ?? 'run failed';
+      if (s.reason) state.run.attributes['laneflow.run.reason'] = s.reason;
+      close(state.run, at, quiet);
+      runs.delete(s.runId);
+      return;
+    }
+    const k = key(s.nodeId, s.attempt);
+    if (s.type === 'node.queued') {
+      const tier = state.ladder[s.tier];
+      const span = open(
+        `node ${s.nodeId}`,
+        'internal',
+        s.runId,
+        attemptSpanIdOf(s.runId, s.nodeId, s.attempt),
+        state.run.spanId,
+        at,
+        {
+          'laneflow.run.id': s.runId,
+          ...(typeof state.run.attributes['laneflow.dag.id'] === 'string' && {
+            'laneflow.dag.id': state.run.attributes['laneflow.dag.id'],
+          }),
+          'laneflow.node.id': s.nodeId,
+          'laneflow.attempt': s.attempt,
+          'laneflow.tier': s.tier,
+          ...(tier && { 'laneflow.tier.name': tier.name }),
+          ...(s.label && { 'laneflow.node.label': s.label }),
+          ...(s.parentId && { 'laneflow.node.parent_id': s.parentId }),
+          ...(s.spawnReason && { 'laneflow.node.spawn_reason': s.spawnReason }),
+        },
+      );
+      const parentAttempt = s.parentId ? state.latest.get(s.parentId) : undefined;
+      if (s.parentId && parentAttempt !== undefined)
+        span.links.push({
+          spanId: attemptSpanIdOf(s.runId, s.parentId, parentAttempt),
+          attributes: { 'laneflow.link': s.spawnReason ?? 'spawn' },
+        });
+      state.attempts.set(k, span);
+      state.latest.set(s.nodeId, s.attempt);
+      return;
+    }
+    const span = state.attempts.get(k);
+    if (!span) return;
+    const lane = (name: string) => {
+      span.attributes['laneflow.lane'] = name;
+      state.attempts.delete(k);
+      close(span, at, quiet);
+    };
+    switch (s.type) {
+      case 'node.started':
+        span.attributes['laneflow.tier'] = s.tier;
+        if (s.model) span.attributes['laneflow.model'] = s.model;
+        event(span, s, 'node.started', {
+          'laneflow.tier': s.tier,
+          ...(s.model && { 'laneflow.model': s.model }),
+        });
+        break;
+      case 'usage': {
+        const tier = state.ladder[s.tier];
+        if (!quiet)
+          emit({
+            name: `chat ${s.model}`,
+            kind: 'client',
+            traceId: span.traceId,
+            spanId: signalSpanIdOf(s.runId, s.seq),
+            parentSpanId: span.spanId,
+            // The call ended at its signal; it began after the attempt's previous signal.
+            start: span.last,
+            end: Math.max(at, span.last),
+            attributes: {
+              'gen_ai.operation.name': 'chat',
+              'gen_ai.provider.name': tier?.provider ?? 'unknown',
+              'gen_ai.request.model': s.model,
+              'gen_ai.usage.input_tokens': s.inputTokens,
+              'gen_ai.usage.output_tokens': s.outputTokens,
+              'laneflow.tier': s.tier,
+              'laneflow.cost_usd': s.costUsd,
+              'laneflow.run.id': s.runId,
+              'laneflow.node.id': s.nodeId,
+              'laneflow.attempt': s.attempt,
+            },
+            events: [],
+            links: [],
+          });
+        break;
+      }
+      case 'confidence.rated':
+        event(span, s, 'gate.rated', {
+          'laneflow.gate.round': s.round,
+          'laneflow.gate.overall': s.overall,
+          'laneflow.gate.target': s.target,
+          'laneflow.gate.passed': s.passed,
+        });
+        break;
+      case 'confidence.passed':
+      case 'confidence.escalated':
+        event(span, s, s.type === 'confidence.passed' ? 'gate.passed' : 'gate.escalated', {
+          'laneflow.gate.overall': s.overall,
+          'laneflow.gate.target': s.target,
+          'laneflow.gate.rounds': s.rounds,
+        });
+        break;
+      case 'escalation.requested':
+        event(span, s, 'escalation.requested', {
+          'laneflow.escalation.trigger': s.request.trigger,
+          'laneflow.escalation.urgency': s.request.urgency,
+          'laneflow.escalation.reason': s.request.reason,
+        });
+        break;
+      case 'node.awaiting_approval':
+        event(span, s, 'approval.waiting', {
+          'laneflow.approval.id': s.approvalId,
+          ...(s.expiresAt && { 'laneflow.approval.expires_at': s.expiresAt }),
+        });
+        break;
+      case 'approval.decided':
+        event(span, s, 'approval.decided', {
+          'laneflow.approval.id': s.approvalId,
+          'laneflow.approval.decision': s.decision,
+          'laneflow.approval.by': s.by,
+        });
+        break;
+      case 'node.escalated':
+        event(span, s, 'escalated', {
+          'laneflow.escalation.route': s.route,
+          'laneflow.escalation.trigger': s.request.trigger,
+          'laneflow.escalation.reason': s.reason,
+          'laneflow.escalation.from_tier': s.fromTier,
+          ...(s.toTier !== undefined && { 'laneflow.escalation.to_tier': s.toTier }),
+          ...(s.childId && { 'laneflow.escalation.child_id': s.childId }),
+        });
+        if (s.route === 'give_up') span.error = `gave up: ${s.reason}`;
+        lane('escalated');
+        break;
+      case 'node.succeeded':
+        span.attributes['laneflow.elapsed_ms'] = s.elapsedMs;
+        lane('succeeded');
+        break;
+      case 'node.failed':
+        span.attributes['error.type'] = s.error.code;
+        span.attributes['laneflow.will_retry'] = s.willRetry;
+        span.error = s.error.message;
+        lane('failed');
+        break;
+      case 'node.skipped':
+        span.attributes['laneflow.skip_reason'] = s.reason;
+        lane('skipped');
+        break;
+      case 'node.cancelled':
+        lane('cancelled');
+        break;
+    }
+    if (state.attempts.has(k)) span.last = at;
+  };
+
+  return {
+    /** Applies a committed batch, emitting the spans it ends. */
+    apply(batch: readonly Signal[]) {
+      for (const s of batch) apply(s, false);
+    },
+    /** Rebuilds a run's open spans from its earlier signals, emitting nothing. */
+    replay(history: readonly Signal[]) {
+      for (const s of history) apply(s, true);
+    },
+    /** True when this run's open spans are known here. */
+    knows: (runId: string) => runs.has(runId),
+  };
+};
