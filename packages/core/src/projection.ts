@@ -34,7 +34,7 @@ export interface NodeView extends LaneState {
   /** Why the start-tier policy started the node at its tier (`startTier: "auto"`). */
   tierReason?: TierReason;
   /** Nodes queued with this node as parent, in order (escalation children and spawned nodes). */
-  children: string[];
+  children: readonly string[];
   queuedAt?: string;
   startedAt?: string;
   endedAt?: string;
@@ -53,7 +53,7 @@ export interface NodeView extends LaneState {
   lastRating?: { ratings: Ratings; overall: number; target: number; passed: boolean; round: number };
   skipReason?: SkipReason;
   cancelReason?: string;
-  usage: UsageTotals;
+  usage: Readonly<UsageTotals>;
   /** Bumped on every change, so UI bindings can memoise per node. */
   rev: number;
 }
@@ -122,10 +122,15 @@ export const createRunView = (): RunView => ({
   rev: 0,
 });
 
+// Most nodes never get a child or a model call (transforms, approvals), and a run may hold 10,000 of
+// them: they share these until they do.
+const noChildren: readonly string[] = Object.freeze([]);
+const noUsage: Readonly<UsageTotals> = Object.freeze(zeroUsage());
+
 const nodeFor = (view: RunView, id: string): NodeView => {
   let node = view.nodes.get(id);
   if (node === undefined) {
-    node = { id, lane: 'queued', attempt: 0, tier: 0, children: [], usage: zeroUsage(), rev: 0 };
+    node = { id, lane: 'queued', attempt: 0, tier: 0, children: noChildren, usage: noUsage, rev: 0 };
     view.nodes.set(id, node);
     view.counts.queued++;
   }
@@ -228,7 +233,8 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
         node.parentId = s.parentId;
         node.spawnReason = s.spawnReason;
         const parent = nodeFor(view, s.parentId);
-        if (!parent.children.includes(node.id)) parent.children.push(node.id);
+        if (parent.children === noChildren) parent.children = [node.id];
+        else if (!parent.children.includes(node.id)) (parent.children as string[]).push(node.id);
         parent.rev++;
       }
       return;
@@ -294,7 +300,8 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
       node.endedAt = s.at;
       return;
     case 'usage':
-      addUsage(node.usage, s);
+      if (node.usage === noUsage) node.usage = zeroUsage();
+      addUsage(node.usage as UsageTotals, s);
       return;
   }
 };

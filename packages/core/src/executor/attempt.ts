@@ -10,7 +10,7 @@ import { escalate } from './escalation-chain.ts';
 import { runGate } from './gate.ts';
 import { fail, pump, succeed } from './lifecycle.ts';
 import { type AttemptWork, moveTo, type NodeRecord } from './node-record.ts';
-import { type OperationContext, operations } from './operations.ts';
+import { type Operation, type OperationContext, operations } from './operations.ts';
 import { ProviderError } from './provider.ts';
 import type { RunState } from './run-state.ts';
 import { spawn, waitFor } from './spawn.ts';
@@ -141,25 +141,88 @@ class Attempt implements OperationContext, AttemptWork {
 const isStale = (run: RunState, node: NodeRecord, attempt: number): boolean =>
   run.cancelled || node.attempt !== attempt || node.phase !== 'running';
 
+/** What gated work ends with: its output, or nothing when the gate already ended the attempt. */
+type Gated = { output: Json } | undefined;
+
+/** The work through its confidence gate: rounds until it passes, else the attempt escalates. */
+const gatedWork = async (run: RunState, node: NodeRecord, work: Attempt, op: Operation): Promise<Gated> => {
+  const gate = node.spec.gate as NonNullable<NodeSpec['gate']>;
+  const rate = op.rate as NonNullable<Operation['rate']>;
+  const attempt = node.attempt;
+  const raterTier =
+    gate.raterTier === undefined
+      ? node.tier
+      : tierIndex(run, gate.raterTier, node.tier, 'gate.raterTier', node.id);
+  const outcome = await runGate(
+    (feedback) => op.work(work, feedback ? { ...node.context, feedback } : node.context),
+    (out, round) => rate(work, out, round, gate.categories, raterTier),
+    {
+      target: gate.target,
+      categories: gate.categories,
+      maxTries: gate.maxTries,
+      fromTier: node.tier,
+      signal: work.signal,
+    },
+    (round) => {
+      if (!isStale(run, node, attempt)) run.emit('confidence.rated', { nodeId: node.id, attempt, ...round });
+    },
+  );
+  if (isStale(run, node, attempt)) return undefined;
+  // Work that ignored its abort and answered after `timeoutMs` still timed out.
+  if (work.abortReason) throw work.abortReason.reason;
+  const summary = {
+    nodeId: node.id,
+    attempt,
+    overall: outcome.overall,
+    target: gate.target,
+    rounds: outcome.rounds,
+  };
+  if (!outcome.passed) {
+    run.emit('confidence.escalated', summary);
+    escalate(run, node, outcome.request, outcome.output);
+    return undefined;
+  }
+  run.emit('confidence.passed', summary);
+  return { output: outcome.output };
+};
+
+/** The attempt's work failed (or was aborted): escalate, retry or fail. */
+const workFailed = (run: RunState, node: NodeRecord, work: Attempt, err: unknown) => {
+  if (isStale(run, node, work.attempt)) return;
+  const request = escalationOf(err);
+  if (request) return escalate(run, node, request, undefined);
+  const reason = work.abortReason ? work.abortReason.reason : err;
+  fail(run, node, errorInfo(reason), !(reason instanceof ProviderError) || reason.retryable);
+};
+
+/** The attempt's work answered: success, or review first. */
+const workAnswered = (run: RunState, node: NodeRecord, work: Attempt, output: Json) => {
+  if (isStale(run, node, work.attempt)) return;
+  if (work.abortReason) return workFailed(run, node, work, work.abortReason.reason);
+  if (node.spec.approval?.when === 'after') return askAfter(run, node, output);
+  succeed(run, node, output);
+};
+
 /**
  * Runs one attempt of `node` in a concurrency slot: `node.started`, the work (through the confidence
  * gate when it has one, under its timeout), then its end: success, review, escalation or failure.
  * Work that answers after its attempt ended (cancelled, timed out, superseded) changes nothing.
+ * Not an async function: a no-op node costs little more than its work, and a suspended async frame
+ * per attempt cost more than the rest of it.
  */
-export const execute = async (run: RunState, node: NodeRecord): Promise<void> => {
+export const execute = (run: RunState, node: NodeRecord): void => {
   const op = operations[node.spec.kind];
   moveTo(node, 'running');
   run.running++;
   const work = new Attempt(run, node);
   node.work = work;
   node.startedAt = run.clock.now();
-  const attempt = node.attempt;
   const spec = node.spec;
   run.emit(
     'node.started',
     spec.kind === 'transform'
-      ? { nodeId: node.id, attempt, tier: node.tier }
-      : { nodeId: node.id, attempt, tier: node.tier, model: work.tierSpec.model },
+      ? { nodeId: node.id, attempt: node.attempt, tier: node.tier }
+      : { nodeId: node.id, attempt: node.attempt, tier: node.tier, model: work.tierSpec.model },
   );
   const limit = spec.timeoutMs;
   const timeout =
@@ -169,62 +232,33 @@ export const execute = async (run: RunState, node: NodeRecord): Promise<void> =>
           () => work.abort(new ProviderError(`timed out after ${limit} ms`, 'timeout')),
           limit,
         );
-  try {
-    if (!op) throw new ProviderError(`no operation for kind ${spec.kind}`, 'executor_error', false);
-    const gate = spec.gate;
-    let output: Json;
-    if (gate && op.rate) {
-      const rate = op.rate;
-      const raterTier =
-        gate.raterTier === undefined
-          ? node.tier
-          : tierIndex(run, gate.raterTier, node.tier, 'gate.raterTier', node.id);
-      const outcome = await runGate(
-        (feedback) => op.work(work, feedback ? { ...node.context, feedback } : node.context),
-        (out, round) => rate(work, out, round, gate.categories, raterTier),
-        {
-          target: gate.target,
-          categories: gate.categories,
-          maxTries: gate.maxTries,
-          fromTier: node.tier,
-          signal: work.signal,
-        },
-        (round) => {
-          if (!isStale(run, node, attempt))
-            run.emit('confidence.rated', { nodeId: node.id, attempt, ...round });
-        },
-      );
-      if (isStale(run, node, attempt)) return;
-      // Work that ignored its abort and answered after `timeoutMs` still timed out.
-      if (work.abortReason) throw work.abortReason.reason;
-      const summary = {
-        nodeId: node.id,
-        attempt,
-        overall: outcome.overall,
-        target: gate.target,
-        rounds: outcome.rounds,
-      };
-      if (!outcome.passed) {
-        run.emit('confidence.escalated', summary);
-        return escalate(run, node, outcome.request, outcome.output);
-      }
-      run.emit('confidence.passed', summary);
-      output = outcome.output;
-    } else output = await op.work(work, node.context);
-    if (isStale(run, node, attempt)) return;
-    if (work.abortReason) throw work.abortReason.reason;
-    // The slot is given back in `finally`, after the node's terminal (or awaiting) signal: a node
-    // started from `release` must never show up as running beside the one it replaces.
-    if (spec.approval?.when === 'after') return askAfter(run, node, output);
-    succeed(run, node, output);
-  } catch (err) {
-    if (isStale(run, node, attempt)) return;
-    const request = escalationOf(err);
-    if (request) return escalate(run, node, request, undefined);
-    const reason = work.abortReason ? work.abortReason.reason : err;
-    fail(run, node, errorInfo(reason), !(reason instanceof ProviderError) || reason.retryable);
-  } finally {
+  // The slot is given back after the node's terminal (or awaiting) signal: a node started from
+  // `release` must never show up as running beside the one it replaces.
+  const done = () => {
     if (timeout !== undefined) run.clock.clearTimeout(timeout);
     work.release();
+  };
+  let answer: Promise<Json | Gated>;
+  try {
+    if (!op) throw new ProviderError(`no operation for kind ${spec.kind}`, 'executor_error', false);
+    answer = spec.gate && op.rate ? gatedWork(run, node, work, op) : op.work(work, node.context);
+  } catch (err) {
+    answer = Promise.reject(err);
   }
+  const gated = spec.gate !== undefined && op?.rate !== undefined;
+  answer.then(
+    (out) => {
+      try {
+        if (!gated) workAnswered(run, node, work, out as Json);
+        else if (out !== undefined) workAnswered(run, node, work, (out as { output: Json }).output);
+      } catch (err) {
+        workFailed(run, node, work, err);
+      }
+      done();
+    },
+    (err: unknown) => {
+      workFailed(run, node, work, err);
+      done();
+    },
+  );
 };

@@ -250,7 +250,7 @@ export const pump = (run: RunState) => {
   const ready = run.ready;
   while (!run.cancelled && run.running < run.maxConcurrency && run.readyHead < ready.length) {
     const node = ready[run.readyHead++] as NodeRecord;
-    if (node.phase === 'queued') void execute(run, node);
+    if (node.phase === 'queued') execute(run, node);
   }
   // An index instead of shift(): shift is O(n) on a long queue. Drop the consumed prefix once drained.
   if (run.readyHead === ready.length) {

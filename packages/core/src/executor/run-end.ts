@@ -24,8 +24,11 @@ export const end = async (run: RunState, status: RunResult['status']): Promise<v
     if (r?.ok) outputs[spec.id] = r.output ?? null;
   }
   const error = run.fatal !== undefined ? errorInfo(run.fatal) : run.firstError;
-  // The handle outlives the run (its signals, view and decisions): the node records are not needed.
+  // The handle outlives the run (its signals, view and decisions): the node records, the DAG index
+  // and the outputs by node id are not needed any more.
   run.nodes.clear();
+  run.dag = { roots: [], byId: new Map(), conditions: new Map() };
+  run.scope = Object.create(null);
   run.resolveResult({
     runId: run.runId,
     status,
