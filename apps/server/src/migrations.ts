@@ -60,6 +60,25 @@ const migrations: string[] = [
      hash text not null unique,
      created_at timestamptz not null default now()
    );`,
+  // Node history for the start-tier policy, and each finished run's cost for a DAG's economics.
+  `create table node_history (
+     dag_id text not null,
+     node_id text not null,
+     history jsonb not null,
+     updated_at timestamptz not null default now(),
+     primary key (dag_id, node_id)
+   );
+   create table run_costs (
+     run_id text primary key references runs (id) on delete cascade,
+     dag_id text not null,
+     ended_at timestamptz not null,
+     status text not null,
+     cost_usd double precision not null,
+     cost_by_tier jsonb not null,
+     top_tier_cost_usd double precision not null,
+     policy_saving_usd double precision not null
+   );
+   create index run_costs_dag on run_costs (dag_id, ended_at desc, run_id desc);`,
 ];
 
 export const migrate = async (db: Db): Promise<void> => {

@@ -11,10 +11,12 @@ import {
   type RunView,
   type Signal,
   startRun,
+  type TierHistory,
+  usesStartTierPolicy,
 } from '@laneflow/core';
+import { type Logger, silentLogger } from './observe/log.ts';
 import type { Store } from './store.ts';
 
-import { type Logger, silentLogger } from './observe/log.ts';
 export interface RunManagerOptions {
   store: Store;
   ladder: Ladder;
@@ -27,9 +29,9 @@ export interface RunManagerOptions {
    * picks them up, and decisions and cancels for a run executing elsewhere are forwarded to it.
    */
   cluster?: ClusterHooks;
+  log?: Logger;
 }
 
-  log?: Logger;
 export interface ClusterHooks {
   dispatch(runId: string): Promise<void>;
   decide(runId: string, approvalId: string, input: DecisionInput): Promise<DecideResult | undefined>;
@@ -55,9 +57,9 @@ export const createRunManager = ({
   maxConcurrency,
   commitLingerMs,
   cluster,
+  log = silentLogger,
 }: RunManagerOptions) => {
   const live = new Map<string, RunHandle>();
-  log = silentLogger,
   const wakers = new Map<string, Set<() => void>>();
   /** Highest seq another process told us it committed, per run (cluster mode). */
   const committedElsewhere = new Map<string, number>();
@@ -80,6 +82,7 @@ export const createRunManager = ({
       ladder?: Ladder | null;
       history?: Signal[];
       stored?: Promise<void>;
+      tierHistory?: TierHistory;
     },
   ) => {
     const { stored } = opts;
@@ -89,6 +92,7 @@ export const createRunManager = ({
       ladder: opts.ladder ?? dag.ladder ?? ladder,
       ...(opts.inputs && { inputs: opts.inputs }),
       ...(opts.history && { history: opts.history }),
+      ...(opts.tierHistory && { tierHistory: opts.tierHistory }),
       ...(providers && { providers }),
       ...(maxConcurrency !== undefined && { maxConcurrency }),
       log: {
@@ -153,7 +157,7 @@ export const createRunManager = ({
       });
       // When the row cannot be stored the run ends on its first commit; this request reports why.
       stored.catch(() => {});
-      launch(runId, dag, { ...options, stored });
+      launch(runId, dag, { ...options, stored, ...(await tierHistoryOf(dag)) });
       await store.createRun(row).then(created, (err) => {
         failed(err);
         throw err;
@@ -190,13 +194,13 @@ export const createRunManager = ({
 
     live: (runId: string) => live.get(runId),
 
+    /** How many runs execute here now. */
+    liveCount: () => live.size,
+
     /** Committed signals after `after`: from memory for a live run, else from the store. */
     async signalsAfter(runId: string, after: number, limit: number): Promise<Signal[]> {
       const handle = live.get(runId);
       if (handle && handle.signals.length >= after && (handle.signals[0]?.seq ?? 1) === 1)
-    /** How many runs execute here now. */
-    liveCount: () => live.size,
-
         return handle.signals.slice(after, after + limit) as Signal[];
       return store.signals(runId, after, limit);
     },
@@ -275,7 +279,20 @@ export const createRunManager = ({
     const run = await store.getRun(id);
     if (!run) return undefined;
     const history = await store.allSignals(id);
-    return launch(id, run.dag, { inputs: run.inputs, ladder: run.ladder, history });
+    return launch(id, run.dag, {
+      inputs: run.inputs,
+      ladder: run.ladder,
+      history,
+      ...(await tierHistoryOf(run.dag)),
+    });
+  }
+
+  /**
+   * The DAG's node history when some node starts at "auto". A resumed run reads it too: its log keeps
+   * the starts it committed, and a node it had not queued yet is placed like in a new run.
+   */
+  async function tierHistoryOf(dag: DagSpec): Promise<{ tierHistory?: TierHistory }> {
+    return usesStartTierPolicy(dag) ? { tierHistory: await store.tierHistory(dag.id) } : {};
   }
 
   async function decideHere(

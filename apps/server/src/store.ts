@@ -12,6 +12,7 @@ import {
   totalsDelta,
 } from '@laneflow/core';
 import type { Db, Sql } from './db.ts';
+import { readRunCosts, readTierHistory, recordRunEconomics } from './economics-store.ts';
 import { iso, isoOrNull } from './row-time.ts';
 import { createTokenStore } from './token-store.ts';
 
@@ -110,6 +111,7 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
         await tx.query(`insert into signals (run_id, seq, type, at, body) values ${rows.join(', ')}`, values);
       }
       await recordApprovals(tx, runId, batch);
+      await recordRunEconomics(tx, runId, batch);
       const t = totalsDelta(batch);
       await tx.query(
         `update runs set last_seq = $2, cost_usd = cost_usd + $3, escalations = escalations + $4,
@@ -171,6 +173,12 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
   return {
     db,
     appendSignals,
+
+    /** A DAG's node history, for the start-tier policy of its next run. */
+    tierHistory: (dagId: string) => readTierHistory(db, dagId),
+
+    /** The costs of a DAG's latest finished runs, oldest first. */
+    runCosts: (dagId: string, limit: number) => readRunCosts(db, dagId, limit),
 
     async createRun(r: {
       id: string;

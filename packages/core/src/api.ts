@@ -244,3 +244,64 @@ export const DagListSchema = z.object({ dags: z.array(DagSummarySchema) });
 
 /** An accepted request with nothing else to say (`POST /api/runs/:id/cancel`). */
 export const OkSchema = z.object({ ok: z.literal(true) });
+
+/** One tier of one node in a DAG's economics: decayed sums and the rates a chart shows. */
+export const TierEconomicsSchema = z.object({
+  tier: z.string(),
+  runs: z.number(),
+  passes: z.number(),
+  /** passes / runs (0 without runs). */
+  passRate: z.number(),
+  attempts: z.number(),
+  rounds: z.number(),
+  calls: z.number(),
+  costUsd: z.number(),
+  /** Cost of one step at this tier, one provider call, and tokens per call. */
+  meanCostUsd: z.number(),
+  costPerCallUsd: z.number(),
+  inputTokensPerCall: z.number(),
+  outputTokensPerCall: z.number(),
+  escalations: z.number(),
+  /** escalations / runs: where runs escalate. */
+  escalationRate: z.number(),
+  triggers: z.record(z.string(), z.number()),
+  approved: z.number(),
+  rejected: z.number(),
+});
+export type TierEconomics = z.infer<typeof TierEconomicsSchema>;
+
+/** One DAG node's history as the economics view shows it; tiers cheapest first. */
+export const NodeEconomicsSchema = z.object({
+  nodeId: z.string(),
+  workHash: z.string(),
+  /** Decayed runs, and runs since the node's work last changed. */
+  runs: z.number(),
+  totalRuns: z.number().int(),
+  tiers: z.array(TierEconomicsSchema),
+});
+export type NodeEconomics = z.infer<typeof NodeEconomicsSchema>;
+
+/** What one finished run cost, by tier, against the top tier and with the policy's expected saving. */
+export const RunCostSchema = z.object({
+  runId: z.string(),
+  endedAt: z.string(),
+  status: z.enum(['succeeded', 'failed', 'cancelled']),
+  costUsd: z.number(),
+  costByTier: z.record(z.string(), z.number()),
+  topTierCostUsd: z.number(),
+  policySavingUsd: z.number(),
+});
+
+/** `GET /api/dags/:id/economics`: per node and tier history, and the recent runs' costs, oldest first. */
+export const DagEconomicsSchema = z.object({
+  dagId: z.string(),
+  /** Tier names cheapest first: the order of `nodes[].tiers` and of the cost series. */
+  tiers: z.array(z.string()),
+  halfLifeRuns: z.number(),
+  nodes: z.array(NodeEconomicsSchema),
+  runs: z.array(RunCostSchema),
+});
+export type DagEconomics = z.infer<typeof DagEconomicsSchema>;
+
+/** `?runs=` of the economics: how many recent runs' costs (default 200). */
+export const EconomicsQuerySchema = z.object({ runs: z.coerce.number().int().min(1).max(5000).default(200) });

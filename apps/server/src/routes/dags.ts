@@ -1,9 +1,12 @@
 import {
+  DagEconomicsSchema,
   DagListSchema,
   DagRecordSchema,
   type DagSpec,
   DagSpecSchema,
   DagVersionListSchema,
+  dagEconomics,
+  EconomicsQuerySchema,
   IdParamSchema,
   validateDag,
 } from '@laneflow/core';
@@ -88,6 +91,17 @@ const version = route({
   errors: [404],
 });
 
+const economics = route({
+  method: 'get',
+  path: '/api/dags/{id}/economics',
+  summary:
+    "A DAG's economics: per node and tier, the decayed history the start-tier policy reads (pass rate, cost per step and call, tokens, escalations and their triggers, human decisions); per finished run, its cost by tier, the same work on the top tier, and the policy's expected saving",
+  role: 'viewer',
+  request: { params: IdParams, query: EconomicsQuerySchema },
+  ok: { status: 200, schema: DagEconomicsSchema },
+  errors: [404],
+});
+
 /** DAG documents: saved, versioned, soft-deleted; each one refused when a ladder names a foreign endpoint. */
 export const dagRoutes = ({ store, ladder }: RouteDeps) => {
   const saved = createDagVersionStore(store.db);
@@ -134,6 +148,19 @@ export const dagRoutes = ({ store, ladder }: RouteDeps) => {
     const rec = await saved.get(id, version);
     if (!rec) throw new HttpError(404, 'not_found', `DAG "${id}" has no version ${version}`);
     return c.json(rec, 200);
+  });
+  r.openapi(economics, async (c) => {
+    const { id } = c.req.valid('param');
+    const { runs: limit } = c.req.valid('query');
+    const [dag, history, runs] = await Promise.all([
+      store.getDag(id),
+      store.tierHistory(id),
+      store.runCosts(id, limit),
+    ]);
+    if (!dag && runs.length === 0 && Object.keys(history).length === 0)
+      throw new HttpError(404, 'not_found', `no DAG "${id}"`);
+    const tiers = (dag?.spec.ladder ?? ladder).map((t) => t.name);
+    return c.json(dagEconomics(id, history, runs, tiers), 200);
   });
   return r;
 };

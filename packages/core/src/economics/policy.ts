@@ -1,3 +1,4 @@
+import { autoTier, type DagSpec } from '../dag.ts';
 import { isHumanTier, type Ladder } from '../tier.ts';
 import { type NodeHistory, own, type TierStats } from './history.ts';
 import type { TierEvidence, TierReason } from './tier-reason.ts';
@@ -142,3 +143,7 @@ export const chooseStartTier = (input: StartTierInput): { tier: number; reason: 
     },
   };
 };
+
+/** True when some node of `dag` starts at `"auto"` (its own or the DAG's default): its run needs history. */
+export const usesStartTierPolicy = (dag: DagSpec): boolean =>
+  dag.startTier === autoTier || dag.nodes.some((n) => n.startTier === autoTier);
