@@ -16,6 +16,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FIT_VIEW, MINIMAP_MIN_NODES, NODE_H, NODE_W } from '../graph/layout.ts';
 import { LodLayer, useLod } from '../graph/lod-layer.tsx';
+import { openingFit, useOpeningFit } from '../graph/opening-fit.ts';
 import { hideAll, nodeAt } from '../graph/scene.ts';
 import { confirmAction } from '../ui/confirm.tsx';
 import { useTheme } from '../ui/theme.ts';
@@ -45,7 +46,8 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const loads = useEditor((s) => s.loads);
   const theme = useTheme((s) => s.theme);
   const fits = useEditor((s) => s.fits);
-  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
+  const { screenToFlowPosition, setViewport } = useReactFlow();
+  const fitOpening = useOpeningFit();
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -110,9 +112,10 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   // React Flow queues the fit until the new nodes are measured. An empty one starts at 100%.
   useEffect(() => {
     if (loads + fits === 0) return;
-    if (useEditor.getState().doc.nodes.length > 0) void fitView(FIT_VIEW);
+    const count = useEditor.getState().doc.nodes.length;
+    if (count > 0) void fitOpening(count);
     else void setViewport({ x: 0, y: 0, zoom: 1 });
-  }, [loads, fits, fitView, setViewport]);
+  }, [loads, fits, fitOpening, setViewport]);
 
   // The nodes React Flow has selected, as of the last render; a click's changes are applied to them.
   const nodesNow = useRef(nodes);
@@ -258,7 +261,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       onBeforeDelete={onBeforeDelete}
       onlyRenderVisibleElements
       fitView
-      fitViewOptions={FIT_VIEW}
+      fitViewOptions={openingFit(doc.nodes.length)}
       minZoom={FIT_VIEW.minZoom}
       proOptions={{ hideAttribution: true }}
       colorMode={theme}
