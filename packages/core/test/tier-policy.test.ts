@@ -10,6 +10,7 @@ import {
   type StartTierInput,
   type TierStats,
   tierReasonSaving,
+  validateDag,
   workHash,
 } from '../src/index.ts';
 import { buildDag } from './run-helpers.ts';
@@ -180,5 +181,23 @@ describe('the start-tier policy', () => {
       false,
     );
     expect(choose(h, { random: () => 0, options: { explore: 0 } }).tier).toBe(1);
+  });
+});
+
+describe('"auto" in a DAG document', () => {
+  it('is a start tier of a node and of the DAG, never a rung the ladder must have', () => {
+    const doc = {
+      id: 'd',
+      ladder,
+      startTier: 'auto',
+      nodes: [{ id: 'a', kind: 'llm', prompt: 'x', startTier: 'auto', maxTier: 'medium' }],
+    };
+    expect(validateDag(doc).ok).toBe(true);
+    const bad = validateDag({ ...doc, startTier: 'nope' });
+    expect(bad.ok ? [] : bad.issues).toEqual([
+      { path: 'startTier', code: 'unknown_tier', message: 'tier "nope" is not in the DAG\'s ladder' },
+    ]);
+    // As a max tier it names a rung like any other.
+    expect(validateDag({ ...doc, nodes: [{ ...doc.nodes[0], maxTier: 'auto' }] }).ok).toBe(false);
   });
 });
