@@ -1,14 +1,14 @@
 import { laneStyles, projectRun, validateDag } from '@laneflow/core';
 import { exampleDags } from '@laneflow/examples';
 import { describe, expect, it } from 'vitest';
-import { nodeAt, type Scene, type SceneStyle, sceneEdges, tint } from '../src/graph/scene.ts';
+import { NODE_PAINT, nodeAt, type Scene, type SceneStyle, sceneEdges, tint } from '../src/graph/scene.ts';
 import { laneIconPaths } from '../src/lanes/lane-icon.tsx';
 import { createGraphModel } from '../src/run/graph-model.ts';
 import { runSceneNodes } from '../src/run/run-scene.ts';
 import { dag, scenario } from './fixtures.tsx';
 
 describe('canvas scene', () => {
-  const style: SceneStyle = { stroke: '#000000', fill: '#ffffff' };
+  const style: SceneStyle = { stroke: '#000000', fill: '#ffffff', ink: '#0f172a' };
   const scene: Scene = {
     nodes: [
       { id: 'a', x: 0, y: 0, w: 100, h: 50, label: 'a', style },
@@ -30,11 +30,21 @@ describe('canvas scene', () => {
     expect(tint('#000000', 0.25)).toBe('rgb(191, 191, 191)');
   });
 
+  it('tints over a dark base for the dark theme', () => {
+    expect(tint('#ffffff', 0, '#1f2937')).toBe('rgb(31, 41, 55)');
+    expect(tint('#ffffff', 0.5, '#000000')).toBe('rgb(128, 128, 128)');
+  });
+
   it("paints each run node in its lane's colour and icon, lineage edges dashed in purple", () => {
     const { view } = scenario();
     const { nodes, edges } = createGraphModel(dag)(view, undefined);
-    const painted = runSceneNodes(nodes);
-    for (const n of painted) {
+    const painted = runSceneNodes(nodes, 'light');
+    const dark = runSceneNodes(nodes, 'dark');
+    for (const [i, n] of painted.entries()) {
+      // In the dark theme the same lane colour borders a dark box with light text.
+      expect(dark[i]?.style.stroke).toBe(n.style.stroke);
+      expect(dark[i]?.style.ink).toBe(NODE_PAINT.dark.ink);
+      expect(dark[i]?.style.fill).not.toBe(n.style.fill);
       const lane = view.nodes.get(n.id)?.lane;
       expect(lane).toBeDefined();
       if (!lane) continue;

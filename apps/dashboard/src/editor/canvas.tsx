@@ -216,7 +216,10 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   // Zoomed out on a large document, nodes are painted on a canvas; zoom in to drag or connect them.
   const lod = useLod(nodes.length);
   const shown = useMemo(() => (lod ? hideAll(nodes) : nodes), [lod, nodes]);
-  const scene = useMemo(() => (lod ? editorScene(nodes, edges) : undefined), [lod, nodes, edges]);
+  const scene = useMemo(
+    () => (lod ? editorScene(nodes, edges, theme) : undefined),
+    [lod, nodes, edges, theme],
+  );
   const selectedId = selection?.type === 'node' ? selection.id : undefined;
 
   // Delete keys act on the canvas only when it has the focus: a key pressed after a form field

@@ -161,15 +161,16 @@ const paintNodes = (ctx: CanvasRenderingContext2D, groups: Map<SceneStyle, Scene
     }
   }
   if (nodePx < LABEL_MIN_PX) return;
-  ctx.fillStyle = '#0f172a';
   ctx.font = '600 13px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
-  for (const list of groups.values())
+  for (const [style, list] of groups) {
+    ctx.fillStyle = style.ink;
     for (const n of list) {
       const room = Math.floor((n.w - 44) / 7.5);
       const text = n.label.length > room ? `${n.label.slice(0, Math.max(1, room - 1))}…` : n.label;
       ctx.fillText(text, n.x + 32, n.y + 20);
     }
+  }
 };
 
 const paintSelection = (ctx: CanvasRenderingContext2D, n: SceneNode, t: DrawTarget) => {

@@ -5,6 +5,8 @@ import { NODE_H, NODE_W } from './layout.ts';
 export interface SceneStyle {
   stroke: string;
   fill: string;
+  /** The label's colour. */
+  ink: string;
   dashed?: boolean;
   /** An SVG path in a 24×24 box (the lane icons), drawn at readable zoom levels. */
   icon?: string;
@@ -74,9 +76,18 @@ export const nodeAt = (scene: Scene, p: { x: number; y: number }): SceneNode | u
   return undefined;
 };
 
-/** `#rrggbb` laid over white at `alpha`, as an opaque colour: opaque fills rasterise fastest. */
-export const tint = (hex: string, alpha: number): string => {
+export type Theme = 'light' | 'dark';
+
+/** A node's background and text in each theme, as the DOM nodes have them (styles.css `--field`, `--text`). */
+export const NODE_PAINT: Record<Theme, { fill: string; ink: string }> = {
+  light: { fill: '#ffffff', ink: '#0f172a' },
+  dark: { fill: '#1f2937', ink: '#e2e8f0' },
+};
+
+/** `#rrggbb` laid over `base` (white unless told) at `alpha`, as an opaque colour: opaque fills rasterise fastest. */
+export const tint = (hex: string, alpha: number, base = '#ffffff'): string => {
   const v = Number.parseInt(hex.slice(1, 7), 16);
-  const mix = (c: number) => Math.round(255 + (c - 255) * alpha);
-  return `rgb(${mix(v >> 16)}, ${mix((v >> 8) & 255)}, ${mix(v & 255)})`;
+  const b = Number.parseInt(base.slice(1, 7), 16);
+  const mix = (c: number, under: number) => Math.round(under + (c - under) * alpha);
+  return `rgb(${mix(v >> 16, b >> 16)}, ${mix((v >> 8) & 255, (b >> 8) & 255)}, ${mix(v & 255, b & 255)})`;
 };

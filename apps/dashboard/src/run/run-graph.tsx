@@ -38,8 +38,8 @@ const Graph = ({ dag, view, rev }: { dag: DagSpec; view: RunView; rev: number })
   const flowNodes = useMemo(() => (lod ? hideAll(nodes) : nodes), [lod, lod ? nodes.length : nodes]);
   const paintedEdges = useMemo(() => (lod ? sceneEdges(edges) : undefined), [lod, edges]);
   const scene = useMemo(
-    () => paintedEdges && { nodes: runSceneNodes(nodes), edges: paintedEdges },
-    [nodes, paintedEdges],
+    () => paintedEdges && { nodes: runSceneNodes(nodes, theme), edges: paintedEdges },
+    [nodes, paintedEdges, theme],
   );
   return (
     <ReactFlow
