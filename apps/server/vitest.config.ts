@@ -8,6 +8,8 @@ export default defineConfig({
     include: process.env.LANEFLOW_CLUSTER_TEST ? ['test/cluster.test.ts'] : ['test/**/*.test.ts'],
     exclude: process.env.LANEFLOW_CLUSTER_TEST ? [] : ['test/cluster.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // Servers started in the test process log only warnings and errors (child servers log at info).
+    env: { LANEFLOW_LOG_LEVEL: process.env.LANEFLOW_LOG_LEVEL ?? 'warn' },
     // PGlite's first open takes seconds on a loaded machine; a crash test restarts a child server.
     testTimeout: 60_000,
     hookTimeout: 120_000,

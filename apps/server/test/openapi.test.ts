@@ -74,9 +74,10 @@ describe('OpenAPI document', () => {
       corsOrigins: [],
       maxBodyBytes: 1,
       version: 'test',
+      metrics: {} as never,
     });
     const served = app.routes
-      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api'))
+      .filter((r) => r.method !== 'ALL' && (r.path.startsWith('/api') || r.path === '/metrics'))
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect([...operations(doc)].sort()).toEqual([...new Set(served)].sort());
   });

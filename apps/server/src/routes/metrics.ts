@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Metrics } from '../observe/metrics.ts';
 import { route, router } from './route.ts';
 
@@ -6,7 +7,12 @@ const metricsRoute = route({
   path: '/metrics',
   summary: 'Prometheus metrics (text exposition format), for an admin or a `metrics` token',
   role: 'metrics',
-  ok: { status: 200, description: 'Prometheus text format (text/plain; version=0.0.4)' },
+  ok: {
+    status: 200,
+    schema: z.string(),
+    mediaType: 'text/plain; version=0.0.4',
+    description: 'Prometheus text exposition format',
+  },
 });
 
 /** `GET /metrics`, on the API port, outside `/api` where Prometheus expects it. */

@@ -72,7 +72,14 @@ export const route = <R extends Omit<RouteConfig, 'responses'>>(
   config: R & {
     role: Role | 'public';
     body?: { schema: z.ZodType; optional?: boolean };
-    ok: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; sse?: boolean; description?: string };
+    ok: {
+      status: 200 | 201 | 202 | 204;
+      schema?: z.ZodType;
+      sse?: boolean;
+      /** A body that is not JSON (the schema then describes it as text). */
+      mediaType?: string;
+      description?: string;
+    };
     errors?: number[];
   },
 ) => {
@@ -94,7 +101,9 @@ export const route = <R extends Omit<RouteConfig, 'responses'>>(
         description: ok.description ?? 'ok',
         ...(ok.schema && {
           content: {
-            [ok.sse ? 'text/event-stream' : 'application/json']: { schema: jsonSchema(ok.schema, 'output') },
+            [ok.mediaType ?? (ok.sse ? 'text/event-stream' : 'application/json')]: {
+              schema: jsonSchema(ok.schema, 'output'),
+            },
           },
         }),
       },
