@@ -51,7 +51,7 @@ export interface RootNode {
   /** Its dependencies, each once. */
   deps: string[];
   /** Why it starts at `start`, when the start-tier policy chose. */
-  tierReason?: TierReason;
+  tierReason: TierReason | undefined;
 }
 
 /** What the start-tier policy reads when a run starts. */
@@ -78,7 +78,7 @@ export const conditionKey = (source: string, target: string): string => `${sourc
  * policy chooses from the node's history, once, when the run starts: the choice travels in the node's
  * `node.queued`, and a resumed run keeps the one its log holds.
  */
-const startOf = (
+const chooseStart = (
   dag: DagSpec,
   l: LadderIndex,
   spec: NodeSpec,
@@ -86,8 +86,8 @@ const startOf = (
   policy: StartPolicy | undefined,
 ) => {
   const ref = spec.startTier ?? policy?.startTier ?? dag.startTier;
-  if (ref !== autoTier) return { start: tierIndex(l, ref, 0, 'startTier', spec.id) };
-  const { tier, reason } = chooseStartTier({
+  if (ref !== autoTier) return tierIndex(l, ref, 0, 'startTier', spec.id);
+  return chooseStartTier({
     history: own(policy?.history, spec.id),
     workHash: workHash(spec),
     ladder: l.ladder,
@@ -96,7 +96,6 @@ const startOf = (
     random: policy?.random ?? Math.random,
     ...(policy?.options && { options: policy.options }),
   });
-  return { start: tier, tierReason: reason };
 };
 
 export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): DagIndex => {
@@ -104,9 +103,12 @@ export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): Da
   const byId = new Map<string, RootNode>();
   for (const spec of dag.nodes) {
     const max = tierIndex(l, spec.maxTier, l.topModelTier, 'maxTier', spec.id);
-    const { start, tierReason } = startOf(dag, l, spec, max, policy);
+    // A number for a fixed start (most nodes: nothing more to allocate), the policy's choice for auto.
+    const chosen = chooseStart(dag, l, spec, max, policy);
+    const start = typeof chosen === 'number' ? chosen : chosen.tier;
     if (max < start) throw new RunConfigError(`node ${spec.id}: maxTier is below startTier`);
-    const root: RootNode = { spec, start, max, deps: [], ...(tierReason && { tierReason }) };
+    const tierReason = typeof chosen === 'number' ? undefined : chosen.reason;
+    const root: RootNode = { spec, start, max, deps: [], tierReason };
     roots.push(root);
     byId.set(spec.id, root);
   }

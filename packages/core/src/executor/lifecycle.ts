@@ -19,12 +19,16 @@ export type NodeInit = Pick<NodeRecord, 'rootId' | 'tier' | 'maxTier' | 'deps'> 
 /** The context of work that is no one's escalation: shared, as most nodes have it. */
 const noContext: WorkContext = Object.freeze({});
 
+/** Where a node being queued comes from; a DAG node has no parent. */
+type QueuedFrom = { parentId?: string; spawnReason?: 'escalation' | 'spawn'; tierReason?: TierReason };
+const fromDag: QueuedFrom = Object.freeze({});
+
 /** Adds a node to the run; `announce` emits its `node.queued` (a node rebuilt from the log has one). */
 export const addNode = (
   run: RunState,
   spec: NodeSpec,
   init: NodeInit,
-  queued: { parentId?: string; spawnReason?: 'escalation' | 'spawn'; tierReason?: TierReason } = {},
+  queued: QueuedFrom = fromDag,
   announce = true,
 ): NodeRecord => {
   // Every field written, in one order: every node record has the same shape.
@@ -63,13 +67,9 @@ export const addNode = (
     run.emit(
       'node.queued',
       queued.parentId === undefined
-        ? {
-            nodeId: node.id,
-            attempt: 1,
-            label: node.label,
-            tier: node.tier,
-            ...(queued.tierReason !== undefined && { tierReason: queued.tierReason }),
-          }
+        ? queued.tierReason === undefined
+          ? { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier }
+          : { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier, tierReason: queued.tierReason }
         : {
             nodeId: node.id,
             attempt: 1,
