@@ -1,4 +1,5 @@
-import type { DagRecord, DagSpec, Json, Ladder, Signal } from '@laneflow/core';
+import type { DagRecord, DagSpec, Json, Ladder, RunObservation, Signal } from '@laneflow/core';
+import { addRun, type EconomicsRow } from './local-economics.ts';
 
 /** What a local run is started with: enough to resume it from its signals after a reload. */
 export interface RunRecord {
@@ -11,6 +12,8 @@ export interface RunRecord {
 /** A local run as kept across reloads: its record and every committed signal, in seq order. */
 export interface StoredRun extends RunRecord {
   signals: Signal[];
+  /** Set once the finished run is folded into its DAG's economics. */
+  observed?: boolean;
 }
 
 /** Where the local transport keeps DAGs and runs. */
@@ -26,12 +29,20 @@ export interface LocalStore {
    * the promise resolves only once they are durable, and nobody is shown a signal before that.
    */
   appendSignals(runId: string, batch: readonly Signal[], record?: RunRecord): Promise<void>;
+  /** A DAG's node history and latest runs' costs (undefined before its first observed run). */
+  economics(dagId: string): Promise<EconomicsRow | undefined>;
+  /**
+   * Folds a finished run into its DAG's economics and marks the run observed, in one transaction; a
+   * run already observed (another engine got there first) is left as it is.
+   */
+  observeRun(runId: string, dagId: string, observation: RunObservation): Promise<void>;
 }
 
 /** Keeps everything in memory (Node, tests); shared by transports it is given to, like a database. */
 export const createMemoryStore = (): LocalStore => {
   const dags = new Map<string, DagRecord>();
   const runs = new Map<string, StoredRun>();
+  const economics = new Map<string, EconomicsRow>();
   return {
     dags: async () => [...dags.values()],
     putDag: async (d) => void dags.set(d.id, d),
@@ -43,6 +54,13 @@ export const createMemoryStore = (): LocalStore => {
       if (!run) throw new Error(`no run record for ${runId}`);
       run.signals.push(...batch);
       runs.set(runId, run);
+    },
+    economics: async (dagId) => economics.get(dagId),
+    async observeRun(runId, dagId, observation) {
+      const run = runs.get(runId);
+      if (!run || run.observed) return;
+      run.observed = true;
+      economics.set(dagId, addRun(economics.get(dagId), dagId, observation));
     },
   };
 };
@@ -64,14 +82,14 @@ const committed = (tx: IDBTransaction) =>
 /** A stored signal row: keyed by run and seq, so a run's signals are one key range in seq order. */
 type SignalRow = { runId: string; seq: number; signal: Signal };
 /** Runs stored before signals had their own store kept theirs inline; they are read as they are. */
-type RunRow = RunRecord & { signals?: Signal[] };
+type RunRow = RunRecord & { signals?: Signal[]; observed?: boolean };
 
 const runRange = (runId: string) => IDBKeyRange.bound([runId, 0], [runId, Number.MAX_SAFE_INTEGER]);
 
 /** Keeps DAGs, runs and every committed signal in IndexedDB, so a reload resumes (browser, worker). */
 export const createIndexedDbStore = (name = 'laneflow'): LocalStore => {
   const open = new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(name, 2);
+    const req = indexedDB.open(name, 3);
     req.onupgradeneeded = (e) => {
       const db = req.result;
       if (e.oldVersion < 1) {
@@ -79,6 +97,7 @@ export const createIndexedDbStore = (name = 'laneflow'): LocalStore => {
         db.createObjectStore('runs', { keyPath: 'summary.id' });
       }
       if (e.oldVersion < 2) db.createObjectStore('signals', { keyPath: ['runId', 'seq'] });
+      if (e.oldVersion < 3) db.createObjectStore('economics', { keyPath: 'dagId' });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -113,6 +132,26 @@ export const createIndexedDbStore = (name = 'laneflow'): LocalStore => {
         if (record) tx.objectStore('runs').put(record);
         const signals = tx.objectStore('signals');
         for (const signal of batch) signals.put({ runId, seq: signal.seq, signal } satisfies SignalRow);
+      }),
+    economics: async (dagId) =>
+      (await promisify(
+        (await open).transaction('economics', 'readonly').objectStore('economics').get(dagId),
+      )) as EconomicsRow | undefined,
+    observeRun: (runId, dagId, observation) =>
+      write(['runs', 'economics'], (tx) => {
+        const runsStore = tx.objectStore('runs');
+        const economics = tx.objectStore('economics');
+        // Read and write in one readwrite transaction: IndexedDB runs overlapping ones one at a time,
+        // so two engines finishing the same run cannot both fold it.
+        runsStore.get(runId).onsuccess = (e) => {
+          const run = (e.target as IDBRequest<RunRow | undefined>).result;
+          if (!run || run.observed) return;
+          runsStore.put({ ...run, observed: true });
+          economics.get(dagId).onsuccess = (ev) => {
+            const row = (ev.target as IDBRequest<EconomicsRow | undefined>).result;
+            economics.put(addRun(row, dagId, observation));
+          };
+        };
       }),
   };
 };

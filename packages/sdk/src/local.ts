@@ -2,6 +2,7 @@ import {
   type DagRecord,
   type DagSpec,
   type Ladder,
+  observeRun,
   type Provider,
   projectRun,
   type RunHandle,
@@ -14,10 +15,14 @@ import {
   snapshotNodes,
   startRun,
   summarizeIssues,
+  type TierHistory,
+  type TierPolicyOptions,
+  usesStartTierPolicy,
   validateDag,
 } from '@laneflow/core';
 import { HttpError } from './errors.ts';
 import { approvalsOf } from './local-approvals.ts';
+import { economicsOf } from './local-economics.ts';
 import { createMemoryStore, type LocalStore, type RunRecord } from './local-store.ts';
 import { watchLocal } from './local-watch.ts';
 import { newRunId, type RunLock, unlocked, webLocks } from './run-lock.ts';
@@ -33,6 +38,8 @@ export interface LocalTransportOptions {
   user?: string;
   /** Holds a run for one engine while it executes; defaults to Web Locks where there are any. */
   runLock?: RunLock;
+  /** How nodes that start at "auto" choose their tier (core's defaults unless told). */
+  tierPolicy?: TierPolicyOptions;
 }
 
 interface LocalRun {
@@ -67,14 +74,33 @@ export const createLocalTransport = (
   const runLock = options.runLock ?? webLocks ?? unlocked;
   const runs = new Map<string, LocalRun>();
 
+  /**
+   * The DAG's node history when some node starts at "auto". A resumed run reads it too: its signals
+   * keep the starts it committed, and a node it had not queued yet is placed like in a new run.
+   */
+  const tierHistoryOf = async (dag: DagSpec): Promise<TierHistory | undefined> =>
+    usesStartTierPolicy(dag) ? ((await store.economics(dag.id))?.history ?? {}) : undefined;
+
+  /** Folds a finished run into its DAG's economics, for the economics view and later runs' policy. */
+  const observe = async (record: RunRecord, signals: readonly Signal[]) => {
+    try {
+      const observation = observeRun(record.dag, signals);
+      if (observation) await store.observeRun(record.summary.id, record.dag.id, observation);
+    } catch (err) {
+      console.error(`laneflow: could not add run ${record.summary.id} to its DAG's history`, err);
+    }
+  };
+
   /** Executes a run under its lock; `history` (committed signals) resumes it where it was. */
-  const launch = (run: LocalRun, history: readonly Signal[]): RunHandle => {
+  const launch = (run: LocalRun, history: readonly Signal[], tierHistory?: TierHistory): RunHandle => {
     const { record } = run;
     let first = history.length === 0;
     const handle = startRun(record.dag, {
       runId: record.summary.id,
       ...((record.ladder ?? options.ladder) && { ladder: record.ladder ?? options.ladder }),
       ...(record.inputs && { inputs: record.inputs }),
+      ...(tierHistory && { tierHistory }),
+      ...(options.tierPolicy && { tierPolicy: options.tierPolicy }),
       ...(options.providers && { providers: options.providers }),
       ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
       ...(history.length > 0 && { history }),
@@ -88,6 +114,7 @@ export const createLocalTransport = (
       },
     });
     run.handle = handle;
+    void handle.result.then(() => observe(record, handle.signals));
     return handle;
   };
 
@@ -99,7 +126,8 @@ export const createLocalTransport = (
           // Whoever held the run before (a closing tab's engine) may have committed more meanwhile.
           const history = await store.signals(run.record.summary.id);
           if (history.length > 0) run.stored = history;
-          if (!isFinished(projectRun(run.stored))) handle = launch(run, run.stored);
+          if (!isFinished(projectRun(run.stored)))
+            handle = launch(run, run.stored, await tierHistoryOf(run.record.dag));
         } catch (err) {
           console.error(`laneflow: could not resume run ${run.record.summary.id}`, err);
         }
@@ -110,10 +138,12 @@ export const createLocalTransport = (
     });
 
   const loaded = store.runs().then((stored) => {
-    for (const { signals, ...record } of stored) {
+    for (const { signals, observed, ...record } of stored) {
       const run: LocalRun = { record, stored: signals };
       runs.set(record.summary.id, run);
       if (!isFinished(projectRun(signals))) run.resumed = resume(run);
+      // A run that ended just before its page closed, before it was added to its DAG's history.
+      else if (!observed) void observe(record, signals);
     }
   });
 
@@ -205,9 +235,10 @@ export const createLocalTransport = (
         },
         stored: [],
       };
+      const tierHistory = await tierHistoryOf(dag);
       let handle: RunHandle;
       try {
-        handle = launch(run, []);
+        handle = launch(run, [], tierHistory);
       } catch (err) {
         throw new HttpError(400, 'invalid_run', (err as Error).message);
       }
@@ -280,6 +311,14 @@ export const createLocalTransport = (
       // A wait that ended undecided (expired, cancelled) refuses any decision as late.
       const decided = asked.status === 'approved' || asked.status === 'rejected';
       throw new HttpError(409, decided ? 'conflict' : 'late', `approval ${approvalId} is ${asked.status}`);
+    },
+    async economics(dagId, limit = 200) {
+      const [row, dag] = await Promise.all([
+        store.economics(dagId),
+        store.dags().then((all) => all.find((d) => d.id === dagId)),
+      ]);
+      if (!row && !dag) throw notFound(`DAG "${dagId}"`);
+      return economicsOf(dagId, row, dag?.spec.ladder ?? options.ladder, limit);
     },
     async approvals(status = 'pending') {
       await loaded;

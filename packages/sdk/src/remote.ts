@@ -3,6 +3,7 @@ import {
   type CreatedToken,
   CreatedTokenSchema,
   type CreateTokenBody,
+  DagEconomicsSchema,
   DagListSchema,
   DagRecordSchema,
   DagVersionListSchema,
@@ -122,6 +123,13 @@ export const createRemoteTransport = (options: RemoteTransportOptions): RemoteTr
       );
       return { duplicate: r.duplicate };
     },
+    economics: (dagId, runs) =>
+      request(
+        http,
+        'GET',
+        `/api/dags/${enc(dagId)}/economics${runs === undefined ? '' : `?runs=${runs}`}`,
+        DagEconomicsSchema,
+      ),
     approvals: async (status = 'pending') =>
       (await request(http, 'GET', `/api/approvals?status=${status}`, ApprovalListSchema)).approvals,
   };

@@ -1,5 +1,6 @@
 import type {
   ApprovalRecord,
+  DagEconomics,
   DagRecord,
   DagSpecInput,
   DagSummary,
@@ -68,4 +69,10 @@ export interface RunTransport {
   watch(runId: string, options?: WatchOptions): RunWatch;
   decide(runId: string, approvalId: string, decision: DecisionBody): Promise<{ duplicate: boolean }>;
   approvals(status?: ApprovalRecord['status']): Promise<ApprovalRecord[]>;
+  /**
+   * A DAG's economics: its node history (what the start-tier policy reads) and its latest `runs`
+   * finished runs' costs (default 200), oldest first. The server keeps them in its database, a
+   * browser in IndexedDB; HttpError 404 for a DAG with neither a document nor a run.
+   */
+  economics(dagId: string, runs?: number): Promise<DagEconomics>;
 }

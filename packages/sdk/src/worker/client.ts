@@ -90,6 +90,7 @@ export const createWorkerTransport = (worker: Endpoint): WorkerTransport => {
     watch: (runId, options) => watchOverChannel(channel, nextId++, runId, options),
     decide: (runId, approvalId, decision) => call('decide', runId, approvalId, decision),
     approvals: (status) => call('approvals', status),
+    economics: (dagId, runs) => call('economics', dagId, runs),
     dispose() {
       worker.removeEventListener('message', onMessage);
       target.removeEventListener?.('error', onError);
