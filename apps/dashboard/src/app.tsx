@@ -4,6 +4,7 @@ import { ComparePage } from './compare/compare-page.tsx';
 import { ConnectPage } from './connection/connect-page.tsx';
 import { ConnectionChip } from './connection/connection-chip.tsx';
 import { LoginNotice } from './connection/login-notice.tsx';
+import { EconomicsPage } from './economics/economics-page.tsx';
 import { EditorPage } from './editor/editor-page.tsx';
 import { LibraryPage } from './library/library-page.tsx';
 import { hrefFor, type Route } from './route.ts';
@@ -37,6 +38,8 @@ const Page = ({ route }: { route: Route }) => {
           {...(route.dagId !== undefined && { dagId: route.dagId })}
         />
       );
+    case 'economics':
+      return <EconomicsPage where={route.where} dagId={route.dagId} />;
     case 'runs':
       return <RunsPage />;
     case 'run':
@@ -62,7 +65,9 @@ export const App = () => {
             <a
               key={t.label}
               href={hrefFor(t.route)}
-              aria-current={t.route.page === route.page ? 'page' : undefined}
+              aria-current={
+                t.route.page === (route.page === 'economics' ? 'dags' : route.page) ? 'page' : undefined
+              }
             >
               {t.label}
               {t.route.page === 'approvals' && waiting > 0 && (

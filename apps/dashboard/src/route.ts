@@ -2,6 +2,7 @@
 export type Route =
   | { page: 'editor'; dagId?: string; version?: number }
   | { page: 'dags'; where?: 'local' | 'remote'; dagId?: string }
+  | { page: 'economics'; where: 'local' | 'remote'; dagId: string }
   | { page: 'runs' }
   | { page: 'run'; mode: 'local' | 'remote'; runId: string }
   | { page: 'compare'; mode: 'local' | 'remote'; a: string; b: string }
@@ -11,6 +12,8 @@ export type Route =
 export const parseRoute = (hash: string): Route => {
   const [page, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (page === 'runs') return { page: 'runs' };
+  if (page === 'dags' && (a === 'local' || a === 'remote') && b && c === 'economics')
+    return { page: 'economics', where: a, dagId: b };
   if (page === 'dags')
     return (a === 'local' || a === 'remote') && b ? { page: 'dags', where: a, dagId: b } : { page: 'dags' };
   if (page === 'run' && (a === 'local' || a === 'remote') && b) return { page: 'run', mode: a, runId: b };
@@ -30,6 +33,8 @@ export const hrefFor = (r: Route): string => {
       return `#/editor/${encodeURIComponent(r.dagId)}${r.version ? `/${r.version}` : ''}`;
     case 'dags':
       return r.where && r.dagId ? `#/dags/${r.where}/${encodeURIComponent(r.dagId)}` : '#/dags';
+    case 'economics':
+      return `#/dags/${r.where}/${encodeURIComponent(r.dagId)}/economics`;
     case 'run':
       return `#/run/${r.mode}/${encodeURIComponent(r.runId)}`;
     case 'compare':

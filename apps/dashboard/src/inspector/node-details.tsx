@@ -12,6 +12,7 @@ import { OutputText } from '../ui/output-text.tsx';
 import { useNow } from '../ui/use-now.ts';
 import { EscalationLineage } from './escalation-lineage.tsx';
 import { RatingBars } from './rating-bars.tsx';
+import { TierReasonText } from './tier-reason.tsx';
 
 const kindOf = (dag: DagSpec, id: string) =>
   (dag.nodes.find((n) => n.id === id) ?? dag.nodes.find((n) => n.id === id.split(/[@[]/)[0]))?.kind;
@@ -83,6 +84,7 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
                 <span className="lf-muted"> · {node.model ?? tier?.model}</span>
               )}
             </dd>
+            {node.tierReason && <TierReasonText reason={node.tierReason} ladder={view.ladder} />}
           </>
         )}
         {node.parentId && (

@@ -151,6 +151,9 @@ export const DagSection = ({
                     <a className="lf-button" href={hrefFor({ page: 'dags', where, dagId: d.id })}>
                       Versions<span className="lf-sr-only"> of {nameOf(d)}</span>
                     </a>
+                    <a className="lf-button" href={hrefFor({ page: 'economics', where, dagId: d.id })}>
+                      Economics<span className="lf-sr-only"> of {nameOf(d)}</span>
+                    </a>
                     <button type="button" onClick={() => duplicate(d)}>
                       Duplicate<span className="lf-sr-only"> {nameOf(d)}</span>
                     </button>

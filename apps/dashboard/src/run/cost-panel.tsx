@@ -1,13 +1,13 @@
-import type { RunView } from '@laneflow/core';
+import { policySavingUsd, type RunView } from '@laneflow/core';
 import { formatTokens, formatUsd } from '../ui/format.ts';
 
 /** Tokens and cost by tier, and what the run saved against running everything on the top tier. */
 export const CostPanel = ({ view }: { view: RunView }) => {
   const tiers = [...view.usageByTier.entries()].sort(([a], [b]) => a - b);
-  const extra = view as RunView & { topTierCostUsd?: number; savingUsd?: number };
+  const placed = [...view.nodes.values()].filter((n) => n.tierReason && !n.tierReason.cold).length;
   return (
     <section className="lf-section" aria-label="Cost">
-      <h3>Cost</h3>
+      <h2>Cost</h2>
       <table className="lf-table">
         <thead>
           <tr>
@@ -34,9 +34,13 @@ export const CostPanel = ({ view }: { view: RunView }) => {
           </tr>
         </tbody>
       </table>
-      {extra.topTierCostUsd !== undefined && (
-        <p className="lf-muted" data-testid="cost-saving">
-          All on the top tier: {formatUsd(extra.topTierCostUsd)} · saved {formatUsd(extra.savingUsd ?? 0)}
+      <p className="lf-muted" data-testid="cost-saving">
+        All on the top tier: {formatUsd(view.topTierCostUsd)} · saved {formatUsd(view.savingUsd)}
+      </p>
+      {placed > 0 && (
+        <p className="lf-muted" data-testid="cost-policy-saving">
+          Start-tier policy (placed {placed} node{placed === 1 ? '' : 's'} from their history): saved{' '}
+          {formatUsd(policySavingUsd(view))} in expected cost
         </p>
       )}
       {view.ladder.some((t) => t.provider === 'sim') && (

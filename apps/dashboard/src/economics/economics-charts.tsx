@@ -1,0 +1,102 @@
+/**
+ * The economics view's charts (recharts), loaded on demand: the rest of the dashboard does not pay
+ * for the charting library. Every chart has a table next to it with the same numbers.
+ */
+import type { DagEconomics } from '@laneflow/core';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatUsd } from '../ui/format.ts';
+import { costSeries, escalationRows, paidTiers, passRows, tierColor } from './economics-data.ts';
+
+const axis = { stroke: 'var(--border)', tick: { fill: 'var(--muted)', fontSize: 12 } };
+const grid = <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />;
+const tooltip = (
+  <Tooltip
+    contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
+    labelStyle={{ color: 'var(--text)' }}
+    cursor={{ fill: 'var(--hover)' }}
+  />
+);
+const legend = <Legend wrapperStyle={{ color: 'var(--text)' }} />;
+const size = { width: '100%', height: 280 } as const;
+
+/** Cost per run, stacked by tier, with what the same run would have cost on the top tier. */
+export const CostChart = ({ economics }: { economics: DagEconomics }) => (
+  <ComposedChart
+    data={costSeries(economics)}
+    responsive
+    style={size}
+    role="img"
+    title="Cost per run by tier, against all on the top tier"
+  >
+    {grid}
+    <XAxis
+      dataKey="run"
+      {...axis}
+      label={{ value: 'run', position: 'insideBottomRight', fill: 'var(--muted)' }}
+    />
+    <YAxis {...axis} tickFormatter={(v: number) => formatUsd(v)} width={72} />
+    {tooltip}
+    {legend}
+    {paidTiers(economics).map((tier) => (
+      <Bar
+        key={tier}
+        name={tier}
+        stackId="cost"
+        dataKey={(p: ReturnType<typeof costSeries>[number]) => p.byTier[tier] ?? 0}
+        fill={tierColor(economics, tier)}
+        isAnimationActive={false}
+      />
+    ))}
+    <Line
+      name="all on the top tier"
+      dataKey="topTierCostUsd"
+      stroke="var(--text)"
+      strokeDasharray="6 3"
+      dot={false}
+      isAnimationActive={false}
+    />
+  </ComposedChart>
+);
+
+/** Gate pass rate of each node at each tier it ran on. */
+export const PassRateChart = ({ economics }: { economics: DagEconomics }) => (
+  <BarChart
+    data={passRows(economics)}
+    responsive
+    style={size}
+    role="img"
+    title="Gate pass rate per node and tier"
+  >
+    {grid}
+    <XAxis dataKey="nodeId" {...axis} />
+    <YAxis {...axis} domain={[0, 100]} unit="%" width={56} />
+    {tooltip}
+    {legend}
+    {economics.tiers.map((tier) => (
+      <Bar
+        key={tier}
+        name={tier}
+        dataKey={(r: ReturnType<typeof passRows>[number]) => r.byTier[tier] ?? null}
+        fill={tierColor(economics, tier)}
+        isAnimationActive={false}
+      />
+    ))}
+  </BarChart>
+);
+
+/** How often each node escalates from each tier. */
+export const EscalationChart = ({ economics }: { economics: DagEconomics }) => (
+  <BarChart
+    data={escalationRows(economics)}
+    responsive
+    style={size}
+    role="img"
+    title="Escalation rate per node and tier"
+  >
+    {grid}
+    <XAxis dataKey="key" {...axis} />
+    <YAxis {...axis} domain={[0, 100]} unit="%" width={56} />
+    {tooltip}
+    <Bar name="escalated" dataKey="ratePct" fill="var(--tier-escalated)" isAnimationActive={false} />
+  </BarChart>
+);

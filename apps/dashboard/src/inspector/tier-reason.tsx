@@ -1,0 +1,16 @@
+import { describeTierReason, type Ladder, type TierReason } from '@laneflow/core';
+
+/** Where the start-tier policy started a node and why, in core's words; marked when it explored. */
+export const TierReasonText = ({ reason, ladder }: { reason: TierReason; ladder: Ladder }) => (
+  <>
+    <dt>Start tier</dt>
+    <dd data-testid="node-tier-reason">
+      <span className="lf-text">{describeTierReason(reason, ladder)}</span>
+      {reason.explored && (
+        <span className="lf-chip" data-testid="node-tier-explored" title="one tier below the best, to learn">
+          explored
+        </span>
+      )}
+    </dd>
+  </>
+);
