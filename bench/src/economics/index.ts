@@ -2,12 +2,14 @@
  * Escalation economics: the suite's DAG, 1,000+ runs per strategy through the real executor on
  * virtual time, with published per-model accuracy and prices (see published.ts, suite.ts).
  *
- *   pnpm --filter @laneflow/bench bench:economics [--runs=1000] [--seed=1] [--gate=perfect] [--no-write]
+ *   pnpm --filter @laneflow/bench bench:economics [--runs=1000] [--seed=1] [--gate=perfect] [--tries=3] [--no-write]
  *
  * Prints the tables; unless --no-write, replaces the results block of bench/economics.md and writes
- * bench/economics-learning-curve.svg and bench/economics-cost-quality.svg. With --gate=perfect the
- * gate never errs, for comparison; that run replaces only its own block of the file.
+ * bench/economics-learning-curve.svg and bench/economics-cost-quality.svg. For comparison, --gate=perfect
+ * (a gate that never errs) and --tries=N (gate rounds per tier, default 3) each replace only their
+ * own block of the file.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +25,7 @@ import {
 } from './plots.ts';
 import { inputsTable, reportTables, type StrategyResult } from './report.ts';
 import { alwaysTop, cascade, fixedStart, hindsight, type Strategy } from './strategies.ts';
-import { gateNoise, perfectGate, profiles } from './suite.ts';
+import { defaultTries, gateNoise, perfectGate, profiles } from './suite.ts';
 import { cumulativeCost, mixedFigures, profileFigures, rollingCost } from './summary.ts';
 import { targetsText } from './targets.ts';
 
@@ -34,6 +36,13 @@ const seed = Number(arg('seed') ?? 1);
 const write = !process.argv.includes('--no-write');
 const perfect = arg('gate') === 'perfect';
 const noise = perfect ? perfectGate : gateNoise;
+const tries = Number(arg('tries') ?? defaultTries);
+/** The results block this configuration writes. */
+const variant = perfect
+  ? 'results-perfect-gate'
+  : tries !== defaultTries
+    ? `results-${tries}-tries`
+    : 'results';
 const curveWidth = 25;
 /** The targets allow the policy this many runs of history. */
 const warmup = 50;
@@ -55,13 +64,14 @@ const runStrategy = async (s: Strategy): Promise<StrategyResult> => {
 };
 
 const started = new Date();
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const load = os.loadavg()[0] as number;
-const cheap = await runStrategy(cascade());
-const medium = await runStrategy(fixedStart('medium', 'start medium, escalate', 1));
-const top = await runStrategy(alwaysTop());
-const oracle = hindsight([cheap.runs, medium.runs, top.runs]);
+const cheap = await runStrategy(cascade(tries));
+const medium = await runStrategy(fixedStart('medium', 'start medium, escalate', 1, tries));
+const top = await runStrategy(alwaysTop(tries));
+const oracle = hindsight([cheap.runs, medium.runs, top.runs], tries);
 const best = await runStrategy(oracle.strategy);
-const policy = await runStrategy(learned());
+const policy = await runStrategy(learned(tries));
 const results = [cheap, medium, top, best, policy];
 
 const windows = [
@@ -70,7 +80,7 @@ const windows = [
 ];
 const tables = reportTables(results, windows, oracle.chosen, warmup);
 const targets = targetsText(cheap.runs, top.runs, policy.runs, warmup);
-const machine = `Generated ${started.toISOString().slice(0, 16)} UTC by \`pnpm --filter @laneflow/bench bench:economics --runs=${runs} --seed=${seed}\` (Node ${process.version}, load ${load.toFixed(1)} on ${os.cpus().length} cores; the figures are on virtual time and do not depend on the load).`;
+const machine = `Generated ${started.toISOString().slice(0, 16)} UTC at commit ${commit} by \`pnpm --filter @laneflow/bench bench:economics --runs=${runs} --seed=${seed}\` (Node ${process.version}, load ${load.toFixed(1)} on ${os.cpus().length} cores; the figures are on virtual time and do not depend on the load).`;
 const block = [machine, '', '### Inputs per node and tier', '', inputsTable(), '', tables, '', targets].join(
   '\n',
 );
@@ -88,8 +98,8 @@ const writeBlock = (name: string) => {
   console.log(`\nwrote the ${name} block of ${mdPath}`);
 };
 
-if (write && perfect) writeBlock('results-perfect-gate');
-if (write && !perfect) {
+if (write && variant !== 'results') writeBlock(variant);
+if (write && variant === 'results') {
   const curve = (f: (runs: RunOutcome[]) => { run: number; costUsd: number }[]): CurvePoint[] =>
     results.flatMap((r) => f(r.runs).map((p) => ({ strategy: r.label, ...p })));
   const quality: QualityPoint[] = results.flatMap((r) => [

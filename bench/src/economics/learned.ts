@@ -7,8 +7,8 @@ import { suiteDag } from './suite.ts';
  * folded from each finished run's signals (`observeRun` + `foldHistory`, default decay) and handed to
  * the next run. Policy options are core's defaults.
  */
-export const learned = (): Strategy => {
-  const dag = suiteDag(() => 'auto');
+export const learned = (tries?: number): Strategy => {
+  const dag = suiteDag(() => 'auto', tries);
   const parsed = DagSpecSchema.parse(dag);
   let history: TierHistory = {};
   return {

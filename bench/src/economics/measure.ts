@@ -16,7 +16,7 @@ export interface NodeOutcome {
   id: string;
   startTier: number;
   /** With `startTier: "auto"`: the tier of lowest expected cost, and whether the start explored below it. */
-  policy?: { best: number; explored: boolean; cold: boolean };
+  policy?: { best: number; explored: boolean; cold: boolean; expectedUsd: number };
   /** The tier whose answer the node delivered (or the last one tried). */
   endTier: number;
   costUsd: number;
@@ -56,7 +56,14 @@ const outcomeOf = (view: RunView, rootId: string): NodeOutcome => {
   return {
     id: rootId,
     startTier: first.tier,
-    ...(reason && { policy: { best: reason.best, explored: reason.explored, cold: reason.cold } }),
+    ...(reason && {
+      policy: {
+        best: reason.best,
+        explored: reason.explored,
+        cold: reason.cold,
+        expectedUsd: reason.expectedCostUsd[String(reason.chosen)] ?? Number.NaN,
+      },
+    }),
     endTier: last.tier,
     costUsd: chain.reduce((sum, n) => sum + n.usage.costUsd, 0),
     delivered,

@@ -10,6 +10,7 @@ export interface StrategyResult {
 }
 
 const usd = (x: number) => `$${x.toFixed(4)}`;
+const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)}`;
 const change = (x: number, base: number) =>
@@ -76,8 +77,8 @@ export const reportTables = (
     '',
   );
   lines.push(
-    '| node | profile | best fixed tier in hindsight | learned: starts small / medium / large | of which one below the best (exploring) | learned: lowest expected cost at small / medium / large |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| node | profile | best fixed tier in hindsight | learned: starts small / medium / large | of which one below the best (exploring) | learned: lowest expected cost at small / medium / large | by start tier: runs, USD the policy expected → USD paid (mean per node run) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   );
   const policyRuns = results.filter((r) => r.key === 'learned').flatMap((r) => r.runs.slice(warmup));
   const starts = startTiers(policyRuns);
@@ -85,8 +86,16 @@ export const reportTables = (
     const nodes = policyRuns.flatMap((r) => r.nodes.filter((x) => x.id === n.id));
     const explored = nodes.filter((x) => x.policy?.explored).length;
     const best = [0, 1, 2].map((t) => nodes.filter((x) => x.policy?.best === t).length);
+    const paid = [0, 1, 2]
+      .map((t) => nodes.filter((x) => x.startTier === t))
+      .map((xs, t) =>
+        xs.length === 0
+          ? ''
+          : `${tierNames[t]}: ${xs.length}, ${usd(avg(xs.map((x) => x.policy?.expectedUsd ?? Number.NaN)))} → ${usd(avg(xs.map((x) => x.costUsd)))}`,
+      )
+      .filter((x) => x !== '');
     lines.push(
-      `| ${n.id} | ${n.profile} | ${tierNames[hindsightTiers[n.id] ?? 0]} | ${(starts[n.id] ?? []).join(' / ')} | ${explored} | ${best.join(' / ')} |`,
+      `| ${n.id} | ${n.profile} | ${tierNames[hindsightTiers[n.id] ?? 0]} | ${(starts[n.id] ?? []).join(' / ')} | ${explored} | ${best.join(' / ')} | ${paid.join('; ')} |`,
     );
   }
   return lines.join('\n');

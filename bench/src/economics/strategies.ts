@@ -14,17 +14,18 @@ export interface Strategy {
 }
 
 /** Every node starts at `tier` and escalates from there. */
-export const fixedStart = (key: string, label: string, tier: number): Strategy => ({
+export const fixedStart = (key: string, label: string, tier: number, tries?: number): Strategy => ({
   key,
   label,
-  dag: suiteDag(() => tier),
+  dag: suiteDag(() => tier, tries),
 });
 
 /** Today: every node starts on the cheapest tier and escalates when the gate fails it. */
-export const cascade = (): Strategy => fixedStart('cascade', 'cheapest first, escalate (today)', 0);
+export const cascade = (tries?: number): Strategy =>
+  fixedStart('cascade', 'cheapest first, escalate (today)', 0, tries);
 
 /** Every node on the top tier. */
-export const alwaysTop = (): Strategy => fixedStart('top', 'always top tier', topTier);
+export const alwaysTop = (tries?: number): Strategy => fixedStart('top', 'always top tier', topTier, tries);
 
 /**
  * The best fixed start tier per node in hindsight: for each node, the start tier whose runs cost the
@@ -32,6 +33,7 @@ export const alwaysTop = (): Strategy => fixedStart('top', 'always top tier', to
  */
 export const hindsight = (
   fixedRuns: RunOutcome[][],
+  tries?: number,
 ): { strategy: Strategy; chosen: Record<string, number> } => {
   const chosen: Record<string, number> = {};
   for (const node of suite) {
@@ -54,7 +56,7 @@ export const hindsight = (
     strategy: {
       key: 'hindsight',
       label: 'best fixed tier per node, in hindsight',
-      dag: suiteDag((id) => chosen[id] ?? topTier),
+      dag: suiteDag((id) => chosen[id] ?? topTier, tries),
     },
   };
 };

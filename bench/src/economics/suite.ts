@@ -69,11 +69,14 @@ export const latency = { firstTokenMs: 1000, tokensPerSecond: 50 };
 export const callLatencyMs = (outputTokens: number): number =>
   Math.round(latency.firstTokenMs + (outputTokens / latency.tokensPerSecond) * 1000);
 
-/** The gate every node has: one category, the default target (0.95) and tries (3). */
-export const gate = { categories: ['correctness'] };
+/** Gate rounds per tier, as a node gets them by default. */
+export const defaultTries = 3;
 
-/** The suite's DAG with each node starting where `startOf` says. */
-export const suiteDag = (startOf: (nodeId: string) => StartTier): DagSpecInput => ({
+/**
+ * The suite's DAG with each node starting where `startOf` says. Every node has a gate on one category
+ * at the default target (0.95), allowing `tries` rounds per tier.
+ */
+export const suiteDag = (startOf: (nodeId: string) => StartTier, tries = defaultTries): DagSpecInput => ({
   id: 'economics-suite',
   name: 'Escalation economics suite',
   ladder,
@@ -83,6 +86,6 @@ export const suiteDag = (startOf: (nodeId: string) => StartTier): DagSpecInput =
     prompt: `Answer one ${datasets[n.dataset].name} question.`,
     startTier: startOf(n.id),
     maxTier: 'large',
-    gate,
+    gate: { categories: ['correctness'], maxTries: tries },
   })),
 });
