@@ -40,6 +40,7 @@ test('17 compare two runs of a DAG from the runs list: lanes, tiers, cost, durat
   await server.getByRole('checkbox', { name: `Compare Compare me (${second})` }).check();
   await compare.click();
   await expect(page).toHaveURL(new RegExp(`#/compare/remote/${first}/${second}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare runs');
 
   const table = page.getByTestId('compare');
   const title = table.getByTestId('compare-title');

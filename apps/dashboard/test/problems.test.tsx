@@ -97,7 +97,7 @@ describe('the problems panel', () => {
         <SelectedNodeForm />
       </ReactFlowProvider>,
     );
-    expect(screen.getByRole('heading', { name: '14 problems to fix' }).tagName).toBe('H3');
+    expect(screen.getByRole('heading', { name: '14 problems to fix' }).tagName).toBe('H2');
     await user.click(screen.getByRole('button', { name: 'Research: market needs a prompt.' }));
     expect(useEditor.getState().selection).toEqual({ type: 'node', id: 'market' });
     expect(document.activeElement).toBe(screen.getByLabelText(/^Prompt/));

@@ -8,7 +8,7 @@ export const InboxPage = () => {
   return (
     <div className="lf-page lf-stack">
       <div className="lf-row">
-        <h2 style={{ margin: 0 }}>Approvals</h2>
+        <h1 className="lf-page-title">Approvals</h1>
         <NotifyToggle />
       </div>
       <InboxSection title="In this browser" mode="local" transport={localTransport()} />

@@ -16,9 +16,9 @@ export const InboxSection = ({
   const items = [...(q.data ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return (
     <section aria-label={title} data-testid={`inbox-${mode}`}>
-      <h3>
+      <h2 className="lf-subhead">
         {title} <span className="lf-muted">({items.length} pending)</span>
-      </h3>
+      </h2>
       {q.error ? (
         <p className="lf-error" role="alert">
           {(q.error as Error).message}

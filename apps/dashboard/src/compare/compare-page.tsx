@@ -82,7 +82,7 @@ const Compare = ({
   );
   return (
     <div className="lf-page lf-stack">
-      <h2 style={{ margin: 0 }}>Compare runs</h2>
+      <h1 className="lf-page-title">Compare runs</h1>
       {snapA.data.run.dagId !== snapB.data.run.dagId && (
         <p className="lf-error" role="alert">
           These runs are of different DAGs: nodes are matched by id.

@@ -36,7 +36,7 @@ export const ConnectPage = () => {
 
   return (
     <div className="lf-page" style={{ maxWidth: 520 }}>
-      <h2>Server connection</h2>
+      <h1 className="lf-page-title">Server connection</h1>
       {server && (
         <p>
           Connected to <strong>{server.serverUrl}</strong>.{' '}

@@ -20,7 +20,9 @@ export const WebhooksPanel = ({ transport }: { transport: RemoteTransport }) => 
   const error = hooks.error ?? log.error;
   return (
     <section aria-label="Webhooks" className="lf-stack">
-      <h3 style={{ marginBottom: 0 }}>Webhooks</h3>
+      <h2 className="lf-subhead" style={{ marginBottom: 0 }}>
+        Webhooks
+      </h2>
       {error && (
         <p className="lf-error" role="alert">
           {(error as Error).message}

@@ -182,7 +182,7 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
   return (
     <div className="lf-run" style={{ gridTemplateColumns: '180px 1fr 340px', gridTemplateRows: 'auto 1fr' }}>
       <div className="lf-run-bar" style={{ gridColumn: '1 / 4' }}>
-        <strong>{doc.name ?? doc.id}</strong>
+        <h1 className="lf-bar-title">{doc.name ?? doc.id}</h1>
         <Toolbar onImportError={(text) => setMessage(text ? { ok: false, text } : undefined)} />
         <LayoutProgress />
         <span className="lf-spacer" />

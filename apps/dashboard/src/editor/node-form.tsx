@@ -61,7 +61,7 @@ export const NodeForm = ({ node, issues }: { node: EditorNode; issues: Issue[] |
   const str = (k: string) => (typeof node[k] === 'string' ? (node[k] as string) : undefined);
   return (
     <section aria-label="Node settings" data-testid="node-form" ref={form}>
-      <h3>{node.kind} node</h3>
+      <h2 className="lf-subhead">{node.kind} node</h2>
       <IssueList issues={issues} />
       <CommitField
         label="Id"
@@ -254,9 +254,9 @@ export const EdgeForm = ({ edge, issues }: { edge: EditorEdge; issues: Issue[] |
   const c = edge.condition;
   return (
     <section aria-label="Edge settings" data-testid="edge-form" ref={form}>
-      <h3>
+      <h2 className="lf-subhead">
         {edge.source} → {edge.target}
-      </h3>
+      </h2>
       <IssueList issues={issues} />
       <TextField field="label" label="Label" value={edge.label} onChange={(v) => update('label', v)} />
       <button type="button" className="danger" onClick={() => deleteEdge(edge.id)}>
@@ -304,7 +304,7 @@ export const DocForm = ({ doc, issues }: { doc: EditorDoc; issues: Issue[] }) =>
     change(setKey(useEditor.getState().doc, key, v), { typing: `doc:${key}` });
   return (
     <section aria-label="DAG settings" ref={form}>
-      <h3>DAG</h3>
+      <h2 className="lf-subhead">DAG</h2>
       <IssueList issues={issues.length ? issues : undefined} />
       <TextField field="id" label="Id" value={doc.id} onChange={(v) => update('id', v ?? '')} />
       <TextField field="name" label="Name" value={doc.name} onChange={(v) => update('name', v)} />

@@ -12,7 +12,7 @@ const blurbs: Record<NodeKind, string> = {
 /** Node kinds to drag onto the canvas (or click to add). */
 export const Palette = ({ onAdd }: { onAdd: (kind: NodeKind) => void }) => (
   <section className="lf-section" aria-label="Palette">
-    <h3>Nodes</h3>
+    <h2>Nodes</h2>
     {nodeKinds.map((kind) => (
       <button
         key={kind}

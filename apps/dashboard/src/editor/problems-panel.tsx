@@ -17,9 +17,9 @@ export const ProblemsPanel = ({ problems }: { problems: Problem[] }) => {
   };
   return (
     <section aria-labelledby="problems-title" data-testid="problems" className="lf-problems">
-      <h3 id="problems-title">
+      <h2 id="problems-title">
         {problems.length} problem{problems.length > 1 ? 's' : ''} to fix
-      </h3>
+      </h2>
       <ul>
         {problems.map((p, i) => (
           // Two issues can read the same (e.g. two bad references in one prompt); the index keeps keys unique.

@@ -54,7 +54,7 @@ const LiveRun = ({
       <LiveOutputContext.Provider value={liveOutput.store}>
         <div className="lf-run">
           <div className="lf-run-bar">
-            <strong>{dag.name ?? dag.id}</strong>
+            <h1 className="lf-bar-title">{dag.name ?? dag.id}</h1>
             <span className="lf-chip" data-testid="run-status" data-status={view.status}>
               {view.status}
             </span>

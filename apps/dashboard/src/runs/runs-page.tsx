@@ -10,7 +10,7 @@ export const RunsPage = () => {
   return (
     <div className="lf-page lf-stack">
       <div className="lf-row">
-        <h2 style={{ margin: 0 }}>Runs</h2>
+        <h1 className="lf-page-title">Runs</h1>
         <select
           aria-label="Status"
           value={status ?? ''}

@@ -38,9 +38,9 @@ export const RunsSection = ({
   return (
     <section aria-label={title} data-testid={`runs-${mode}`}>
       <div className="lf-row">
-        <h3>
+        <h2 className="lf-subhead">
           {title} <span className="lf-muted">({runs.length})</span>
-        </h3>
+        </h2>
         <button
           type="button"
           disabled={picked.length !== 2}

@@ -66,7 +66,7 @@ export const Timeline = ({ view, signals }: { view: RunView; signals: readonly S
   return (
     <section className="lf-timeline" aria-label="Timeline">
       <div className="lf-timeline-head">
-        <h3>Timeline</h3>
+        <h2>Timeline</h2>
         <TimelineFilters view={view} rev={rev} filter={filter} onChange={setFilter} shown={events.length} />
       </div>
       <TimeAxis events={events} start={start} end={end} selectedSeq={selectedSeq} onSelect={onSelect} />
