@@ -103,16 +103,25 @@ describe.each(backends)('the start-tier policy on %s', (backend) => {
     const second = await boot(storage);
     try {
       const signals = await run(second.call);
-      expect(hardQueued(signals)).toMatchObject({
-        tier: 1,
-        tierReason: { policy: 'expected-cost', configured: 0, best: 1, chosen: 1, cold: false, runs: 5 },
+      const queued = hardQueued(signals);
+      expect(queued.tierReason).toMatchObject({
+        policy: 'expected-cost',
+        configured: 0,
+        best: 1,
+        cold: false,
+        runs: 5,
       });
-      expect(signals.some((s) => s.type === 'node.escalated')).toBe(false);
       const econ = (await second.call('GET', '/api/dags/econ/economics')).body as DagEconomics;
       expect(econ.runs).toHaveLength(6);
-      expect(econ.runs.at(-1)?.policySavingUsd).toBeGreaterThan(0);
-      // Small now only pays for `note`.
-      expect(econ.runs.at(-1)?.costByTier.small).toBeLessThan(econ.runs[0]?.costByTier.small as number);
+      // The server's runs explore one tier below the best one time in ten (Math.random).
+      if (queued.tierReason?.explored) expect(queued).toMatchObject({ tier: 0, tierReason: { chosen: 0 } });
+      else {
+        expect(queued).toMatchObject({ tier: 1, tierReason: { chosen: 1 } });
+        expect(signals.some((s) => s.type === 'node.escalated')).toBe(false);
+        expect(econ.runs.at(-1)?.policySavingUsd).toBeGreaterThan(0);
+        // Small now only pays for `note`.
+        expect(econ.runs.at(-1)?.costByTier.small).toBeLessThan(econ.runs[0]?.costByTier.small as number);
+      }
     } finally {
       await second.server.close();
     }
