@@ -17,7 +17,7 @@ import {
   type TierHistory,
   type TierStats,
 } from '../src/index.ts';
-import { buildDag, only, runDag } from './run-helpers.ts';
+import { buildDag, only, runDag, start } from './run-helpers.ts';
 
 /** Small, medium, large and a human, each model tier dearer than the one below. */
 const ladder = defaultLadder;
@@ -188,5 +188,37 @@ describe('the node history fold', () => {
     expect(obs.costUsd).toBeCloseTo(projectRun(signals).usage.costUsd, 12);
     expect(obs.topTierCostUsd).toBeGreaterThan(0);
     expect(observeRun(dag, signals.slice(0, -1))).toBeUndefined();
+  });
+
+  it('counts human decisions: a rejected answer is no pass, the human rung’s approval is one', async () => {
+    const reviewed = buildDag({
+      nodes: [
+        { id: 'a', kind: 'llm', prompt: 'x', approval: { when: 'after' }, sim: { answer: 'A' } },
+        {
+          id: 'b',
+          kind: 'llm',
+          prompt: 'y',
+          sim: { escalate: { reason: 'ask a person', humanRequired: true } },
+        },
+      ],
+    });
+    const run = start(reviewed, { ladder });
+    run.handle.subscribe((s) => {
+      if (s.type === 'node.awaiting_approval')
+        queueMicrotask(() =>
+          run.handle.decide(s.approvalId, {
+            decision: s.nodeId === 'a' ? 'rejected' : 'approved',
+            by: 'ann',
+            ...(s.nodeId !== 'a' && { output: 'B' }),
+          }),
+        );
+    });
+    await run.done();
+    const obs = observeRun(reviewed, run.signals) as RunObservation;
+    expect(obs.nodes.a?.tiers.small).toMatchObject({ runs: 1, passes: 0, rejected: 1, approved: 0 });
+    expect(obs.nodes.b?.tiers).toMatchObject({
+      small: { runs: 1, passes: 0, escalations: 1, triggers: { out_of_depth: 1 } },
+      human: { runs: 1, passes: 1, approved: 1 },
+    });
   });
 });
