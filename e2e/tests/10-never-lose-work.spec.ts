@@ -24,10 +24,13 @@ test('10 never lose work: a reload offers the draft back, New asks first and is 
   await offer.getByRole('button', { name: 'Restore edits' }).click();
   await expect(offer).toHaveCount(0);
   await expect(settings.getByLabel('Name', { exact: true })).toHaveValue('Brief with my edits');
-  await expect(page.locator('.lf-run-bar strong')).toHaveText('Brief with my edits');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Brief with my edits');
 
-  // New asks before the edits go; Cancel keeps everything.
-  const nodes = await page.locator('.react-flow__node').count();
+  // New asks before the edits go; Cancel keeps everything. (Fitted whole, all 9 of the Research
+  // brief's nodes are on the canvas; it opens larger, its last steps out of view.)
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  const nodes = 9;
+  await expect(page.locator('.react-flow__node')).toHaveCount(nodes);
   await page.getByRole('button', { name: 'New', exact: true }).click();
   const confirm = page.getByRole('alertdialog');
   await expect(confirm).toContainText(
@@ -43,7 +46,7 @@ test('10 never lose work: a reload offers the draft back, New asks first and is 
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
   // New is one undo step: the edited DAG comes back.
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
-  await expect(page.locator('.lf-run-bar strong')).toHaveText('Brief with my edits');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Brief with my edits');
   await page.getByRole('button', { name: 'Fit View' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(nodes);
 });
@@ -67,6 +70,10 @@ test('10b saving names the DAG and its version in the URL; a link to a missing D
   await page.goto('/#/editor/no-such-dag');
   await expect(page.getByRole('heading', { name: 'No DAG called “no-such-dag”' })).toBeVisible();
   await screenshot(page, '10-missing-dag');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, '10-missing-dag-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByRole('link', { name: 'Open the DAG library' }).click();
   await expect(page).toHaveURL(/#\/dags$/);
   await expect(page.getByTestId('dags-local')).toContainText('e2e-url-named');

@@ -44,6 +44,11 @@ test('11 the DAG library: find, versions with changes, restore, open by link, du
   await expect(diff).toContainText('prompt: “Write {{plan}}” → “Write {{plan}} in one page”');
   await expect(diff).toContainText('Added edge write → check');
   await screenshot(page, '11-library-versions');
+  // The theme follows the system's as it changes.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, '11-library-versions-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await versions.getByRole('button', { name: 'Restore v1' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
@@ -56,7 +61,7 @@ test('11 the DAG library: find, versions with changes, restore, open by link, du
   // Open by link: the editor's URL names the DAG and its version.
   await server.getByRole('link', { name: 'Open Library brief' }).click();
   await expect(page).toHaveURL(/#\/editor\/e2e-library\/3$/);
-  await expect(page.locator('.lf-run-bar strong')).toHaveText('Library brief');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Library brief');
   await expect(page.locator('.react-flow__node')).toHaveCount(2);
   // An older version by its link.
   await page.goto(`${new URL(page.url()).origin}/#/editor/e2e-library/2`);
