@@ -65,7 +65,10 @@ export const costQualitySpec = (points: QualityPoint[]): TopLevelSpec => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   title: {
     text: 'Cost vs correct answers, per workload',
-    subtitle: 'mixed: USD per run of the suite; profiles: USD per node run. Up and left is better.',
+    subtitle: [
+      'mixed: USD per run of the suite; profiles: USD per node run. Up and left is better.',
+      'Strategies with the same figures share a point (e.g. cascade, hindsight and learned on small-strong).',
+    ],
   },
   data: { values: points },
   facet: { field: 'workload', type: 'nominal', title: null, sort: ['mixed'] },
@@ -84,7 +87,7 @@ export const costQualitySpec = (points: QualityPoint[]): TopLevelSpec => ({
         title: 'strategy',
         legend: { orient: 'bottom', columns: 2 },
       },
-      shape: { field: 'strategy', type: 'nominal' },
+      shape: { field: 'strategy', type: 'nominal', legend },
     },
   },
 });
