@@ -19,9 +19,11 @@ export interface RunSpan {
   error?: string;
 }
 
-type Open = Omit<RunSpan, 'end'> & { last: number };
+type Open = Omit<RunSpan, 'end'> & { end?: number; last: number };
 
 interface RunState {
+  traceId: string;
+  dagId?: string;
   run: Open;
   ladder: Ladder;
   attempts: Map<string, Open>;
@@ -47,28 +49,31 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
   const open = (
     name: string,
     kind: RunSpan['kind'],
-    runId: string,
+    traceId: string,
     spanId: string,
     parentSpanId: string | undefined,
     at: number,
     attributes: Attributes,
-  ): Open => ({
-    name,
-    kind,
-    traceId: traceIdOf(runId),
-    spanId,
-    ...(parentSpanId && { parentSpanId }),
-    start: at,
-    last: at,
-    attributes,
-    events: [],
-    links: [],
-  });
+  ): Open => {
+    const span: Open = {
+      name,
+      kind,
+      traceId,
+      spanId,
+      start: at,
+      last: at,
+      attributes,
+      events: [],
+      links: [],
+    };
+    if (parentSpanId) span.parentSpanId = parentSpanId;
+    return span;
+  };
 
   const close = (span: Open, end: number, quiet: boolean) => {
     if (quiet) return;
-    const { last: _, ...rest } = span;
-    emit({ ...rest, end: Math.max(end, span.start) });
+    (span as RunSpan).end = Math.max(end, span.start);
+    emit(span as RunSpan);
   };
 
   const event = (span: Open | undefined, s: Signal, name: string, attributes: Attributes) => {
@@ -77,18 +82,20 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
 
   const apply = (s: Signal, quiet: boolean) => {
     if (s.type === 'run.started') {
+      const traceId = traceIdOf(s.runId);
+      const attributes: Attributes = { 'laneflow.run.id': s.runId };
+      if (s.dagId) attributes['laneflow.dag.id'] = s.dagId;
       runs.set(s.runId, {
+        traceId,
+        ...(s.dagId && { dagId: s.dagId }),
         run: open(
           `run ${s.dagId ?? s.runId}`,
           'internal',
-          s.runId,
+          traceId,
           runSpanIdOf(s.runId),
           undefined,
           time(s),
-          {
-            'laneflow.run.id': s.runId,
-            ...(s.dagId && { 'laneflow.dag.id': s.dagId }),
-          },
+          attributes,
         ),
         ladder: s.ladder,
         attempts: new Map(),
@@ -112,26 +119,25 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
     const k = key(s.nodeId, s.attempt);
     if (s.type === 'node.queued') {
       const tier = state.ladder[s.tier];
+      const attributes: Attributes = {
+        'laneflow.run.id': s.runId,
+        'laneflow.node.id': s.nodeId,
+        'laneflow.attempt': s.attempt,
+        'laneflow.tier': s.tier,
+      };
+      if (state.dagId) attributes['laneflow.dag.id'] = state.dagId;
+      if (tier) attributes['laneflow.tier.name'] = tier.name;
+      if (s.label) attributes['laneflow.node.label'] = s.label;
+      if (s.parentId) attributes['laneflow.node.parent_id'] = s.parentId;
+      if (s.spawnReason) attributes['laneflow.node.spawn_reason'] = s.spawnReason;
       const span = open(
         `node ${s.nodeId}`,
         'internal',
-        s.runId,
+        state.traceId,
         attemptSpanIdOf(s.runId, s.nodeId, s.attempt),
         state.run.spanId,
         at,
-        {
-          'laneflow.run.id': s.runId,
-          ...(typeof state.run.attributes['laneflow.dag.id'] === 'string' && {
-            'laneflow.dag.id': state.run.attributes['laneflow.dag.id'],
-          }),
-          'laneflow.node.id': s.nodeId,
-          'laneflow.attempt': s.attempt,
-          'laneflow.tier': s.tier,
-          ...(tier && { 'laneflow.tier.name': tier.name }),
-          ...(s.label && { 'laneflow.node.label': s.label }),
-          ...(s.parentId && { 'laneflow.node.parent_id': s.parentId }),
-          ...(s.spawnReason && { 'laneflow.node.spawn_reason': s.spawnReason }),
-        },
+        attributes,
       );
       const parentAttempt = s.parentId ? state.latest.get(s.parentId) : undefined;
       if (s.parentId && parentAttempt !== undefined)

@@ -1,19 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 
-const hashHex = (text: string, chars: number) =>
-  createHash('sha256').update(text).digest('hex').slice(0, chars);
-
 /**
  * Trace and span ids derived from what the committed log names (run id, node id, attempt, seq), so
  * a run rebuilt after a crash, here or in another process, continues the same trace and ends the
- * spans it had open under the ids they started with.
+ * spans it had open under the ids they started with. The trace id (once per run) is a SHA-256; span
+ * ids, one or two per node attempt, are two 32-bit FNV-1a hashes with different seeds: they only need
+ * to differ within their trace, and a cryptographic hash per span is a measurable share of the cost.
  */
-export const traceIdOf = (runId: string) => hashHex(`laneflow run ${runId}`, 32);
-export const runSpanIdOf = (runId: string) => hashHex(`laneflow run ${runId} span`, 16);
+export const traceIdOf = (runId: string) =>
+  createHash('sha256').update(`laneflow run ${runId}`).digest('hex').slice(0, 32);
+
+const fnv = (text: string, seed: number) => {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+};
+/** 16 hex digits, never all zero (an invalid span id). */
+const spanId = (text: string) => {
+  const id = fnv(text, 0x811c9dc5) + fnv(text, 0x5bd1e995);
+  return id === '0000000000000000' ? '0000000000000001' : id;
+};
+
+export const runSpanIdOf = (runId: string) => spanId(`run ${runId}`);
 export const attemptSpanIdOf = (runId: string, nodeId: string, attempt: number) =>
-  hashHex(`laneflow run ${runId} node ${nodeId} attempt ${attempt}`, 16);
-export const signalSpanIdOf = (runId: string, seq: number) => hashHex(`laneflow run ${runId} seq ${seq}`, 16);
+  spanId(`node ${attempt} ${runId} ${nodeId}`);
+export const signalSpanIdOf = (runId: string, seq: number) => spanId(`seq ${seq} ${runId}`);
 
 /**
  * The SDK's id generator, handing out the ids set with `next` for the one span about to start, and

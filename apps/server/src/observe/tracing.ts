@@ -95,8 +95,11 @@ export const createTracing = (o: {
         void catchUp(runId, first.seq);
       }
     },
-    /** Exports what is buffered and stops. */
-    shutdown: () => provider.shutdown(),
+    /** Exports what is buffered and stops; an export that fails is logged, not thrown. */
+    shutdown: () =>
+      provider
+        .shutdown()
+        .catch((err: Error) => o.log.warn({ err: err.message }, 'tracing: last export failed')),
   };
 };
 
