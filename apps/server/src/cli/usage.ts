@@ -28,7 +28,9 @@ Starts the API and the dashboard on http://127.0.0.1:8787 with an embedded Postg
 
 Environment: DATABASE_URL (a real PostgreSQL), LANEFLOW_LADDER (JSON ladder), LANEFLOW_TOKENS
 (name:role:token,...), LANEFLOW_CORS_ORIGINS, LANEFLOW_MAX_BODY_BYTES, LANEFLOW_CLUSTER=1 with
-LANEFLOW_WORKER_CONCURRENCY and LANEFLOW_RUN_LEASE_SECONDS.`,
+LANEFLOW_WORKER_CONCURRENCY and LANEFLOW_RUN_LEASE_SECONDS. Logs are JSON lines at LANEFLOW_LOG_LEVEL
+(default info); OTEL_EXPORTER_OTLP_ENDPOINT (and the other OTEL_* variables) exports runs as traces;
+GET /metrics serves Prometheus metrics to admin and metrics tokens.`,
   worker: `Usage: laneflow worker
 
 Executes queued runs with no HTTP, next to servers on the same PostgreSQL. Needs DATABASE_URL; takes
