@@ -13,6 +13,7 @@ import {
   escalationRows,
   paidTiers,
   passRows,
+  triedTiers,
 } from '../src/economics/economics-data.ts';
 import { EconomicsView } from '../src/economics/economics-page.tsx';
 import { hrefFor, parseRoute } from '../src/route.ts';
@@ -71,6 +72,7 @@ describe('economics view: data shaping', () => {
       [2, { small: 0, medium: 0.02, large: 0, human: 0 }],
     ]);
     expect(paidTiers(economics)).toEqual(['small', 'medium']);
+    expect(triedTiers(economics)).toEqual(['small', 'medium']);
     expect(costTotals(economics)).toMatchObject({
       runs: 2,
       costUsd: 0.05,
@@ -100,7 +102,7 @@ describe('economics view: data shaping', () => {
   it('shows the summary and each chart’s numbers as a table', () => {
     render(<EconomicsView economics={economics} />);
     expect(screen.getByTestId('economics-summary').textContent).toContain(
-      '2 finished runs cost $0.05; all on the top tier they would have cost $0.20 (75% saved)',
+      '2 finished runs cost $0.0500; all on the top tier they would have cost $0.2000 (75% saved)',
     );
     const cell = (tier: string) => screen.getByTestId('pass-hard').querySelector(`td[data-tier="${tier}"]`);
     expect(cell('small')?.textContent).toBe('0% (0 of 2)');

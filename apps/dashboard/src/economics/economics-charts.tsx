@@ -4,19 +4,29 @@
  */
 import type { DagEconomics } from '@laneflow/core';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatUsd } from '../ui/format.ts';
-import { costSeries, escalationRows, paidTiers, passRows, tierColor } from './economics-data.ts';
+import {
+  costSeries,
+  escalationRows,
+  paidTiers,
+  passRows,
+  tierColor,
+  triedTiers,
+  usd,
+} from './economics-data.ts';
 
 const axis = { stroke: 'var(--border)', tick: { fill: 'var(--muted)', fontSize: 12 } };
 const grid = <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />;
-const tooltip = (
+const tooltip = (format: (value: number) => string) => (
   <Tooltip
     contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
     labelStyle={{ color: 'var(--text)' }}
     cursor={{ fill: 'var(--hover)' }}
+    formatter={(value) => format(Number(value))}
   />
 );
-const legend = <Legend wrapperStyle={{ color: 'var(--text)' }} />;
+const percent = (v: number) => `${Math.round(v)}%`;
+// In ladder order (the series' own), not sorted by name.
+const legend = <Legend wrapperStyle={{ color: 'var(--text)' }} itemSorter={null} />;
 const size = { width: '100%', height: 280 } as const;
 
 /** Cost per run, stacked by tier, with what the same run would have cost on the top tier. */
@@ -34,8 +44,17 @@ export const CostChart = ({ economics }: { economics: DagEconomics }) => (
       {...axis}
       label={{ value: 'run', position: 'insideBottomRight', fill: 'var(--muted)' }}
     />
-    <YAxis {...axis} tickFormatter={(v: number) => formatUsd(v)} width={72} />
-    {tooltip}
+    {/* Square-root scale: the top tier often costs tens of times more, and the cheap runs' bars
+        must still show. */}
+    <YAxis
+      {...axis}
+      scale="sqrt"
+      domain={[0, 'auto']}
+      tickFormatter={(v: number) => usd(v)}
+      width={72}
+      label={{ value: '√ scale', angle: -90, position: 'insideLeft', fill: 'var(--muted)' }}
+    />
+    {tooltip(usd)}
     {legend}
     {paidTiers(economics).map((tier) => (
       <Bar
@@ -70,9 +89,9 @@ export const PassRateChart = ({ economics }: { economics: DagEconomics }) => (
     {grid}
     <XAxis dataKey="nodeId" {...axis} />
     <YAxis {...axis} domain={[0, 100]} unit="%" width={56} />
-    {tooltip}
+    {tooltip(percent)}
     {legend}
-    {economics.tiers.map((tier) => (
+    {triedTiers(economics).map((tier) => (
       <Bar
         key={tier}
         name={tier}
@@ -96,7 +115,7 @@ export const EscalationChart = ({ economics }: { economics: DagEconomics }) => (
     {grid}
     <XAxis dataKey="key" {...axis} />
     <YAxis {...axis} domain={[0, 100]} unit="%" width={56} />
-    {tooltip}
+    {tooltip(percent)}
     <Bar name="escalated" dataKey="ratePct" fill="var(--tier-escalated)" isAnimationActive={false} />
   </BarChart>
 );

@@ -41,6 +41,10 @@ export const costTotals = (e: DagEconomics) => {
   return { runs: e.runs.length, costUsd, topTierCostUsd, savedPct, policySavingUsd };
 };
 
+/** Tiers some node has history at, in ladder order: the bars of the pass-rate chart. */
+export const triedTiers = (e: DagEconomics): string[] =>
+  e.tiers.filter((t) => e.nodes.some((n) => n.tiers.some((x) => x.tier === t && x.runs > 0)));
+
 /** A node's gate pass rate (0–100) at each tier it ran on; absent where it has no history. */
 export interface PassRow {
   nodeId: string;
@@ -86,6 +90,9 @@ export const escalationRows = (e: DagEconomics): EscalationRow[] =>
         })),
     )
     .sort((a, b) => b.ratePct - a.ratePct || b.escalations - a.escalations);
+
+/** Dollars to four decimals below $1: a run's cost on cheap tiers is a fraction of a cent. */
+export const usd = (x: number): string => `$${x.toFixed(Math.abs(x) >= 1 ? 2 : 4)}`;
 
 /** A decayed weight for a table: one decimal, without a trailing ".0". */
 export const weight = (x: number): string => String(Math.round(x * 10) / 10);

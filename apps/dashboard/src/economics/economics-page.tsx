@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTransport } from '../connection/store.ts';
 import { hrefFor } from '../route.ts';
-import { formatUsd } from '../ui/format.ts';
-import { costTotals, escalationRows, weight } from './economics-data.ts';
+import { ChartBoundary } from './chart-boundary.tsx';
+import { costTotals, escalationRows, usd, weight } from './economics-data.ts';
 import { CostTable, EscalationTable, PassTable } from './economics-tables.tsx';
 
 const charts = () => import('./economics-charts.tsx');
@@ -27,7 +27,9 @@ const Figure = ({
   <section className="lf-section lf-econ-figure" aria-labelledby={`${id}-title`} data-testid={id}>
     <h2 id={`${id}-title`}>{title}</h2>
     <div className="lf-econ-chart" aria-describedby={`${id}-table`}>
-      <Suspense fallback={<p className="lf-muted">Loading the chart…</p>}>{chart}</Suspense>
+      <ChartBoundary>
+        <Suspense fallback={<p className="lf-muted">Loading the chart…</p>}>{chart}</Suspense>
+      </ChartBoundary>
     </div>
     <div id={`${id}-table`}>{children}</div>
   </section>
@@ -87,10 +89,10 @@ export const EconomicsView = ({ economics: e }: { economics: DagEconomics }) => 
   return (
     <>
       <p data-testid="economics-summary">
-        {totals.runs} finished run{totals.runs === 1 ? '' : 's'} cost {formatUsd(totals.costUsd)}; all on the
-        top tier they would have cost {formatUsd(totals.topTierCostUsd)} ({Math.round(totals.savedPct)}%
-        saved). The start-tier policy saved {formatUsd(totals.policySavingUsd)} in expected cost. History
-        fades with a half-life of {weight(e.halfLifeRuns)} runs.
+        {totals.runs} finished run{totals.runs === 1 ? '' : 's'} cost {usd(totals.costUsd)}; all on the top
+        tier they would have cost {usd(totals.topTierCostUsd)} ({Math.round(totals.savedPct)}% saved). The
+        start-tier policy saved {usd(totals.policySavingUsd)} in expected cost. History fades with a half-life
+        of {weight(e.halfLifeRuns)} runs.
       </p>
       <Figure id="economics-cost" title="Cost per run" chart={<CostChart economics={e} />}>
         <details>

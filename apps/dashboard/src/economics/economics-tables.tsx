@@ -1,6 +1,6 @@
 import type { DagEconomics } from '@laneflow/core';
-import { formatDateTime, formatUsd } from '../ui/format.ts';
-import { costSeries, escalationRows, paidTiers, passRows, weight } from './economics-data.ts';
+import { formatDateTime } from '../ui/format.ts';
+import { costSeries, escalationRows, paidTiers, passRows, usd, weight } from './economics-data.ts';
 
 const pct = (x: number) => `${Math.round(x)}%`;
 
@@ -30,11 +30,11 @@ export const CostTable = ({ economics }: { economics: DagEconomics }) => {
             </td>
             <td>{formatDateTime(p.endedAt)}</td>
             {tiers.map((t) => (
-              <td key={t}>{formatUsd(p.byTier[t] ?? 0)}</td>
+              <td key={t}>{usd(p.byTier[t] ?? 0)}</td>
             ))}
-            <td>{formatUsd(p.costUsd)}</td>
-            <td>{formatUsd(p.topTierCostUsd)}</td>
-            <td>{formatUsd(p.policySavingUsd)}</td>
+            <td>{usd(p.costUsd)}</td>
+            <td>{usd(p.topTierCostUsd)}</td>
+            <td>{usd(p.policySavingUsd)}</td>
           </tr>
         ))}
       </tbody>

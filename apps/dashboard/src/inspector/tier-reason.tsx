@@ -4,8 +4,10 @@ import { describeTierReason, type Ladder, type TierReason } from '@laneflow/core
 export const TierReasonText = ({ reason, ladder }: { reason: TierReason; ladder: Ladder }) => (
   <>
     <dt>Start tier</dt>
-    <dd data-testid="node-tier-reason">
-      <span className="lf-text">{describeTierReason(reason, ladder)}</span>
+    <dd>
+      <span className="lf-text" data-testid="node-tier-reason">
+        {describeTierReason(reason, ladder)}
+      </span>
       {reason.explored && (
         <span className="lf-chip" data-testid="node-tier-explored" title="one tier below the best, to learn">
           explored
