@@ -163,6 +163,30 @@ export const transportContract = (name: string, factory: TransportFactory) =>
       await httpError(t.startRun({}), 400, 'invalid_request');
     });
 
+    it('economics: a saved DAG’s finished run is in its history and costs; an unknown DAG is 404', async () => {
+      const spec = chainDag();
+      await t.saveDag(spec);
+      expect((await t.economics(spec.id)).runs).toEqual([]);
+      const { runId } = await t.startRun({ dagId: spec.id });
+      await watchToEnd(t, runId);
+      await settled(t, runId);
+      let e = await t.economics(spec.id);
+      // A browser folds the run just after its end; a server in the commit of its last batch.
+      for (let i = 0; i < 200 && e.runs.length === 0; i++) {
+        await sleep(10);
+        e = await t.economics(spec.id);
+      }
+      expect(e.runs).toEqual([expect.objectContaining({ runId, status: 'succeeded' })]);
+      expect(e.runs[0]?.costUsd).toBeGreaterThan(0);
+      expect(e.tiers[0]).toBe('small');
+      expect(e.nodes.map((n) => [n.nodeId, n.totalRuns, n.tiers[0]?.tier, n.tiers[0]?.passRate])).toEqual([
+        ['plan', 1, 'small', 1],
+        ['review', 1, 'small', 1],
+        ['write', 1, 'small', 1],
+      ]);
+      await httpError(t.economics(uniqueId('missing')), 404);
+    });
+
     it('watching an unknown run fails with 404', async () => {
       const w = t.watch('no-such-run');
       await httpError(
