@@ -12,6 +12,7 @@ import {
   client,
   edge,
   llm,
+  openEvents,
   removeTempDirs,
   storageFor,
   waitFor,
@@ -87,6 +88,10 @@ describe('traces and logs', () => {
         body: { decision: 'approved' },
       });
       expect((await waitForRunEnd(call, esc)).run.status).toBe('succeeded');
+      // The event stream with its token in the query: the token reaches neither a span nor the log.
+      const stream = await openEvents(first.url, esc, { token: admin, queryToken: true });
+      expect(stream.status).toBe(200);
+      expect(await stream.text()).toContain('event: end');
       // A refused request with a token that must not reach the log.
       expect((await call('GET', '/api/runs', { token: 'lf_not_a_real_token_123' })).status).toBe(401);
       const spans = await waitFor(() => {
@@ -137,7 +142,13 @@ describe('traces and logs', () => {
       expect(gate.events.map((e) => e.name)).toEqual(
         expect.arrayContaining(['approval.waiting', 'approval.decided']),
       );
-      // The API's own HTTP server spans are exported too (their own traces).
+      // The API's own HTTP server spans are exported too (their own traces), without tokens.
+      const eventsSpan = await waitFor(
+        () => receiver.spans.find((s) => String(s.attributes['url.full'] ?? '').includes('/events?')),
+        'the event stream span',
+      );
+      expect(eventsSpan.attributes['url.full']).toContain('access_token=[redacted]');
+      for (const s of receiver.spans) expect(JSON.stringify(s.attributes)).not.toContain(admin);
       expect(receiver.spans.some((s) => s.kind === 2 && s.attributes['http.request.method'] === 'POST')).toBe(
         true,
       );

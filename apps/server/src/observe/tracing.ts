@@ -8,11 +8,27 @@ import {
   envDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from './log.ts';
 import { createRunSpans, type RunSpan } from './run-spans.ts';
 import { presetIdGenerator, traceIdOf } from './trace-ids.ts';
+
+/**
+ * The event stream accepts its token as `?access_token=` (EventSource cannot send headers), and HTTP
+ * server spans record the full URL: the token is replaced before the span goes anywhere.
+ */
+const withoutTokens = (next: SpanProcessor): SpanProcessor => ({
+  onStart(span, context) {
+    const url = span.attributes['url.full'];
+    if (typeof url === 'string' && url.includes('access_token='))
+      span.setAttribute('url.full', url.replace(/([?&]access_token=)[^&#]*/g, '$1[redacted]'));
+    next.onStart(span, context);
+  },
+  onEnd: (span) => next.onEnd(span),
+  forceFlush: () => next.forceFlush(),
+  shutdown: () => next.shutdown(),
+});
 
 /** True when the standard OpenTelemetry variables ask for traces to be exported. */
 export const tracingWanted = (env: NodeJS.ProcessEnv): boolean =>
@@ -41,7 +57,7 @@ export const createTracing = (o: {
   const provider = new BasicTracerProvider({
     resource,
     idGenerator: ids.generator,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [withoutTokens(new BatchSpanProcessor(new OTLPTraceExporter()))],
   });
   const tracer = provider.getTracer('laneflow', o.version);
 
