@@ -85,6 +85,10 @@ test('21 escalation economics: an auto node learns to start at medium on the ser
   await expect(page.getByTestId('cost-policy-saving')).toContainText(
     /placed 2 nodes from their history\): saved \$0\.\d{2,4} in expected cost/,
   );
+  await expect(page.getByRole('link', { name: "This DAG's economics" })).toHaveAttribute(
+    'href',
+    `#/dags/remote/${dagId}/economics`,
+  );
   await page.getByTestId('cost-policy-saving').scrollIntoViewIfNeeded();
   await screenshot(page, '21a-tier-reason-in-inspector');
 

@@ -1,8 +1,11 @@
 import { policySavingUsd, type RunView } from '@laneflow/core';
+import { hrefFor } from '../route.ts';
 import { formatTokens, formatUsd } from '../ui/format.ts';
+import { useRunContext } from './run-context.ts';
 
 /** Tokens and cost by tier, and what the run saved against running everything on the top tier. */
 export const CostPanel = ({ view }: { view: RunView }) => {
+  const { kind } = useRunContext().transport;
   const tiers = [...view.usageByTier.entries()].sort(([a], [b]) => a - b);
   const placed = [...view.nodes.values()].filter((n) => n.tierReason && !n.tierReason.cold).length;
   return (
@@ -41,6 +44,11 @@ export const CostPanel = ({ view }: { view: RunView }) => {
         <p className="lf-muted" data-testid="cost-policy-saving">
           Start-tier policy (placed {placed} node{placed === 1 ? '' : 's'} from their history): saved{' '}
           {formatUsd(policySavingUsd(view))} in expected cost
+        </p>
+      )}
+      {view.dagId !== undefined && (
+        <p>
+          <a href={hrefFor({ page: 'economics', where: kind, dagId: view.dagId })}>This DAG's economics</a>
         </p>
       )}
       {view.ladder.some((t) => t.provider === 'sim') && (
