@@ -4,6 +4,7 @@ import {
   foldHistory,
   type Ladder,
   type RunCost,
+  RunCostSchema,
   type RunObservation,
   type TierHistory,
 } from '@laneflow/core';
@@ -25,8 +26,8 @@ export interface EconomicsRow {
  * observed, so a run counts once.
  */
 export const addRun = (row: EconomicsRow | undefined, dagId: string, obs: RunObservation): EconomicsRow => {
-  const { runId, endedAt, status, costUsd, costByTier, topTierCostUsd, policySavingUsd } = obs;
-  const cost: RunCost = { runId, endedAt, status, costUsd, costByTier, topTierCostUsd, policySavingUsd };
+  // The wire schema keeps a run cost's fields and drops the observation's node history.
+  const cost: RunCost = RunCostSchema.parse(obs);
   return {
     dagId,
     history: foldHistory(row?.history ?? {}, obs),
