@@ -510,10 +510,12 @@ if (want('layout')) {
       const picked = await chooser;
       await startRecording(page);
       const t0 = await page.evaluate(() => performance.now());
-      await picked.setFiles(file);
-      await page.getByTestId('layout-progress').waitFor();
-      await page.getByTestId('layout-progress').waitFor({ state: 'detached', timeout: 120_000 });
-      const cold = (await nextFrameTime(page)) - t0;
+      const cold = await withTrace(`layout-${n}`, page, async () => {
+        await picked.setFiles(file);
+        await page.getByTestId('layout-progress').waitFor();
+        await page.getByTestId('layout-progress').waitFor({ state: 'detached', timeout: 120_000 });
+        return (await nextFrameTime(page)) - t0;
+      });
       const w = await stopRecording(page);
       const t1 = await page.evaluate(() => performance.now());
       await page.getByRole('button', { name: 'Auto layout' }).click();
