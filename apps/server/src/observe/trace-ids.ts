@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import { createHash } from 'node:crypto';
 
 /**
  * Trace and span ids derived from what the committed log names (run id, node id, attempt, seq), so
@@ -26,35 +25,3 @@ export const runSpanIdOf = (runId: string) => spanId(`run ${runId}`);
 export const attemptSpanIdOf = (runId: string, nodeId: string, attempt: number) =>
   spanId(`node ${attempt} ${runId} ${nodeId}`);
 export const signalSpanIdOf = (runId: string, seq: number) => spanId(`seq ${seq} ${runId}`);
-
-/**
- * The SDK's id generator, handing out the ids set with `next` for the one span about to start, and
- * random ids otherwise (HTTP server spans).
- */
-export const presetIdGenerator = () => {
-  let traceId: string | undefined;
-  let spanId: string | undefined;
-  const generator: IdGenerator = {
-    generateTraceId() {
-      const id = traceId ?? randomBytes(16).toString('hex');
-      traceId = undefined;
-      return id;
-    },
-    generateSpanId() {
-      const id = spanId ?? randomBytes(8).toString('hex');
-      spanId = undefined;
-      return id;
-    },
-  };
-  return {
-    generator,
-    next(ids: { traceId: string; spanId: string }) {
-      traceId = ids.traceId;
-      spanId = ids.spanId;
-    },
-    clear() {
-      traceId = undefined;
-      spanId = undefined;
-    },
-  };
-};

@@ -1,6 +1,13 @@
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import type { Signal } from '@laneflow/core';
-import { type Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type HrTime,
+  type Link,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
   defaultResource,
@@ -8,11 +15,35 @@ import {
   envDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  SamplingDecision,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from './log.ts';
 import { createRunSpans, type RunSpan } from './run-spans.ts';
-import { presetIdGenerator, traceIdOf } from './trace-ids.ts';
+import { traceIdOf } from './trace-ids.ts';
+
+const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+
+/**
+ * `OTEL_TRACES_SAMPLER` for run spans, decided on the trace id alone so a run is kept or dropped
+ * whole: `always_off` / `parentbased_always_off` keep none, `traceidratio` /
+ * `parentbased_traceidratio` keep the `OTEL_TRACES_SAMPLER_ARG` share, anything else keeps all.
+ */
+const runSampler = (env: NodeJS.ProcessEnv): ((traceId: string) => boolean) => {
+  const name = env.OTEL_TRACES_SAMPLER ?? '';
+  if (name === 'always_off' || name === 'parentbased_always_off') return () => false;
+  if (name !== 'traceidratio' && name !== 'parentbased_traceidratio') return () => true;
+  const arg = Number(env.OTEL_TRACES_SAMPLER_ARG ?? 1);
+  const ratio = new TraceIdRatioBasedSampler(Number.isFinite(arg) ? arg : 1);
+  return (traceId) =>
+    ratio.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+};
 
 /**
  * The event stream accepts its token as `?access_token=` (EventSource cannot send headers), and HTTP
@@ -50,37 +81,43 @@ export const createTracing = (o: {
   log: Logger;
 }) => {
   if (!tracingWanted(o.env)) return undefined;
-  const ids = presetIdGenerator();
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'laneflow', [ATTR_SERVICE_VERSION]: o.version }))
     .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new BasicTracerProvider({
-    resource,
-    idGenerator: ids.generator,
-    spanProcessors: [withoutTokens(new BatchSpanProcessor(new OTLPTraceExporter()))],
-  });
-  const tracer = provider.getTracer('laneflow', o.version);
+  const batch = new BatchSpanProcessor(new OTLPTraceExporter());
+  // HTTP server spans go through the SDK's tracer; run spans are finished records already, so they
+  // are handed to the batch processor as they are (the tracer would cost as much again per span).
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [withoutTokens(batch)] });
+  const sampled = runSampler(o.env);
+  const scope = { name: 'laneflow', version: o.version };
 
   const export1 = (s: RunSpan) => {
+    if (!sampled(s.traceId)) return;
     const ref = (spanId: string) => ({ traceId: s.traceId, spanId, traceFlags: TraceFlags.SAMPLED });
-    const parent = s.parentSpanId
-      ? trace.setSpanContext(ROOT_CONTEXT, { ...ref(s.parentSpanId), isRemote: false })
-      : ROOT_CONTEXT;
-    ids.next({ traceId: s.traceId, spanId: s.spanId });
-    const span = tracer.startSpan(
-      s.name,
-      {
-        kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
-        startTime: s.start,
-        attributes: s.attributes,
-        links: s.links.map((l): Link => ({ context: ref(l.spanId), attributes: l.attributes })),
-      },
-      parent,
-    );
-    ids.clear();
-    for (const e of s.events) span.addEvent(e.name, e.attributes, e.time);
-    if (s.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: s.error });
-    span.end(s.end);
+    const context = ref(s.spanId);
+    const span: ReadableSpan = {
+      name: s.name,
+      kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
+      spanContext: () => context,
+      ...(s.parentSpanId && { parentSpanContext: ref(s.parentSpanId) }),
+      startTime: hrTime(s.start),
+      endTime: hrTime(s.end),
+      duration: hrTime(s.end - s.start),
+      status:
+        s.error !== undefined
+          ? { code: SpanStatusCode.ERROR, message: s.error }
+          : { code: SpanStatusCode.UNSET },
+      attributes: s.attributes,
+      links: s.links.map((l): Link => ({ context: ref(l.spanId), attributes: l.attributes })),
+      events: s.events.map((e) => ({ name: e.name, time: hrTime(e.time), attributes: e.attributes })),
+      ended: true,
+      resource,
+      instrumentationScope: scope,
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    };
+    batch.onEnd(span);
   };
   const spans = createRunSpans(export1);
 
