@@ -73,4 +73,8 @@ test('19 a 50-node DAG opens with node labels at least 12 px on screen, from its
     .poll(async () => (await labelsOnScreen(page)).labels.filter((l) => l.inView).length)
     .toBe(LAYERS * WIDTH);
   expect((await labelsOnScreen(page)).zoom).toBeLessThan(opened.zoom);
+  // Fitted whole in the dark theme: nodes and minimap on dark backgrounds.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, '19-fifty-nodes-fitted-dark');
 });
