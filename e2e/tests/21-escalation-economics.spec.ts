@@ -132,7 +132,7 @@ test('21 escalation economics: an auto node learns to start at medium on the ser
 
   await page.getByLabel('Colour theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await page.getByTestId('economics-pass').scrollIntoViewIfNeeded();
+  await page.getByTestId('economics-escalations').scrollIntoViewIfNeeded();
   await screenshot(page, '21c-economics-dark');
   expect(await violations(page), 'economics, dark').toEqual([]);
 });

@@ -63,6 +63,7 @@ export const CostChart = ({ economics }: { economics: DagEconomics }) => (
         stackId="cost"
         dataKey={(p: ReturnType<typeof costSeries>[number]) => p.byTier[tier] ?? 0}
         fill={tierColor(economics, tier)}
+        maxBarSize={72}
         isAnimationActive={false}
       />
     ))}
@@ -97,6 +98,7 @@ export const PassRateChart = ({ economics }: { economics: DagEconomics }) => (
         name={tier}
         dataKey={(r: ReturnType<typeof passRows>[number]) => r.byTier[tier] ?? null}
         fill={tierColor(economics, tier)}
+        maxBarSize={72}
         isAnimationActive={false}
       />
     ))}
@@ -116,6 +118,12 @@ export const EscalationChart = ({ economics }: { economics: DagEconomics }) => (
     <XAxis dataKey="key" {...axis} />
     <YAxis {...axis} domain={[0, 100]} unit="%" width={56} />
     {tooltip(percent)}
-    <Bar name="escalated" dataKey="ratePct" fill="var(--tier-escalated)" isAnimationActive={false} />
+    <Bar
+      name="escalated"
+      dataKey="ratePct"
+      fill="var(--tier-escalated)"
+      maxBarSize={72}
+      isAnimationActive={false}
+    />
   </BarChart>
 );
