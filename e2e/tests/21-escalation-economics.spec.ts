@@ -115,6 +115,11 @@ test('21 escalation economics: an auto node learns to start at medium on the ser
     costFigure.getByRole('img', { name: 'Cost per run by tier, against all on the top tier' }),
   ).toBeVisible();
   await expect(costFigure.locator('.recharts-bar-rectangle path').first()).toBeVisible();
+  // Pointing at a run's bar says which run, when it ended, and its cost by tier.
+  await costFigure.locator('.recharts-bar-rectangle').first().hover();
+  await expect(costFigure.locator('.recharts-tooltip-wrapper')).toContainText(
+    /run 1 · .*small\s*:\s*\$0\.\d{4}/,
+  );
   await costFigure.getByText('The cost of each run as a table').click();
   await expect(costFigure.getByTestId('economics-cost-table').locator('tbody tr')).toHaveCount(8);
   const hard = page.getByTestId('pass-hard');

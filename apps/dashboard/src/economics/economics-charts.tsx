@@ -4,7 +4,9 @@
  */
 import type { DagEconomics } from '@laneflow/core';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDateTime } from '../ui/format.ts';
 import {
+  type CostPoint,
   costSeries,
   escalationRows,
   paidTiers,
@@ -22,6 +24,11 @@ const tooltip = (format: (value: number) => string) => (
     labelStyle={{ color: 'var(--text)' }}
     cursor={{ fill: 'var(--hover)' }}
     formatter={(value) => format(Number(value))}
+    labelFormatter={(label, payload) => {
+      // A run's point says when it ended, so the series reads over time.
+      const point = payload[0]?.payload as Partial<CostPoint> | undefined;
+      return point?.endedAt ? `run ${label} · ${formatDateTime(point.endedAt)}` : label;
+    }}
   />
 );
 const percent = (v: number) => `${Math.round(v)}%`;
