@@ -42,6 +42,8 @@ export class LayoutCancelled extends Error {
 type Elk = InstanceType<typeof ELK>;
 let elk: Elk | undefined;
 let warmed = false;
+/** Whether a layout has been asked for since the engine started: warming stops then. */
+let asked = false;
 /** One ELK worker, kept: its first layout pays for compiling the engine (seconds on a busy machine). */
 const engine = (): Elk => {
   elk ??= new ELK({ workerFactory: () => new Worker(elkWorkerUrl) });
@@ -51,6 +53,7 @@ const stopEngine = () => {
   elk?.terminateWorker();
   elk = undefined;
   warmed = false;
+  asked = false;
 };
 
 /** `chains` chains of `length` nodes: a graph for warming the engine. */
@@ -70,20 +73,24 @@ const chainsGraph = (chains: number, length: number, options: Record<string, str
  * user's layout is asked for: called when a layout is likely (hovering Auto layout, choosing a file).
  * The engine is compiled to JavaScript and the browser optimises it only as it runs: a 2,000-node
  * layout right after one small warm-up took 2-3 s, after two of 300 nodes about 1 s. Both kinds of
- * layout are warmed, each phase's code being its own.
+ * layout are warmed, each phase's code being its own. One warm-up at a time, and none once the
+ * user's layout is asked for: the worker runs layouts in turn, so the user's would wait for them.
  */
 export const prewarmLayout = (): void => {
   if (warmed || typeof Worker === 'undefined') return;
   warmed = true;
   const large = elkOptions(THOROUGH_MAX_NODES + 1);
-  for (const graph of [
-    chainsGraph(3, 20, elkOptions(60)),
-    chainsGraph(10, 30, large),
-    chainsGraph(10, 30, large),
-  ])
-    engine()
-      .layout(graph)
-      .catch(() => {});
+  const graphs = [chainsGraph(3, 20, elkOptions(60)), chainsGraph(10, 30, large), chainsGraph(10, 30, large)];
+  const warm = (i: number) => {
+    const graph = graphs[i];
+    if (!graph || asked || !elk) return;
+    elk.layout(graph).then(
+      () => warm(i + 1),
+      () => {},
+    );
+  };
+  engine();
+  warm(0);
 };
 
 /**
@@ -107,6 +114,7 @@ export const autoLayout = async (input: LayoutInput, signal?: AbortSignal): Prom
     signal?.addEventListener('abort', stop, { once: true });
   });
   try {
+    asked = true;
     const laid = await Promise.race([engine().layout(graph), cancelled]);
     const positions: Positions = {};
     for (const c of laid.children ?? [])
