@@ -67,6 +67,7 @@ describe('traces and logs', () => {
         env: childEnv({
           LANEFLOW_TOKENS: `root:admin:${admin}`,
           OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
           OTEL_SERVICE_NAME: 'laneflow-under-test',
           OTEL_BSP_SCHEDULE_DELAY: '50',
           OPENAI_API_KEY: apiKey,

@@ -4,6 +4,9 @@
  * logs (spans exported over OTLP/HTTP to a sink in another process); then the SSE bench's live run
  * with tracing off and on. Variants alternate within each repetition so load drift hits them alike.
  *
+ * Spans go out as the server sends them by default (OTLP/HTTP protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=
+ * http/json for JSON, whose spans the sink counts).
+ *
  *   npx tsx src/server/observe.ts [--backends=pglite,postgres] [--batch=100] [--concurrency=8]
  *     [--seconds=4] [--reps=5] [--stream-reps=2] [--nodes=3000] [--watchers=30] [--no-stream]
  */
@@ -54,10 +57,12 @@ const startSink = async () => {
   return {
     url,
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      return /spans (\d+)/.exec(out)?.[1] ?? '?';
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      return /spans .*/.exec(out)?.[0] ?? '?';
     },
   };
 };
@@ -251,5 +256,7 @@ if (!args.includes('--no-stream')) {
     );
   }
 }
-console.log(`\nspans received by the sink: ${await sink.stop()}`);
+console.log(
+  `\nOTLP protocol ${process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf'}; the sink received: ${await sink.stop()} (spans are counted in JSON payloads only)`,
+);
 process.exit(0);

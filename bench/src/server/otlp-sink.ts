@@ -16,11 +16,14 @@ const server = createServer((req, res) => {
     const body = Buffer.concat(chunks);
     requests++;
     bytes += body.length;
-    const doc = JSON.parse(body.toString()) as {
-      resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }>;
-    };
-    for (const rs of doc.resourceSpans ?? [])
-      for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
+    // Spans are counted in JSON payloads; protobuf ones are only received.
+    if (req.headers['content-type']?.startsWith('application/json')) {
+      const doc = JSON.parse(body.toString()) as {
+        resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }>;
+      };
+      for (const rs of doc.resourceSpans ?? [])
+        for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
 });

@@ -8,7 +8,8 @@ import {
   SpanStatusCode,
   TraceFlags,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   defaultResource,
   detectResources,
@@ -68,9 +69,9 @@ export const tracingWanted = (env: NodeJS.ProcessEnv): boolean =>
   env.OTEL_TRACES_EXPORTER !== 'none';
 
 /**
- * Runs as OpenTelemetry traces, exported over OTLP/HTTP (JSON) in batches, configured by the standard
- * `OTEL_*` variables (endpoint, headers, service name and resource attributes, sampler, batch
- * delays); undefined when no OTLP endpoint is set. Spans are built from committed signals
+ * Runs as OpenTelemetry traces, exported over OTLP/HTTP in batches (protobuf, or JSON with
+ * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`), configured by the standard `OTEL_*` variables (endpoint,
+ * headers, protocol, service name and resource attributes, sampler, batch delays); undefined when no OTLP endpoint is set. Spans are built from committed signals
  * ({@link createRunSpans}); a batch of a run this process has not seen begin (resumed after a crash,
  * or moved here from another process) first replays the run's earlier signals from `history`.
  */
@@ -84,7 +85,11 @@ export const createTracing = (o: {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'laneflow', [ATTR_SERVICE_VERSION]: o.version }))
     .merge(detectResources({ detectors: [envDetector] }));
-  const batch = new BatchSpanProcessor(new OTLPTraceExporter());
+  const protocol =
+    o.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? o.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  const batch = new BatchSpanProcessor(
+    protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter(),
+  );
   // HTTP server spans go through the SDK's tracer; run spans are finished records already, so they
   // are handed to the batch processor as they are (the tracer would cost as much again per span).
   const provider = new BasicTracerProvider({ resource, spanProcessors: [withoutTokens(batch)] });
