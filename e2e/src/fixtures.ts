@@ -100,7 +100,7 @@ interface Snapshot {
   lastSeq: number;
   counts: Record<string, number>;
   run: { status: string };
-  nodes: Array<{ id: string; lane: string; pendingApproval?: { approvalId: string } }>;
+  nodes: Array<{ id: string; lane: string }>;
 }
 export const getRun = async (runId: string): Promise<Snapshot> => {
   const r = await api<Snapshot>(`/api/runs/${encodeURIComponent(runId)}`);

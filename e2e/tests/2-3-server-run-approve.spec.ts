@@ -180,8 +180,11 @@ test('3e a viewer cannot approve: the node says why, and the server refuses anyw
   const approve = review.getByRole('button', { name: 'Approve' });
   await expect(approve).toBeDisabled();
   await expect(approve).toHaveAttribute('title', /viewer/);
-  const snap = await getRun(runId);
-  const approvalId = snap.nodes.find((n) => n.id === 'review')?.pendingApproval?.approvalId;
+  // The inbox names the request the node waits on.
+  const inbox = await api<{ approvals: Array<{ id: string; runId: string; nodeId: string }> }>(
+    '/api/approvals?status=pending',
+  );
+  const approvalId = inbox.body.approvals.find((a) => a.runId === runId && a.nodeId === 'review')?.id;
   expect(approvalId).toBeTruthy();
   // The button is only a courtesy: the server is what refuses the role.
   const refused = await api(`/api/runs/${runId}/approvals/${approvalId}`, {
