@@ -52,19 +52,6 @@ describe('LaneNode', () => {
     expect(lanes.filter((l) => laneStyles[l].dashed)).toEqual(['skipped']);
   });
 
-  it('uses the lane palette colours', () => {
-    expect(Object.fromEntries(lanes.map((l) => [l, laneStyles[l].color]))).toEqual({
-      queued: '#94a3b8',
-      running: '#2563eb',
-      awaiting_approval: '#d97706',
-      succeeded: '#16a34a',
-      failed: '#dc2626',
-      escalated: '#9333ea',
-      skipped: '#cbd5e1',
-      cancelled: '#475569',
-    });
-  });
-
   it('shows Approve/Reject on a node awaiting approval', () => {
     const p = props('awaiting_approval');
     p.data.node.pendingApproval = { approvalId: 'a1', prompt: 'ok?', since: '2025-01-01T00:00:00.000Z' };

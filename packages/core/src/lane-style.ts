@@ -1,7 +1,10 @@
 import type { Lane } from './lanes.ts';
 
 export interface LaneStyle {
-  /** The lane's colour; identical in every view. */
+  /**
+   * The lane's colour; identical in every view and theme, so each sits in the luminance band that
+   * keeps 3:1 against both the light and the dark node background.
+   */
   color: string;
   /** Icon name, so colour is never the only cue. */
   icon: 'clock' | 'spinner' | 'hand' | 'check' | 'cross' | 'arrow-up' | 'skip' | 'ban';
@@ -13,8 +16,8 @@ export interface LaneStyle {
 
 /** Lane colours and icons, defined once for the dashboard, the SDK and the terminal demo. */
 export const laneStyles: Record<Lane, LaneStyle> = {
-  queued: { color: '#94a3b8', icon: 'clock', glyph: '◷', label: 'Queued', dashed: false },
-  running: { color: '#2563eb', icon: 'spinner', glyph: '◐', label: 'Running', dashed: false },
+  queued: { color: '#64748b', icon: 'clock', glyph: '◷', label: 'Queued', dashed: false },
+  running: { color: '#3b82f6', icon: 'spinner', glyph: '◐', label: 'Running', dashed: false },
   awaiting_approval: {
     color: '#d97706',
     icon: 'hand',
@@ -23,8 +26,8 @@ export const laneStyles: Record<Lane, LaneStyle> = {
     dashed: false,
   },
   succeeded: { color: '#16a34a', icon: 'check', glyph: '✔', label: 'Succeeded', dashed: false },
-  failed: { color: '#dc2626', icon: 'cross', glyph: '✖', label: 'Failed', dashed: false },
-  escalated: { color: '#9333ea', icon: 'arrow-up', glyph: '⬆', label: 'Escalated', dashed: false },
-  skipped: { color: '#cbd5e1', icon: 'skip', glyph: '⤼', label: 'Skipped', dashed: true },
-  cancelled: { color: '#475569', icon: 'ban', glyph: '⊘', label: 'Cancelled', dashed: false },
+  failed: { color: '#ef4444', icon: 'cross', glyph: '✖', label: 'Failed', dashed: false },
+  escalated: { color: '#a855f7', icon: 'arrow-up', glyph: '⬆', label: 'Escalated', dashed: false },
+  skipped: { color: '#8f8f8f', icon: 'skip', glyph: '⤼', label: 'Skipped', dashed: true },
+  cancelled: { color: '#78716c', icon: 'ban', glyph: '⊘', label: 'Cancelled', dashed: false },
 };
