@@ -67,7 +67,7 @@ const startChild = async (
   return {
     ...child,
     name,
-    executed: () => [...child.output().matchAll(/executing run (\S+)/g)].map((m) => m[1] as string),
+    executed: () => [...child.output().matchAll(/executing run ([^\s"]+)/g)].map((m) => m[1] as string),
   };
 };
 

@@ -73,9 +73,14 @@ describe.each(backends)('store on %s', (backend) => {
   });
 
   it('migrates once; migrating again changes nothing', async () => {
+    const applied = async () =>
+      (await db.query<{ id: number }>('select id from laneflow_migrations order by id')).map((r) => r.id);
+    const before = await applied();
+    // Every migration, in order, each once.
+    expect(before).toEqual(before.map((_, i) => i + 1));
+    expect(before.length).toBeGreaterThanOrEqual(2);
     await migrate(db);
-    const applied = await db.query<{ id: number }>('select id from laneflow_migrations order by id');
-    expect(applied.map((r) => r.id)).toEqual([1]);
+    expect(await applied()).toEqual(before);
     expect(db.kind).toBe(backend);
   });
 
