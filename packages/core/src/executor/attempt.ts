@@ -141,11 +141,16 @@ class Attempt implements OperationContext, AttemptWork {
 const isStale = (run: RunState, node: NodeRecord, attempt: number): boolean =>
   run.cancelled || node.attempt !== attempt || node.phase !== 'running';
 
-/** What gated work ends with: its output, or nothing when the gate already ended the attempt. */
-type Gated = { output: Json } | undefined;
-
-/** The work through its confidence gate: rounds until it passes, else the attempt escalates. */
-const gatedWork = async (run: RunState, node: NodeRecord, work: Attempt, op: Operation): Promise<Gated> => {
+/**
+ * The work through its confidence gate: rounds until it passes, else the attempt escalates. Resolves
+ * with the passing output, or with nothing when the gate already ended the attempt.
+ */
+const gatedWork = async (
+  run: RunState,
+  node: NodeRecord,
+  work: Attempt,
+  op: Operation,
+): Promise<Json | undefined> => {
   const gate = node.spec.gate as NonNullable<NodeSpec['gate']>;
   const rate = op.rate as NonNullable<Operation['rate']>;
   const attempt = node.attempt;
@@ -183,7 +188,7 @@ const gatedWork = async (run: RunState, node: NodeRecord, work: Attempt, op: Ope
     return undefined;
   }
   run.emit('confidence.passed', summary);
-  return { output: outcome.output };
+  return outcome.output;
 };
 
 /** The attempt's work failed (or was aborted): escalate, retry or fail. */
@@ -238,19 +243,19 @@ export const execute = (run: RunState, node: NodeRecord): void => {
     if (timeout !== undefined) run.clock.clearTimeout(timeout);
     work.release();
   };
-  let answer: Promise<Json | Gated>;
+  const gated = spec.gate !== undefined && op?.rate !== undefined;
+  let answer: Promise<Json | undefined>;
   try {
     if (!op) throw new ProviderError(`no operation for kind ${spec.kind}`, 'executor_error', false);
-    answer = spec.gate && op.rate ? gatedWork(run, node, work, op) : op.work(work, node.context);
+    answer = gated ? gatedWork(run, node, work, op) : op.work(work, node.context);
   } catch (err) {
     answer = Promise.reject(err);
   }
-  const gated = spec.gate !== undefined && op?.rate !== undefined;
   answer.then(
     (out) => {
       try {
-        if (!gated) workAnswered(run, node, work, out as Json);
-        else if (out !== undefined) workAnswered(run, node, work, (out as { output: Json }).output);
+        // Gated work that resolves with nothing was already ended by its gate (escalated or stale).
+        if (!gated || out !== undefined) workAnswered(run, node, work, out as Json);
       } catch (err) {
         workFailed(run, node, work, err);
       }
