@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { defaultLadder, fromZodIssues, type Ladder, LadderSchema, summarizeIssues } from '@laneflow/core';
+import {
+  defaultLadder,
+  fromZodIssues,
+  type Ladder,
+  LadderSchema,
+  summarizeIssues,
+  type TierPolicyOptions,
+} from '@laneflow/core';
 import { readWebhooks, type Webhook } from './webhooks/config.ts';
 
 export interface ServerConfig {
@@ -18,6 +25,8 @@ export interface ServerConfig {
   cluster?: { concurrency: number; leaseSeconds: number };
   /** Webhook subscriptions (`LANEFLOW_WEBHOOKS`), secrets read from the variables they name. */
   webhooks?: Webhook[];
+  /** The start-tier policy's options and the node history's half-life (`LANEFLOW_POLICY_*`). */
+  policy?: TierPolicyOptions & { halfLifeRuns?: number };
 }
 
 const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
@@ -25,6 +34,37 @@ const positiveInt = (name: string, value: string | undefined, fallback: number):
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} "${value}" is not a positive integer`);
   return n;
+};
+
+/** A number from `min` to `max` read from variable `name`, or undefined when it is not set. */
+const numberIn = (
+  name: string,
+  value: string | undefined,
+  [min, max]: [number, number],
+  kind: 'a number' | 'an integer',
+): number | undefined => {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (kind === 'an integer' && !Number.isInteger(n)))
+    throw new Error(`${name} "${value}" is not ${kind} from ${min} to ${max}`);
+  return n;
+};
+
+/** The start-tier policy's settings; unset ones keep core's defaults. */
+const readPolicy = (env: NodeJS.ProcessEnv): ServerConfig['policy'] => {
+  const halfLifeRuns = numberIn(
+    'LANEFLOW_POLICY_HALF_LIFE_RUNS',
+    env.LANEFLOW_POLICY_HALF_LIFE_RUNS,
+    [0.1, 1e6],
+    'a number',
+  );
+  const minRuns = numberIn('LANEFLOW_POLICY_MIN_RUNS', env.LANEFLOW_POLICY_MIN_RUNS, [0, 1e6], 'an integer');
+  const explore = numberIn('LANEFLOW_POLICY_EXPLORE', env.LANEFLOW_POLICY_EXPLORE, [0, 1], 'a number');
+  return {
+    ...(halfLifeRuns !== undefined && { halfLifeRuns }),
+    ...(minRuns !== undefined && { minRuns }),
+    ...(explore !== undefined && { explore }),
+  };
 };
 
 /**
@@ -73,6 +113,7 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     loadExamples: !values['no-examples'],
     ...(values['rotate-admin-token'] && { rotateAdminToken: true }),
     webhooks: readWebhooks(env),
+    policy: readPolicy(env),
     ...(env.DATABASE_URL &&
       env.LANEFLOW_CLUSTER &&
       env.LANEFLOW_CLUSTER !== '0' && {

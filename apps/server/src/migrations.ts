@@ -79,6 +79,8 @@ const migrations: string[] = [
      policy_saving_usd double precision not null
    );
    create index run_costs_dag on run_costs (dag_id, ended_at desc, run_id desc);`,
+  // A run's default start tier (a tier name or index, or "auto"), read again when it resumes.
+  'alter table runs add column start_tier jsonb',
 ];
 
 export const migrate = async (db: Db): Promise<void> => {

@@ -10,8 +10,10 @@ import {
   type RunHandle,
   type RunView,
   type Signal,
+  type StartTier,
   startRun,
   type TierHistory,
+  type TierPolicyOptions,
   usesStartTierPolicy,
 } from '@laneflow/core';
 import { type Logger, silentLogger } from './observe/log.ts';
@@ -30,6 +32,8 @@ export interface RunManagerOptions {
    */
   cluster?: ClusterHooks;
   log?: Logger;
+  /** How the start-tier policy decides for this server's runs (`LANEFLOW_POLICY_*`). */
+  tierPolicy?: TierPolicyOptions;
 }
 
 export interface ClusterHooks {
@@ -58,6 +62,7 @@ export const createRunManager = ({
   commitLingerMs,
   cluster,
   log = silentLogger,
+  tierPolicy,
 }: RunManagerOptions) => {
   const live = new Map<string, RunHandle>();
   const wakers = new Map<string, Set<() => void>>();
@@ -80,6 +85,7 @@ export const createRunManager = ({
     opts: {
       inputs?: Record<string, Json> | null;
       ladder?: Ladder | null;
+      startTier?: StartTier | null;
       history?: Signal[];
       stored?: Promise<void>;
       tierHistory?: TierHistory;
@@ -92,7 +98,9 @@ export const createRunManager = ({
       ladder: opts.ladder ?? dag.ladder ?? ladder,
       ...(opts.inputs && { inputs: opts.inputs }),
       ...(opts.history && { history: opts.history }),
+      ...(opts.startTier != null && { startTier: opts.startTier }),
       ...(opts.tierHistory && { tierHistory: opts.tierHistory }),
+      ...(tierPolicy && { tierPolicy }),
       ...(providers && { providers }),
       ...(maxConcurrency !== undefined && { maxConcurrency }),
       log: {
@@ -136,10 +144,20 @@ export const createRunManager = ({
   return {
     async start(
       dag: DagSpec,
-      o: { dagVersion: number | null; inputs?: Record<string, Json>; ladder?: Ladder; by: string },
+      o: {
+        dagVersion: number | null;
+        inputs?: Record<string, Json>;
+        ladder?: Ladder;
+        startTier?: StartTier;
+        by: string;
+      },
     ) {
       const runId = randomUUID();
-      const options = { ...(o.inputs && { inputs: o.inputs }), ...(o.ladder && { ladder: o.ladder }) };
+      const options = {
+        ...(o.inputs && { inputs: o.inputs }),
+        ...(o.ladder && { ladder: o.ladder }),
+        ...(o.startTier !== undefined && { startTier: o.startTier }),
+      };
       const row = { id: runId, dag, dagVersion: o.dagVersion, ...options, createdBy: o.by };
       if (cluster) {
         // Queued for whichever process picks it up (maybe this one); it starts from an empty history.
@@ -157,7 +175,7 @@ export const createRunManager = ({
       });
       // When the row cannot be stored the run ends on its first commit; this request reports why.
       stored.catch(() => {});
-      launch(runId, dag, { ...options, stored, ...(await tierHistoryOf(dag)) });
+      launch(runId, dag, { ...options, stored, ...(await tierHistoryOf(dag, o.startTier)) });
       await store.createRun(row).then(created, (err) => {
         failed(err);
         throw err;
@@ -282,17 +300,24 @@ export const createRunManager = ({
     return launch(id, run.dag, {
       inputs: run.inputs,
       ladder: run.ladder,
+      startTier: run.startTier,
       history,
-      ...(await tierHistoryOf(run.dag)),
+      ...(await tierHistoryOf(run.dag, run.startTier)),
     });
   }
 
   /**
-   * The DAG's node history when some node starts at "auto". A resumed run reads it too: its log keeps
-   * the starts it committed, and a node it had not queued yet is placed like in a new run.
+   * The DAG's node history when some node starts at "auto" (its own, the run's or the DAG's default).
+   * A resumed run reads it too: its log keeps the starts it committed, and a node it had not queued
+   * yet is placed like in a new run.
    */
-  async function tierHistoryOf(dag: DagSpec): Promise<{ tierHistory?: TierHistory }> {
-    return usesStartTierPolicy(dag) ? { tierHistory: await store.tierHistory(dag.id) } : {};
+  async function tierHistoryOf(
+    dag: DagSpec,
+    startTier: StartTier | null | undefined,
+  ): Promise<{ tierHistory?: TierHistory }> {
+    return usesStartTierPolicy(dag, startTier ?? undefined)
+      ? { tierHistory: await store.tierHistory(dag.id) }
+      : {};
   }
 
   async function decideHere(

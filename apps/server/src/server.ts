@@ -51,7 +51,11 @@ export const startServer = async (
           : undefined,
       })
     : undefined;
-  const store = createStore(db, cluster ? { notifyChannel: SIGNALS_CHANNEL } : {});
+  const { halfLifeRuns, ...tierPolicy } = config.policy ?? {};
+  const store = createStore(db, {
+    ...(cluster && { notifyChannel: SIGNALS_CHANNEL }),
+    ...(halfLifeRuns !== undefined && { halfLifeRuns }),
+  });
   const auth = await createAuth(store, parseTokenEnv(config.tokensEnv), {
     ...(config.rotateAdminToken && { rotateAdmin: true }),
   });
@@ -103,6 +107,7 @@ export const startServer = async (
     // (bench/server.md, finding 2); 4 ms lets a busy run's timers fill it.
     ...(db.kind === 'pglite' && { commitLingerMs: PGLITE_COMMIT_LINGER_MS }),
     ...(cluster && { cluster: cluster.hooks }),
+    tierPolicy,
   });
   live = runs.liveCount;
   // In a cluster, unfinished runs come back through the queue (pg-boss expiry and retry).

@@ -9,6 +9,7 @@ import {
   type Ladder,
   type RunSummary,
   type Signal,
+  type StartTier,
   totalsDelta,
 } from '@laneflow/core';
 import type { Db, Sql } from './db.ts';
@@ -55,6 +56,8 @@ export interface StoredRun {
   dag: DagSpec;
   inputs: Record<string, Json> | null;
   ladder: Ladder | null;
+  /** The run's default start tier (`POST /api/runs` `startTier`). */
+  startTier: StartTier | null;
 }
 
 /** A `cursor` of `GET /api/runs` that this server did not hand out. */
@@ -92,7 +95,14 @@ const decodeRunCursor = (cursor: string): [string, string] | undefined => {
 const INSERT_CHUNK = 5000;
 
 /** Everything the server keeps, over one {@link Db}. */
-export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
+export const createStore = (
+  db: Db,
+  opts: {
+    notifyChannel?: string;
+    /** Half-life of the node history, in runs of the node (`LANEFLOW_POLICY_HALF_LIFE_RUNS`). */
+    halfLifeRuns?: number;
+  } = {},
+) => {
   /**
    * Commits one batch of a run's signals in a single transaction, with the rows derived from them
    * (approvals, run status, cost). Nobody is told about a signal before this resolves.
@@ -111,7 +121,7 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
         await tx.query(`insert into signals (run_id, seq, type, at, body) values ${rows.join(', ')}`, values);
       }
       await recordApprovals(tx, runId, batch);
-      await recordRunEconomics(tx, runId, batch);
+      await recordRunEconomics(tx, runId, batch, opts.halfLifeRuns);
       const t = totalsDelta(batch);
       await tx.query(
         `update runs set last_seq = $2, cost_usd = cost_usd + $3, escalations = escalations + $4,
@@ -186,11 +196,12 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
       dagVersion: number | null;
       inputs?: Record<string, Json>;
       ladder?: Ladder;
+      startTier?: StartTier;
       createdBy: string;
     }): Promise<void> {
       await db.query(
-        `insert into runs (id, dag_id, dag_version, dag_name, dag, inputs, ladder, status, created_by)
-         values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, 'pending', $8)`,
+        `insert into runs (id, dag_id, dag_version, dag_name, dag, inputs, ladder, status, created_by, start_tier)
+         values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, 'pending', $8, $9::jsonb)`,
         [
           r.id,
           r.dag.id,
@@ -200,6 +211,7 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
           r.inputs ? JSON.stringify(r.inputs) : null,
           r.ladder ? JSON.stringify(r.ladder) : null,
           r.createdBy,
+          r.startTier === undefined ? null : JSON.stringify(r.startTier),
         ],
       );
     },
@@ -212,6 +224,7 @@ export const createStore = (db: Db, opts: { notifyChannel?: string } = {}) => {
         dag: r.dag as DagSpec,
         inputs: (r.inputs as Record<string, Json> | null) ?? null,
         ladder: (r.ladder as Ladder | null) ?? null,
+        startTier: (r.start_tier as StartTier | null) ?? null,
       };
     },
 

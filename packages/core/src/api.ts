@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DagSpecSchema } from './dag.ts';
+import { DagSpecSchema, StartTierSchema } from './dag.ts';
 import { lanes } from './lanes.ts';
 import type { RunView } from './projection.ts';
 import { DecisionSchema, ErrorInfoSchema, JsonSchema, SignalSchema } from './signals.ts';
@@ -53,6 +53,8 @@ export const StartRunBodySchema = storable(
       dag: z.unknown().optional(),
       inputs: z.record(z.string(), JsonSchema).optional(),
       ladder: LadderSchema.optional(),
+      /** Where the run's nodes that set no `startTier` start, over the DAG's (`"auto"`: learned). */
+      startTier: StartTierSchema.optional(),
     })
     .refine((b) => (b.dagId === undefined) !== (b.dag === undefined), {
       message: 'give exactly one of dagId or dag',

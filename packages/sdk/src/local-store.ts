@@ -1,4 +1,4 @@
-import type { DagRecord, DagSpec, Json, Ladder, RunObservation, Signal } from '@laneflow/core';
+import type { DagRecord, DagSpec, Json, Ladder, RunObservation, Signal, StartTier } from '@laneflow/core';
 import { addRun, type EconomicsRow } from './local-economics.ts';
 
 /** What a local run is started with: enough to resume it from its signals after a reload. */
@@ -7,6 +7,7 @@ export interface RunRecord {
   dag: DagSpec;
   inputs?: Record<string, Json>;
   ladder?: Ladder;
+  startTier?: StartTier;
 }
 
 /** A local run as kept across reloads: its record and every committed signal, in seq order. */

@@ -12,6 +12,7 @@ import {
   resolveRunInputs,
   runTotals,
   type Signal,
+  StartTierSchema,
   snapshotNodes,
   startRun,
   summarizeIssues,
@@ -75,11 +76,12 @@ export const createLocalTransport = (
   const runs = new Map<string, LocalRun>();
 
   /**
-   * The DAG's node history when some node starts at "auto". A resumed run reads it too: its signals
-   * keep the starts it committed, and a node it had not queued yet is placed like in a new run.
+   * The DAG's node history when some node starts at "auto" (its own, the run's or the DAG's default).
+   * A resumed run reads it too: its signals keep the starts it committed, and a node it had not
+   * queued yet is placed like in a new run.
    */
-  const tierHistoryOf = async (dag: DagSpec): Promise<TierHistory | undefined> =>
-    usesStartTierPolicy(dag) ? ((await store.economics(dag.id))?.history ?? {}) : undefined;
+  const tierHistoryOf = async ({ dag, startTier }: RunRecord): Promise<TierHistory | undefined> =>
+    usesStartTierPolicy(dag, startTier) ? ((await store.economics(dag.id))?.history ?? {}) : undefined;
 
   /** Folds a finished run into its DAG's economics, for the economics view and later runs' policy. */
   const observe = async (record: RunRecord, signals: readonly Signal[]) => {
@@ -99,6 +101,7 @@ export const createLocalTransport = (
       runId: record.summary.id,
       ...((record.ladder ?? options.ladder) && { ladder: record.ladder ?? options.ladder }),
       ...(record.inputs && { inputs: record.inputs }),
+      ...(record.startTier !== undefined && { startTier: record.startTier }),
       ...(tierHistory && { tierHistory }),
       ...(options.tierPolicy && { tierPolicy: options.tierPolicy }),
       ...(options.providers && { providers: options.providers }),
@@ -127,7 +130,7 @@ export const createLocalTransport = (
           const history = await store.signals(run.record.summary.id);
           if (history.length > 0) run.stored = history;
           if (!isFinished(projectRun(run.stored)))
-            handle = launch(run, run.stored, await tierHistoryOf(run.record.dag));
+            handle = launch(run, run.stored, await tierHistoryOf(run.record));
         } catch (err) {
           console.error(`laneflow: could not resume run ${run.record.summary.id}`, err);
         }
@@ -211,6 +214,10 @@ export const createLocalTransport = (
     async startRun(input) {
       if ((input.dagId === undefined) === (input.dag === undefined))
         throw new HttpError(400, 'invalid_request', 'give exactly one of dagId or dag');
+      if (input.startTier !== undefined && !StartTierSchema.safeParse(input.startTier).success)
+        throw new HttpError(400, 'invalid_request', 'startTier must be "auto" or a tier name or index', [
+          { path: 'startTier', code: 'invalid_type', message: 'must be "auto" or a tier name or index' },
+        ]);
       const dag = input.dagId !== undefined ? (await getDag(input.dagId)).spec : validDag(input.dag);
       await loaded;
       const inputs = resolveRunInputs(dag, input.inputs);
@@ -232,10 +239,11 @@ export const createLocalTransport = (
           dag,
           inputs: inputs.value,
           ...(input.ladder && { ladder: input.ladder }),
+          ...(input.startTier !== undefined && { startTier: input.startTier }),
         },
         stored: [],
       };
-      const tierHistory = await tierHistoryOf(dag);
+      const tierHistory = await tierHistoryOf(run.record);
       let handle: RunHandle;
       try {
         handle = launch(run, [], tierHistory);

@@ -11,6 +11,7 @@ import type {
   RunSnapshot,
   RunSummary,
   Signal,
+  StartTier,
 } from '@laneflow/core';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -38,6 +39,8 @@ export interface StartRunInput {
   dag?: DagSpecInput;
   inputs?: Record<string, Json>;
   ladder?: Ladder;
+  /** Where nodes that set no `startTier` start, over the DAG's: a tier, or `"auto"` (learned). */
+  startTier?: StartTier;
 }
 
 export interface RunListQuery {

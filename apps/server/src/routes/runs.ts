@@ -1,7 +1,10 @@
 import {
+  autoTier,
   CancelBodySchema,
   type DagSpec,
   IdParamSchema,
+  isHumanTier,
+  type Ladder,
   lanes,
   maxSeq,
   OkSchema,
@@ -9,12 +12,14 @@ import {
   RunListQuerySchema,
   RunListSchema,
   RunSnapshotSchema,
+  resolveTierRef,
   SeqPositionSchema,
   SignalPageSchema,
   SignalSchema,
   SignalsQuerySchema,
   StartRunBodySchema,
   StartRunResponseSchema,
+  type StartTier,
   snapshotNodes,
   validateDag,
 } from '@laneflow/core';
@@ -36,6 +41,18 @@ const resumeHeader = (raw: string | undefined): number | undefined => {
   if (r.success) return r.data;
   throw new HttpError(400, 'invalid_request', `Last-Event-ID "${raw.slice(0, 40)}" is not a seq`, [
     { path: 'Last-Event-ID', code: 'invalid_seq', message: `must be an integer from 0 to ${maxSeq}` },
+  ]);
+};
+
+/** A run's default start tier is `"auto"` or a model tier of the ladder the run uses. */
+const checkStartTier = (startTier: StartTier, ladder: Ladder) => {
+  if (startTier === autoTier) return;
+  const i = resolveTierRef(startTier, ladder);
+  if (i !== undefined && !isHumanTier(ladder[i])) return;
+  const tiers = ladder.filter((t) => !isHumanTier(t)).map((t) => t.name);
+  const message = `must be "auto" or a model tier of the run's ladder (${tiers.join(', ')})`;
+  throw new HttpError(400, 'invalid_request', `invalid body: startTier ${message}`, [
+    { path: 'startTier', code: 'unknown_tier', message },
   ]);
 };
 
@@ -126,12 +143,14 @@ export const runRoutes = ({ store, runs, ladder, heartbeatMs, streams }: RouteDe
       ],
       ladder,
     );
+    if (b.startTier !== undefined) checkStartTier(b.startTier, b.ladder ?? dag.ladder ?? ladder);
     try {
       const runId = await runs.start(dag, {
         dagVersion,
         by: c.get('principal').name,
         inputs,
         ...(b.ladder && { ladder: b.ladder }),
+        ...(b.startTier !== undefined && { startTier: b.startTier }),
       });
       return c.json({ runId }, 201);
     } catch (err) {

@@ -1,4 +1,4 @@
-import { autoTier, type DagSpec } from '../dag.ts';
+import { autoTier, type DagSpec, type StartTier } from '../dag.ts';
 import { isHumanTier, type Ladder } from '../tier.ts';
 import { type NodeHistory, own, type TierStats } from './history.ts';
 import type { TierEvidence, TierReason } from './tier-reason.ts';
@@ -144,6 +144,9 @@ export const chooseStartTier = (input: StartTierInput): { tier: number; reason: 
   };
 };
 
-/** True when some node of `dag` starts at `"auto"` (its own or the DAG's default): its run needs history. */
-export const usesStartTierPolicy = (dag: DagSpec): boolean =>
-  dag.startTier === autoTier || dag.nodes.some((n) => n.startTier === autoTier);
+/**
+ * True when some node of `dag` starts at `"auto"` (its own, else the run's `runStartTier`, else the
+ * DAG's default): its run needs history.
+ */
+export const usesStartTierPolicy = (dag: DagSpec, runStartTier?: StartTier): boolean =>
+  dag.nodes.some((n) => (n.startTier ?? runStartTier ?? dag.startTier) === autoTier);
