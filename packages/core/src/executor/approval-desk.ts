@@ -1,5 +1,6 @@
 import type { Json } from '../signals.ts';
 import { renderTemplate } from '../template.ts';
+import { soon } from './clock.ts';
 import { expire } from './escalation-chain.ts';
 import { enqueue, fail, succeed } from './lifecycle.ts';
 import { type DecisionInput, moveTo, type NodeRecord, type Wait } from './node-record.ts';
@@ -43,7 +44,7 @@ export const ask = (
         ...(d.output !== undefined && d.decision === 'approved' && { output: d.output }),
       });
       // Carried out after the decision is emitted, as on resume from a log that ends with it.
-      queueMicrotask(() => carryOut(run, node, wait, d));
+      soon(() => carryOut(run, node, wait, d));
     },
   };
   run.approvals.set(approvalId, pending);
@@ -92,7 +93,7 @@ const timeOut = (run: RunState, node: NodeRecord, wait: Wait, approvalId: string
     });
   } else {
     run.approvals.delete(approvalId);
-    queueMicrotask(() => {
+    soon(() => {
       if (!run.cancelled && node.phase !== 'done')
         expire(run, node, wait.kind === 'review' ? wait.output : undefined);
     });

@@ -3,7 +3,7 @@ import type { ErrorInfo, Json } from '../signals.ts';
 import type { TemplateScope } from '../template.ts';
 import type { Tier } from '../tier.ts';
 import { askAfter } from './approval-desk.ts';
-import { sleep } from './clock.ts';
+import { sleep, soon } from './clock.ts';
 import { tierIndex } from './dag-index.ts';
 import { escalationOf } from './escalate.ts';
 import { escalate } from './escalation-chain.ts';
@@ -244,26 +244,28 @@ export const execute = (run: RunState, node: NodeRecord): void => {
     work.release();
   };
   const gated = spec.gate !== undefined && op?.rate !== undefined;
-  let answer: Promise<Json | undefined>;
+  const answered = (out: Json | undefined) => {
+    try {
+      // Gated work that resolves with nothing was already ended by its gate (escalated or stale).
+      if (!gated || out !== undefined) workAnswered(run, node, work, out as Json);
+    } catch (err) {
+      workFailed(run, node, work, err);
+    }
+    done();
+  };
+  let answer: Json | Promise<Json | undefined>;
   try {
     if (!op) throw new ProviderError(`no operation for kind ${spec.kind}`, 'executor_error', false);
     answer = gated ? gatedWork(run, node, work, op) : op.work(work, node.context);
   } catch (err) {
     answer = Promise.reject(err);
   }
-  answer.then(
-    (out) => {
-      try {
-        // Gated work that resolves with nothing was already ended by its gate (escalated or stale).
-        if (!gated || out !== undefined) workAnswered(run, node, work, out as Json);
-      } catch (err) {
-        workFailed(run, node, work, err);
-      }
-      done();
-    },
-    (err: unknown) => {
+  // Work that answered at once still ends in a later microtask, as if it had awaited: the nodes
+  // started beside it start first. JSON holds no functions, so a `then` function marks a promise.
+  if (typeof (answer as { then?: unknown } | null)?.then !== 'function') soon(() => answered(answer as Json));
+  else
+    (answer as Promise<Json | undefined>).then(answered, (err: unknown) => {
       workFailed(run, node, work, err);
       done();
-    },
-  );
+    });
 };

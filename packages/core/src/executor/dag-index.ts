@@ -71,6 +71,9 @@ export interface DagIndex {
   conditions: Map<string, Condition[]>;
 }
 
+/** The dependencies of a node that has none: shared, and frozen so nobody adds to it in place. */
+const noDeps: string[] = Object.freeze([]) as unknown as string[];
+
 export const conditionKey = (source: string, target: string): string => `${source}\u0000${target}`;
 
 /**
@@ -108,7 +111,7 @@ export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): Da
     const start = typeof chosen === 'number' ? chosen : chosen.tier;
     if (max < start) throw new RunConfigError(`node ${spec.id}: maxTier is below startTier`);
     const tierReason = typeof chosen === 'number' ? undefined : chosen.reason;
-    const root: RootNode = { spec, start, max, deps: [], tierReason };
+    const root: RootNode = { spec, start, max, deps: noDeps, tierReason };
     roots.push(root);
     byId.set(spec.id, root);
   }
@@ -117,14 +120,17 @@ export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): Da
   // a node with thousands of dependencies does not cost O(deps²).
   const manyDeps = new Map<string, Set<string>>();
   for (const e of dag.edges) {
-    const list = byId.get(e.target)?.deps;
-    if (list) {
+    const root = byId.get(e.target);
+    if (root) {
+      const list = root.deps;
       let set = manyDeps.get(e.target);
       if (set === undefined && list.length >= 16) {
         set = new Set(list);
         manyDeps.set(e.target, set);
       }
-      if (set === undefined ? !list.includes(e.source) : !set.has(e.source)) {
+      // Most nodes have a dependency or two: a list of one, not the capacity of a first push.
+      if (list === noDeps) root.deps = [e.source];
+      else if (set === undefined ? !list.includes(e.source) : !set.has(e.source)) {
         list.push(e.source);
         set?.add(e.source);
       }

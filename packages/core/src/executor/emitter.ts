@@ -1,7 +1,7 @@
 import { type AsyncQueue, createAsyncQueue } from '../async-queue.ts';
 import { apply, createRunView, type RunView } from '../projection.ts';
 import type { Signal, SignalDraftOf, SignalType } from '../signals.ts';
-import type { Clock } from './clock.ts';
+import { type Clock, soon } from './clock.ts';
 import type { SignalLog } from './log.ts';
 
 export type SignalListener = (signal: Signal) => void;
@@ -78,7 +78,8 @@ export const createEmitter = (opts: {
   };
 
   const deliver = (batch: Signal[]) => {
-    for (const s of batch) {
+    for (let i = 0, n = batch.length; i < n; i++) {
+      const s = batch[i] as Signal;
       committed.push(s);
       apply(view, s);
       if (queues.size > 0) for (const q of queues) q.push(s);
@@ -100,24 +101,52 @@ export const createEmitter = (opts: {
     for (const r of rs) r();
   };
 
-  const flush = async () => {
-    if (inflight) return;
-    if (failed) return resolveDrains();
-    inflight = true;
+  const fatal = (err: unknown) => {
+    failed = true;
+    inflight = false;
+    pending.length = 0;
+    opts.onFatal(err);
+    resolveDrains();
+  };
+
+  /**
+   * Commits and delivers batches until none is pending. A log that commits synchronously costs no
+   * await per batch.
+   */
+  const commit = (): void => {
     try {
       while (pending.length > 0) {
         const batch = pending;
         pending = [];
-        await log.append(batch);
+        const appended = log.append(batch);
+        if (appended !== undefined) {
+          appended.then(() => {
+            try {
+              deliver(batch);
+            } catch (err) {
+              fatal(err);
+              return;
+            }
+            commit();
+          }, fatal);
+          return;
+        }
         deliver(batch);
       }
     } catch (err) {
-      failed = true;
-      opts.onFatal(err);
-    } finally {
-      inflight = false;
+      fatal(err);
+      return;
     }
-    if (pending.length === 0 || failed) resolveDrains();
+    inflight = false;
+    resolveDrains();
+  };
+
+  const flush = () => {
+    scheduled = false;
+    if (inflight) return;
+    if (failed) return resolveDrains();
+    inflight = true;
+    commit();
   };
 
   return {
@@ -129,15 +158,12 @@ export const createEmitter = (opts: {
         at: stamp(),
         ...fields,
       } as unknown as Signal;
+      if (failed) return s;
       pending.push(s);
       if (!inflight && !scheduled) {
         scheduled = true;
-        const start = () => {
-          scheduled = false;
-          void flush();
-        };
-        if (log.lingerMs) clock.setTimeout(start, log.lingerMs);
-        else queueMicrotask(start);
+        if (log.lingerMs) clock.setTimeout(flush, log.lingerMs);
+        else soon(flush);
       }
       return s;
     },

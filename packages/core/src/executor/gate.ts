@@ -43,7 +43,7 @@ export const overallOf = (ratings: Ratings, categories: readonly string[]): numb
  * caller gets `passed: false` and the best output only as evidence for whoever takes over.
  */
 export const runGate = async <T>(
-  work: (feedback: GateFeedback | undefined) => Promise<T>,
+  work: (feedback: GateFeedback | undefined) => T | Promise<T>,
   rate: (output: T, round: number) => Promise<Ratings>,
   options: GateOptions,
   onRated?: (round: GateRound) => void,

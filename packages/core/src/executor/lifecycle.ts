@@ -7,7 +7,7 @@ import { renderTemplate, resolveMapping } from '../template.ts';
 import { ask, carryOut } from './approval-desk.ts';
 import { execute } from './attempt.ts';
 import { conditionKey } from './dag-index.ts';
-import { moveTo, type NodeRecord, type Outcome, type Resolution } from './node-record.ts';
+import { moveTo, type NodeRecord, noDependents, type Outcome, type Resolution } from './node-record.ts';
 import type { WorkContext } from './provider.ts';
 import { settle } from './run-end.ts';
 import type { RunState } from './run-state.ts';
@@ -45,7 +45,7 @@ export const addNode = (
     outcome: undefined,
     remaining: 0,
     deps: init.deps,
-    dependents: [],
+    dependents: noDependents,
     parentId: queued.parentId,
     scope: init.scope ?? run.scope,
     context: init.context ?? noContext,
@@ -84,18 +84,26 @@ export const addNode = (
 
 /** Registers `node` with the nodes it depends on, without counting what they resolved. */
 export const registerDependent = (run: RunState, node: NodeRecord) => {
-  for (const d of node.deps) (run.nodes.get(d) as NodeRecord).dependents.push(node);
+  // Indexed loops over `deps`: a shared frozen list among them makes a `for of` allocate.
+  const deps = node.deps;
+  for (let i = 0; i < deps.length; i++) {
+    const dep = run.nodes.get(deps[i] as string) as NodeRecord;
+    // Most nodes have a dependent or two: a list of one, not the capacity of a first push.
+    if (dep.dependents === noDependents) dep.dependents = [node];
+    else dep.dependents.push(node);
+  }
 };
 
 /** Wires dependencies; a node whose dependencies already resolved becomes ready (or is skipped). */
 export const link = (run: RunState, node: NodeRecord) => {
-  node.remaining = node.deps.length;
+  const deps = node.deps;
+  node.remaining = deps.length;
   registerDependent(run, node);
-  for (const d of node.deps) {
-    const dep = run.nodes.get(d) as NodeRecord;
+  for (let i = 0; i < deps.length; i++) {
+    const dep = run.nodes.get(deps[i] as string) as NodeRecord;
     if (dep.resolution) depResolved(run, node, dep, dep.resolution);
   }
-  if (node.deps.length === 0) becomeReady(run, node);
+  if (deps.length === 0) becomeReady(run, node);
 };
 
 /** Ends a node for good. */
@@ -241,6 +249,9 @@ export const becomeReady = (run: RunState, node: NodeRecord) => {
 
 /** Puts the node in line for a slot. */
 export const enqueue = (run: RunState, node: NodeRecord) => {
+  // Nobody ahead and a slot free: start it now, as `pump` would, without growing the queue.
+  if (run.readyHead === run.ready.length && run.running < run.maxConcurrency && !run.cancelled)
+    return execute(run, node);
   run.ready.push(node);
   pump(run);
 };

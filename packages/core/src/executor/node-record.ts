@@ -66,6 +66,9 @@ export interface AttemptWork {
   release(): void;
 }
 
+/** The dependents of a node that has none yet: shared, and frozen so nobody adds to it in place. */
+export const noDependents: NodeRecord[] = Object.freeze([]) as unknown as NodeRecord[];
+
 /** One node of a run as the executor keeps it. */
 export interface NodeRecord {
   id: string;

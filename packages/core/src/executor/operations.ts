@@ -44,7 +44,8 @@ export interface OperationContext {
 
 /** One node kind's work. `rate` makes it gateable. */
 export interface Operation {
-  work(ctx: OperationContext, context: WorkContext): Promise<Json>;
+  /** The answer; work that needs nothing asynchronous may return it directly. */
+  work(ctx: OperationContext, context: WorkContext): Json | Promise<Json>;
   rate?(
     ctx: OperationContext,
     output: Json,
@@ -115,7 +116,7 @@ const llm: Operation = {
 };
 
 const transform: Operation = {
-  async work(ctx) {
+  work(ctx) {
     return resolveMapping((ctx.spec as NodeSpecOf<'transform'>).mapping, ctx.scope);
   },
 };

@@ -157,18 +157,20 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   if (options.history && options.history.length > 0) resume(run, recoverRun(options.history), dag.id);
   else {
     run.emit('run.started', { ladder: run.ladder, ...(dag.id && { dagId: dag.id }) });
-    const added: NodeRecord[] = [];
-    for (const r of index.roots)
-      added.push(
-        addNode(
-          run,
-          r.spec,
-          { rootId: r.spec.id, tier: r.start, maxTier: r.max, deps: r.deps },
-          r.tierReason && { tierReason: r.tierReason },
-        ),
+    // Indexed loops: this runs once per run, before the JIT would make a `for of` free.
+    const roots = index.roots;
+    const added: NodeRecord[] = new Array(roots.length);
+    for (let i = 0; i < roots.length; i++) {
+      const r = roots[i] as (typeof roots)[number];
+      added[i] = addNode(
+        run,
+        r.spec,
+        { rootId: r.spec.id, tier: r.start, maxTier: r.max, deps: r.deps },
+        r.tierReason && { tierReason: r.tierReason },
       );
+    }
     // An already-aborted signal cancels before any work starts (below).
-    if (!options.signal?.aborted) for (const node of added) link(run, node);
+    if (!options.signal?.aborted) for (let i = 0; i < added.length; i++) link(run, added[i] as NodeRecord);
   }
   const signal = options.signal;
   signal?.addEventListener('abort', () => cancel(run, String(signal.reason ?? 'aborted')), { once: true });
