@@ -42,6 +42,12 @@ class Attempt implements OperationContext, AttemptWork {
   tierSpec: Tier;
   spec: NodeSpec;
   scope: TemplateScope;
+  /** Whether the work goes through the confidence gate. */
+  gated = false;
+  /** The work's timeout, until the attempt ends. */
+  timeout: unknown = undefined;
+  /** What the work answered at once, until the microtask that ends the attempt. */
+  answer: Json | undefined = undefined;
   #run: RunState;
   #node: NodeRecord;
   #controller?: AbortController;
@@ -74,6 +80,25 @@ class Attempt implements OperationContext, AttemptWork {
   /** Why the work was aborted (a timeout, a cancel), if it was. */
   get abortReason(): { reason: unknown } | undefined {
     return this.#controller?.signal.aborted ? { reason: this.#controller.signal.reason } : undefined;
+  }
+  /** The work answered `out`; gated work that answers nothing was already ended by its gate. */
+  answered(out: Json | undefined): void {
+    try {
+      if (!this.gated || out !== undefined) workAnswered(this.#run, this.#node, this, out as Json);
+    } catch (err) {
+      workFailed(this.#run, this.#node, this, err);
+    }
+    this.#done();
+  }
+  failed(err: unknown): void {
+    workFailed(this.#run, this.#node, this, err);
+    this.#done();
+  }
+  // The slot is given back after the node's terminal (or awaiting) signal: a node started from
+  // `release` must never show up as running beside the one it replaces.
+  #done(): void {
+    if (this.timeout !== undefined) this.#run.clock.clearTimeout(this.timeout);
+    this.release();
   }
   release(): void {
     if (!this.#slot) return;
@@ -136,6 +161,38 @@ class Attempt implements OperationContext, AttemptWork {
     return this.#waitFor;
   }
 }
+
+/**
+ * Attempts whose work answered at once, oldest first, from `answeredHead` to `answeredTail`. They
+ * still end in a later microtask, as if the work had awaited (the nodes started beside them start
+ * first); one microtask ends those queued before it. The list is overwritten in place, not emptied:
+ * a fresh array per microtask would cost more than the rest of a no-op node's end.
+ */
+const answeredNow: Array<Attempt | undefined> = [];
+let answeredHead = 0;
+let answeredTail = 0;
+let answeredScheduled = false;
+
+const answerSoon = (work: Attempt) => {
+  answeredNow[answeredTail++] = work;
+  if (answeredScheduled) return;
+  answeredScheduled = true;
+  soon(endAnsweredNow);
+};
+
+const endAnsweredNow = () => {
+  answeredScheduled = false;
+  const end = answeredTail;
+  while (answeredHead < end) {
+    const work = answeredNow[answeredHead] as Attempt;
+    answeredNow[answeredHead++] = undefined;
+    const out = work.answer;
+    work.answer = undefined;
+    work.answered(out);
+  }
+  // Those queued meanwhile have their own microtask; once none is left, start over at the front.
+  if (answeredHead === answeredTail) answeredHead = answeredTail = 0;
+};
 
 /** Whether the attempt's end no longer matters: the run was cancelled, or the node moved on. */
 const isStale = (run: RunState, node: NodeRecord, attempt: number): boolean =>
@@ -223,49 +280,45 @@ export const execute = (run: RunState, node: NodeRecord): void => {
   node.work = work;
   node.startedAt = run.clock.now();
   const spec = node.spec;
-  run.emit(
-    'node.started',
-    spec.kind === 'transform'
-      ? { nodeId: node.id, attempt: node.attempt, tier: node.tier }
-      : { nodeId: node.id, attempt: node.attempt, tier: node.tier, model: work.tierSpec.model },
-  );
+  if (spec.kind === 'transform')
+    run.emitter.emitBuilt({
+      type: 'node.started',
+      runId: run.runId,
+      seq: 0,
+      at: '',
+      nodeId: node.id,
+      attempt: node.attempt,
+      tier: node.tier,
+    });
+  else
+    run.emit('node.started', {
+      nodeId: node.id,
+      attempt: node.attempt,
+      tier: node.tier,
+      model: work.tierSpec.model,
+    });
   const limit = spec.timeoutMs;
-  const timeout =
-    limit === undefined
-      ? undefined
-      : run.clock.setTimeout(
-          () => work.abort(new ProviderError(`timed out after ${limit} ms`, 'timeout')),
-          limit,
-        );
-  // The slot is given back after the node's terminal (or awaiting) signal: a node started from
-  // `release` must never show up as running beside the one it replaces.
-  const done = () => {
-    if (timeout !== undefined) run.clock.clearTimeout(timeout);
-    work.release();
-  };
-  const gated = spec.gate !== undefined && op?.rate !== undefined;
-  const answered = (out: Json | undefined) => {
-    try {
-      // Gated work that resolves with nothing was already ended by its gate (escalated or stale).
-      if (!gated || out !== undefined) workAnswered(run, node, work, out as Json);
-    } catch (err) {
-      workFailed(run, node, work, err);
-    }
-    done();
-  };
+  if (limit !== undefined)
+    work.timeout = run.clock.setTimeout(
+      () => work.abort(new ProviderError(`timed out after ${limit} ms`, 'timeout')),
+      limit,
+    );
+  work.gated = spec.gate !== undefined && op?.rate !== undefined;
   let answer: Json | Promise<Json | undefined>;
   try {
     if (!op) throw new ProviderError(`no operation for kind ${spec.kind}`, 'executor_error', false);
-    answer = gated ? gatedWork(run, node, work, op) : op.work(work, node.context);
+    answer = work.gated ? gatedWork(run, node, work, op) : op.work(work, node.context);
   } catch (err) {
     answer = Promise.reject(err);
   }
-  // Work that answered at once still ends in a later microtask, as if it had awaited: the nodes
-  // started beside it start first. JSON holds no functions, so a `then` function marks a promise.
-  if (typeof (answer as { then?: unknown } | null)?.then !== 'function') soon(() => answered(answer as Json));
-  else
-    (answer as Promise<Json | undefined>).then(answered, (err: unknown) => {
-      workFailed(run, node, work, err);
-      done();
-    });
+  // JSON holds no functions, so a `then` function marks a promise.
+  if (typeof (answer as { then?: unknown } | null)?.then === 'function')
+    (answer as Promise<Json | undefined>).then(
+      (out) => work.answered(out),
+      (err: unknown) => work.failed(err),
+    );
+  else {
+    work.answer = answer as Json;
+    answerSoon(work);
+  }
 };

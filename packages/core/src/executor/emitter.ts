@@ -12,6 +12,11 @@ export type EmitFields<T extends SignalType> = Omit<SignalDraftOf<T>, 'type' | '
 export interface Emitter {
   /** Stamps and queues a signal; it reaches the view and listeners once its batch is committed. */
   emit<T extends SignalType>(type: T, fields: EmitFields<T>): Signal;
+  /**
+   * `emit` for a signal the caller built whole (its `seq` and `at` are overwritten): no copy, for the
+   * signals every node emits.
+   */
+  emitBuilt(signal: Signal): Signal;
   /** Committed signals, in seq order. */
   readonly committed: readonly Signal[];
   /** The live projection of committed signals. */
@@ -149,24 +154,24 @@ export const createEmitter = (opts: {
     commit();
   };
 
+  const emitBuilt = (s: Signal): Signal => {
+    s.seq = ++seq;
+    s.at = stamp();
+    if (failed) return s;
+    pending.push(s);
+    if (!inflight && !scheduled) {
+      scheduled = true;
+      if (log.lingerMs) clock.setTimeout(flush, log.lingerMs);
+      else soon(flush);
+    }
+    return s;
+  };
+
   return {
     emit(type, fields) {
-      const s = {
-        type,
-        runId,
-        seq: ++seq,
-        at: stamp(),
-        ...fields,
-      } as unknown as Signal;
-      if (failed) return s;
-      pending.push(s);
-      if (!inflight && !scheduled) {
-        scheduled = true;
-        if (log.lingerMs) clock.setTimeout(flush, log.lingerMs);
-        else soon(flush);
-      }
-      return s;
+      return emitBuilt({ type, runId, seq: 0, at: '', ...fields } as unknown as Signal);
     },
+    emitBuilt,
     committed,
     view,
     subscribe(listener) {

@@ -63,13 +63,23 @@ export const addNode = (
   };
   run.nodes.set(node.id, node);
   run.open++;
-  if (announce)
+  if (!announce) return node;
+  if (queued.parentId === undefined && queued.tierReason === undefined)
+    run.emitter.emitBuilt({
+      type: 'node.queued',
+      runId: run.runId,
+      seq: 0,
+      at: '',
+      nodeId: node.id,
+      attempt: 1,
+      label: node.label,
+      tier: node.tier,
+    });
+  else
     run.emit(
       'node.queued',
       queued.parentId === undefined
-        ? queued.tierReason === undefined
-          ? { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier }
-          : { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier, tierReason: queued.tierReason }
+        ? { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier, tierReason: queued.tierReason }
         : {
             nodeId: node.id,
             attempt: 1,
@@ -170,7 +180,16 @@ const skip = (run: RunState, node: NodeRecord, reason: SkipReason) => {
 
 export const succeed = (run: RunState, node: NodeRecord, output: Json) => {
   const elapsedMs = node.startedAt ? run.clock.now() - node.startedAt : 0;
-  run.emit('node.succeeded', { nodeId: node.id, attempt: node.attempt, output, elapsedMs });
+  run.emitter.emitBuilt({
+    type: 'node.succeeded',
+    runId: run.runId,
+    seq: 0,
+    at: '',
+    nodeId: node.id,
+    attempt: node.attempt,
+    output,
+    elapsedMs,
+  });
   finishNode(run, node, 'succeeded');
   resolveChain(run, node, { ok: true, output, skip: 'upstream_failed' });
   settle(run);
