@@ -281,15 +281,18 @@ export const execute = (run: RunState, node: NodeRecord): void => {
   node.startedAt = run.clock.now();
   const spec = node.spec;
   if (spec.kind === 'transform')
-    run.emitter.emitBuilt({
-      type: 'node.started',
-      runId: run.runId,
-      seq: 0,
-      at: '',
-      nodeId: node.id,
-      attempt: node.attempt,
-      tier: node.tier,
-    });
+    run.emitter.emitBuilt(
+      {
+        type: 'node.started',
+        runId: run.runId,
+        seq: 0,
+        at: '',
+        nodeId: node.id,
+        attempt: node.attempt,
+        tier: node.tier,
+      },
+      node.startedAt,
+    );
   else
     run.emit('node.started', {
       nodeId: node.id,

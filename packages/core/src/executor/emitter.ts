@@ -14,9 +14,9 @@ export interface Emitter {
   emit<T extends SignalType>(type: T, fields: EmitFields<T>): Signal;
   /**
    * `emit` for a signal the caller built whole (its `seq` and `at` are overwritten): no copy, for the
-   * signals every node emits.
+   * signals every node emits. `ms`: the clock's time, when the caller has just read it.
    */
-  emitBuilt(signal: Signal): Signal;
+  emitBuilt(signal: Signal, ms?: number): Signal;
   /** Committed signals, in seq order. */
   readonly committed: readonly Signal[];
   /** The live projection of committed signals. */
@@ -73,8 +73,7 @@ export const createEmitter = (opts: {
   // Formatting a date is the dearest part of a signal; signals in the same millisecond share the text.
   let stampMs = Number.NaN;
   let stampText = '';
-  const stamp = (): string => {
-    const ms = clock.now();
+  const stamp = (ms: number): string => {
     if (ms !== stampMs) {
       stampText = new Date(ms).toISOString();
       stampMs = ms;
@@ -154,9 +153,9 @@ export const createEmitter = (opts: {
     commit();
   };
 
-  const emitBuilt = (s: Signal): Signal => {
+  const emitBuilt = (s: Signal, ms = clock.now()): Signal => {
     s.seq = ++seq;
-    s.at = stamp();
+    s.at = stamp(ms);
     if (failed) return s;
     pending.push(s);
     if (!inflight && !scheduled) {

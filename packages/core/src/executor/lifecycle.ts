@@ -96,21 +96,24 @@ export const addNode = (
 export const registerDependent = (run: RunState, node: NodeRecord) => {
   // Indexed loops over `deps`: a shared frozen list among them makes a `for of` allocate.
   const deps = node.deps;
-  for (let i = 0; i < deps.length; i++) {
-    const dep = run.nodes.get(deps[i] as string) as NodeRecord;
-    // Most nodes have a dependent or two: a list of one, not the capacity of a first push.
-    if (dep.dependents === noDependents) dep.dependents = [node];
-    else dep.dependents.push(node);
-  }
+  for (let i = 0; i < deps.length; i++) addDependent(run.nodes.get(deps[i] as string) as NodeRecord, node);
+};
+
+const addDependent = (dep: NodeRecord, node: NodeRecord) => {
+  // Most nodes have a dependent or two: a list of one, not the capacity of a first push.
+  if (dep.dependents === noDependents) dep.dependents = [node];
+  else dep.dependents.push(node);
 };
 
 /** Wires dependencies; a node whose dependencies already resolved becomes ready (or is skipped). */
 export const link = (run: RunState, node: NodeRecord) => {
   const deps = node.deps;
   node.remaining = deps.length;
-  registerDependent(run, node);
+  // One pass: a dependency that already resolved counts at once. The count reaches zero only at the
+  // last one, and a node skipped on the way ignores what its other dependencies tell it.
   for (let i = 0; i < deps.length; i++) {
     const dep = run.nodes.get(deps[i] as string) as NodeRecord;
+    addDependent(dep, node);
     if (dep.resolution) depResolved(run, node, dep, dep.resolution);
   }
   if (deps.length === 0) becomeReady(run, node);
@@ -127,7 +130,7 @@ export const finishNode = (run: RunState, node: NodeRecord, outcome: Outcome) =>
 
 /** Records how a chain ended, without waking anyone (a rebuilt run's links do that). */
 export const recordResolution = (run: RunState, end: NodeRecord, resolution: Resolution): NodeRecord => {
-  const root = run.nodes.get(end.rootId) as NodeRecord;
+  const root = end.rootId === end.id ? end : (run.nodes.get(end.rootId) as NodeRecord);
   root.resolution = resolution;
   if (resolution.ok) run.scope[root.id] = resolution.output;
   return root;
@@ -179,17 +182,20 @@ const skip = (run: RunState, node: NodeRecord, reason: SkipReason) => {
 };
 
 export const succeed = (run: RunState, node: NodeRecord, output: Json) => {
-  const elapsedMs = node.startedAt ? run.clock.now() - node.startedAt : 0;
-  run.emitter.emitBuilt({
-    type: 'node.succeeded',
-    runId: run.runId,
-    seq: 0,
-    at: '',
-    nodeId: node.id,
-    attempt: node.attempt,
-    output,
-    elapsedMs,
-  });
+  const now = run.clock.now();
+  run.emitter.emitBuilt(
+    {
+      type: 'node.succeeded',
+      runId: run.runId,
+      seq: 0,
+      at: '',
+      nodeId: node.id,
+      attempt: node.attempt,
+      output,
+      elapsedMs: node.startedAt ? now - node.startedAt : 0,
+    },
+    now,
+  );
   finishNode(run, node, 'succeeded');
   resolveChain(run, node, { ok: true, output, skip: 'upstream_failed' });
   settle(run);

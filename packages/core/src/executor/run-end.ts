@@ -2,7 +2,6 @@ import type { ErrorInfo, Json } from '../signals.ts';
 import { closeDesk } from './approval-desk.ts';
 import { errorInfo } from './attempt.ts';
 import { finishNode } from './lifecycle.ts';
-import type { NodeRecord } from './node-record.ts';
 import type { RunResult, RunState } from './run-state.ts';
 
 /** Ends the run once no node is left open: `run.failed` if anything failed or gave up. */
@@ -19,10 +18,10 @@ export const end = async (run: RunState, status: RunResult['status']): Promise<v
   await run.emitter.drained();
   run.emitter.close();
   const outputs: Record<string, Json> = {};
-  for (const { spec } of run.dag.roots) {
-    const r = (run.nodes.get(spec.id) as NodeRecord).resolution;
-    if (r?.ok) outputs[spec.id] = r.output ?? null;
-  }
+  // The DAG's nodes are those without a parent. One pass over the records, not a lookup per node.
+  run.nodes.forEach((node) => {
+    if (node.parentId === undefined && node.resolution?.ok) outputs[node.id] = node.resolution.output ?? null;
+  });
   const error = run.fatal !== undefined ? errorInfo(run.fatal) : run.firstError;
   // The handle outlives the run (its signals, view and decisions): the node records, the DAG index
   // and the outputs by node id are not needed any more.
