@@ -1,35 +1,16 @@
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import type { Signal } from '@laneflow/core';
-import {
-  type HrTime,
-  type Link,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-} from '@opentelemetry/api';
-import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  resourceFromAttributes,
-} from '@opentelemetry/resources';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
-  BatchSpanProcessor,
-  type ReadableSpan,
   SamplingDecision,
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { startExportThread } from './export-thread.ts';
 import type { Logger } from './log.ts';
-import { createRunSpans, type RunSpan } from './run-spans.ts';
+import { createRunSpans } from './run-spans.ts';
 import { traceIdOf } from './trace-ids.ts';
-
-const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
 /**
  * `OTEL_TRACES_SAMPLER` for run spans, decided on the trace id alone so a run is kept or dropped
@@ -70,10 +51,12 @@ export const tracingWanted = (env: NodeJS.ProcessEnv): boolean =>
 
 /**
  * Runs as OpenTelemetry traces, exported over OTLP/HTTP in batches (protobuf, or JSON with
- * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`), configured by the standard `OTEL_*` variables (endpoint,
- * headers, protocol, service name and resource attributes, sampler, batch delays); undefined when no OTLP endpoint is set. Spans are built from committed signals
- * ({@link createRunSpans}); a batch of a run this process has not seen begin (resumed after a crash,
- * or moved here from another process) first replays the run's earlier signals from `history`.
+ * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`) from a thread of their own ({@link startExportThread}),
+ * configured by the standard `OTEL_*` variables (endpoint, headers, protocol, service name and
+ * resource attributes, sampler, batch delays); undefined when no OTLP endpoint is set. Spans are
+ * built from committed signals ({@link createRunSpans}); a batch of a run this process has not seen
+ * begin (resumed after a crash, or moved here from another process) first replays the run's earlier
+ * signals from `history`.
  */
 export const createTracing = (o: {
   env: NodeJS.ProcessEnv;
@@ -82,49 +65,19 @@ export const createTracing = (o: {
   log: Logger;
 }) => {
   if (!tracingWanted(o.env)) return undefined;
-  const resource = defaultResource()
-    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'laneflow', [ATTR_SERVICE_VERSION]: o.version }))
-    .merge(detectResources({ detectors: [envDetector] }));
-  const protocol =
-    o.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? o.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
-  const batch = new BatchSpanProcessor(
-    protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter(),
-  );
-  // HTTP server spans go through the SDK's tracer; run spans are finished records already, so they
-  // are handed to the batch processor as they are (the tracer would cost as much again per span).
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [withoutTokens(batch)] });
-  const sampled = runSampler(o.env);
-  const scope = { name: 'laneflow', version: o.version };
-
-  const export1 = (s: RunSpan) => {
-    if (!sampled(s.traceId)) return;
-    const ref = (spanId: string) => ({ traceId: s.traceId, spanId, traceFlags: TraceFlags.SAMPLED });
-    const context = ref(s.spanId);
-    const span: ReadableSpan = {
-      name: s.name,
-      kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
-      spanContext: () => context,
-      ...(s.parentSpanId && { parentSpanContext: ref(s.parentSpanId) }),
-      startTime: hrTime(s.start),
-      endTime: hrTime(s.end),
-      duration: hrTime(s.end - s.start),
-      status:
-        s.error !== undefined
-          ? { code: SpanStatusCode.ERROR, message: s.error }
-          : { code: SpanStatusCode.UNSET },
-      attributes: s.attributes,
-      links: s.links.map((l): Link => ({ context: ref(l.spanId), attributes: l.attributes })),
-      events: s.events.map((e) => ({ name: e.name, time: hrTime(e.time), attributes: e.attributes })),
-      ended: true,
-      resource,
-      instrumentationScope: scope,
-      droppedAttributesCount: 0,
-      droppedEventsCount: 0,
-      droppedLinksCount: 0,
-    };
-    batch.onEnd(span);
+  const thread = startExportThread(o);
+  // HTTP server spans come from the SDK's tracer on this thread; ended, they go to the exporter's.
+  const forward: SpanProcessor = {
+    onStart() {},
+    onEnd: (span) => thread.http(span),
+    forceFlush: async () => {},
+    shutdown: async () => {},
   };
-  const spans = createRunSpans(export1);
+  const provider = new BasicTracerProvider({ spanProcessors: [withoutTokens(forward)] });
+  const sampled = runSampler(o.env);
+  const spans = createRunSpans((s) => {
+    if (sampled(s.traceId)) thread.run(s);
+  });
 
   /** Batches of runs whose earlier signals are being read, in commit order. */
   const waiting = new Map<string, Array<readonly Signal[]>>();
@@ -153,11 +106,13 @@ export const createTracing = (o: {
         void catchUp(runId, first.seq);
       }
     },
+    /** Resolves once every span ended so far is exported (or its export failed). */
+    flush: () => thread.flush(),
     /** Exports what is buffered and stops; an export that fails is logged, not thrown. */
-    shutdown: () =>
-      provider
-        .shutdown()
-        .catch((err: Error) => o.log.warn({ err: err.message }, 'tracing: last export failed')),
+    shutdown: async () => {
+      await provider.shutdown();
+      await thread.shutdown();
+    },
   };
 };
 
