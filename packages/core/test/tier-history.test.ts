@@ -180,8 +180,23 @@ describe('the node history fold', () => {
     const obs = observeRun(dag, signals) as RunObservation;
     expect(obs.status).toBe('succeeded');
     expect(obs.nodes.hard?.tiers).toMatchObject({
-      small: { runs: 1, passes: 0, rounds: 1, escalations: 1, triggers: { low_confidence: 1 } },
-      medium: { runs: 1, passes: 1, rounds: 1, escalations: 0 },
+      small: {
+        runs: 1,
+        passes: 0,
+        rounds: 1,
+        escalations: 1,
+        triggers: { low_confidence: 1 },
+        enteredRuns: 0,
+      },
+      // Medium was reached by escalating from small: a climb, with what it cost.
+      medium: { runs: 1, passes: 1, rounds: 1, escalations: 0, enteredRuns: 1, enteredPasses: 1 },
+    });
+    const medium = obs.nodes.hard?.tiers.medium;
+    expect(medium?.enteredCostUsd).toBe(medium?.costUsd);
+    expect(obs.nodes.easy?.tiers.small).toMatchObject({
+      enteredRuns: 0,
+      enteredPasses: 0,
+      enteredCostUsd: 0,
     });
     expect(obs.nodes.easy?.tiers).toMatchObject({ small: { runs: 1, passes: 1 } });
     expect(Object.keys(obs.costByTier).sort()).toEqual(['medium', 'small']);

@@ -24,6 +24,14 @@ export const TierStatsSchema = z.object({
   /** Human decisions on the step's work. */
   approved: z.number().nonnegative(),
   rejected: z.number().nonnegative(),
+  /**
+   * Of `runs`, those where the node reached this tier by escalating from a lower one, their passes
+   * and their cost: a question a cheaper tier failed is harder than most, so the policy prices a
+   * start from these and a climb from the rest. Missing in history kept before they were counted.
+   */
+  enteredRuns: z.number().nonnegative().optional(),
+  enteredPasses: z.number().nonnegative().optional(),
+  enteredCostUsd: z.number().nonnegative().optional(),
 });
 export type TierStats = z.infer<typeof TierStatsSchema>;
 
@@ -70,6 +78,9 @@ export const emptyTierStats = (): TierStats => ({
   triggers: {},
   approved: 0,
   rejected: 0,
+  enteredRuns: 0,
+  enteredPasses: 0,
+  enteredCostUsd: 0,
 });
 
 const numericKeys = [
@@ -84,6 +95,9 @@ const numericKeys = [
   'escalations',
   'approved',
   'rejected',
+  'enteredRuns',
+  'enteredPasses',
+  'enteredCostUsd',
 ] as const;
 
 /** `a * k + b`, field by field (b may be missing). */

@@ -72,6 +72,13 @@ export const observeRun = (dag: DagSpec, signals: readonly Signal[]): RunObserva
     obs.tiers.set(name, t);
     t.runs++;
     if (n.lane === 'succeeded') t.passes++;
+    // A step of the chain after its first: the node escalated into this tier.
+    const entered = n.id !== root;
+    if (entered) {
+      t.enteredRuns = (t.enteredRuns ?? 0) + 1;
+      if (n.lane === 'succeeded') t.enteredPasses = (t.enteredPasses ?? 0) + 1;
+      t.enteredCostUsd = (t.enteredCostUsd ?? 0) + n.usage.costUsd;
+    }
     t.attempts += n.attempt;
     t.rounds += rounds.get(n.id) ?? 0;
     t.calls += n.usage.calls;

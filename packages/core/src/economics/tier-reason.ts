@@ -7,12 +7,23 @@ export const TierEvidenceSchema = z.strictObject({
   runs: z.number().nonnegative(),
   /** Of those, the ones that passed. */
   passes: z.number().nonnegative(),
-  /** The pass probability the policy used: the mean of the Beta posterior. */
+  /** Pass probability of a start at this tier: the mean of the Beta posterior of the runs that started here. */
   passRate: z.number().min(0).max(1),
-  /** Mean cost of one step at this tier (all its rounds and retries). */
+  /** Mean cost of one step at this tier when the node starts here (all its rounds and retries). */
   meanCostUsd: z.number().nonnegative(),
   /** True when this tier has no cost of its own yet: priced from another tier's tokens. */
   estimated: z.boolean().optional(),
+  /**
+   * The same after an escalation into this tier, on the questions the tiers below failed: recent
+   * runs that climbed here, the pass probability and the mean cost of a step the policy used.
+   */
+  entered: z
+    .strictObject({
+      runs: z.number().nonnegative(),
+      passRate: z.number().min(0).max(1),
+      meanCostUsd: z.number().nonnegative(),
+    })
+    .optional(),
 });
 export type TierEvidence = z.infer<typeof TierEvidenceSchema>;
 
@@ -22,7 +33,8 @@ const byTier = <T extends z.ZodType>(value: T) => z.record(z.string().regex(/^\d
 /**
  * Why a node started where it did, on its first `node.queued`: the start-tier policy's inputs and
  * choice. `configured` is where the node starts without the policy; `best` the tier of the lowest
- * expected cost to a passing answer; `chosen` where it starts (one lower than `best` when `explored`).
+ * expected cost to a passing answer; `chosen` where it starts (a
+ * cheaper tier than `best` when `explored`).
  */
 export const TierReasonSchema = z.strictObject({
   policy: z.literal('expected-cost'),
@@ -73,8 +85,9 @@ export const describeTierReason = (r: TierReason, ladder: Ladder): string => {
       : `${name(ladder, tier)} passed the gate in ${count(e.passes)} of ${count(e.runs)} recent runs`;
   };
   const cost = (tier: number) => r.expectedCostUsd[String(tier)] ?? 0;
+  const below = ['', 'one', 'two'][r.best - r.chosen] ?? `${r.best - r.chosen} tiers`;
   if (r.explored)
-    return `${at} to explore, one below ${name(ladder, r.best)}: ${evidence(r.chosen)}; expected ${usd(cost(r.chosen))} vs ${usd(cost(r.best))}`;
+    return `${at} to explore, ${below} below ${name(ladder, r.best)}: ${evidence(r.chosen)}; expected ${usd(cost(r.chosen))} vs ${usd(cost(r.best))}`;
   if (r.chosen === r.configured)
     return `${at}, the cheapest expected start: ${evidence(r.chosen)}; expected ${usd(cost(r.chosen))}`;
   // Starting above the configured tier: the tier below the choice is what it skips.
