@@ -130,7 +130,22 @@ const noUsage: Readonly<UsageTotals> = Object.freeze(zeroUsage());
 const nodeFor = (view: RunView, id: string): NodeView => {
   let node = view.nodes.get(id);
   if (node === undefined) {
-    node = { id, lane: 'queued', attempt: 0, tier: 0, children: noChildren, usage: noUsage, rev: 0 };
+    // The fields most nodes get, made up front: each added later would grow the object.
+    node = {
+      id,
+      lane: 'queued',
+      attempt: 0,
+      tier: 0,
+      label: undefined,
+      children: noChildren,
+      queuedAt: undefined,
+      startedAt: undefined,
+      endedAt: undefined,
+      elapsedMs: undefined,
+      output: undefined,
+      usage: noUsage,
+      rev: 0,
+    };
     view.nodes.set(id, node);
     view.counts.queued++;
   }

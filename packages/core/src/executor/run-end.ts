@@ -23,8 +23,8 @@ export const end = async (run: RunState, status: RunResult['status']): Promise<v
     if (node.parentId === undefined && node.resolution?.ok) outputs[node.id] = node.resolution.output ?? null;
   });
   const error = run.fatal !== undefined ? errorInfo(run.fatal) : run.firstError;
-  // The handle outlives the run (its signals, view and decisions): the node records, the DAG index
-  // and the outputs by node id are not needed any more.
+  // The handle outlives the run (its signals, view and decisions): the node records, the edge
+  // conditions and the outputs by node id are not needed any more.
   run.nodes.clear();
   run.dag = { roots: [], byId: new Map(), conditions: new Map() };
   run.scope = Object.create(null);

@@ -172,6 +172,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     // An already-aborted signal cancels before any work starts (below).
     if (!options.signal?.aborted) for (let i = 0; i < added.length; i++) link(run, added[i] as NodeRecord);
   }
+  // From here on the run reads only the edge conditions of its DAG index: its nodes are records now.
+  run.dag = { roots: [], byId: new Map(), conditions: index.conditions };
   const signal = options.signal;
   signal?.addEventListener('abort', () => cancel(run, String(signal.reason ?? 'aborted')), { once: true });
   if (signal?.aborted) cancel(run, String(signal.reason ?? 'aborted'));
