@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryLog,
   createVirtualClock,
+  DagSpecSchema,
   projectRun,
   RunConfigError,
   type Signal,
@@ -119,6 +120,33 @@ describe('a plain run', () => {
       'x'.repeat(24),
       'xx',
     ]);
+  });
+});
+
+describe('repeated edges', () => {
+  it('change nothing, among a few dependencies or many: the node runs once, after all of them', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    const dag = DagSpecSchema.parse({
+      id: 'repeated',
+      nodes: [...many, 'few', 'all'].map((id) => ({ id, kind: 'transform', mapping: id })),
+      edges: [
+        { source: 'm0', target: 'few' },
+        { source: 'm1', target: 'few' },
+        { source: 'm0', target: 'few' },
+        ...many.map((m) => ({ source: m, target: 'all' })),
+        { source: 'm19', target: 'all' },
+        { source: 'few', target: 'all' },
+        { source: 'm3', target: 'all' },
+      ],
+    });
+    const { result, signals } = await runDag(dag);
+    expect(result.status).toBe('succeeded');
+    for (const id of ['few', 'all'])
+      expect(typesOf(signals, id)).toEqual(['node.queued', 'node.started', 'node.succeeded']);
+    const startedAt = (id: string) => only(signals, 'node.started', id).seq;
+    const endedAt = (id: string) => only(signals, 'node.succeeded', id).seq;
+    for (const m of many) expect(endedAt(m)).toBeLessThan(startedAt('all'));
+    expect(endedAt('few')).toBeLessThan(startedAt('all'));
   });
 });
 

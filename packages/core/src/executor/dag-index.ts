@@ -101,6 +101,20 @@ const chooseStart = (
   });
 };
 
+/**
+ * Duplicate edges count once: the list without repeats, in first-seen order. A scan finds them among
+ * a handful of sources; past that a set does, so a node with thousands of dependencies costs O(deps).
+ */
+const distinct = (list: string[]): string[] => {
+  if (list.length >= 16) {
+    const set = new Set(list);
+    return set.size === list.length ? list : [...set];
+  }
+  for (let i = 1; i < list.length; i++)
+    if (list.lastIndexOf(list[i] as string, i - 1) >= 0) return [...new Set(list)];
+  return list;
+};
+
 export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): DagIndex => {
   const roots: RootNode[] = [];
   const byId = new Map<string, RootNode>();
@@ -116,29 +130,16 @@ export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): Da
     byId.set(spec.id, root);
   }
   const conditions = new Map<string, Condition[]>();
-  // Duplicate edges count once. A scan finds them among a handful of sources; past that a set does, so
-  // a node with thousands of dependencies does not cost O(deps²).
-  const manyDeps = new Map<string, Set<string>>();
   for (const e of dag.edges) {
     const root = byId.get(e.target);
-    if (root) {
-      const list = root.deps;
-      let set = manyDeps.get(e.target);
-      if (set === undefined && list.length >= 16) {
-        set = new Set(list);
-        manyDeps.set(e.target, set);
-      }
-      // Most nodes have a dependency or two: a list of one, not the capacity of a first push.
-      if (list === noDeps) root.deps = [e.source];
-      else if (set === undefined ? !list.includes(e.source) : !set.has(e.source)) {
-        list.push(e.source);
-        set?.add(e.source);
-      }
-    }
+    // Most nodes have a dependency or two: a list of one, not the capacity of a first push.
+    if (root?.deps === noDeps) root.deps = [e.source];
+    else root?.deps.push(e.source);
     if (e.condition) {
       const key = conditionKey(e.source, e.target);
       conditions.set(key, [...(conditions.get(key) ?? []), e.condition]);
     }
   }
+  for (const root of roots) if (root.deps.length > 1) root.deps = distinct(root.deps);
   return { roots, byId, conditions };
 };
