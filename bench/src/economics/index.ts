@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { learned } from './learned.ts';
 import { type RunOutcome, runOnce } from './measure.ts';
+import { oracleText } from './oracle.ts';
 import {
   type CurvePoint,
   costQualitySpec,
@@ -81,9 +82,19 @@ const windows = [
 const tables = reportTables(results, windows, oracle.chosen, warmup);
 const targets = targetsText(cheap.runs, top.runs, policy.runs, warmup);
 const machine = `Generated ${started.toISOString().slice(0, 16)} UTC at commit ${commit} by \`pnpm --filter @laneflow/bench bench:economics --runs=${runs} --seed=${seed}\` (Node ${process.version}, load ${load.toFixed(1)} on ${os.cpus().length} cores; the figures are on virtual time and do not depend on the load).`;
-const block = [machine, '', '### Inputs per node and tier', '', inputsTable(), '', tables, '', targets].join(
-  '\n',
-);
+const block = [
+  machine,
+  '',
+  '### Inputs per node and tier',
+  '',
+  inputsTable(),
+  '',
+  tables,
+  '',
+  targets,
+  // Routing alone, without a gate: the same for every gate, so only in the main block.
+  ...(variant === 'results' ? ['', oracleText(seed, runs)] : []),
+].join('\n');
 console.log(`\n${block}`);
 
 const writeBlock = (name: string) => {

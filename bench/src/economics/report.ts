@@ -77,7 +77,7 @@ export const reportTables = (
     '',
   );
   lines.push(
-    '| node | profile | best fixed tier in hindsight | learned: starts small / medium / large | of which one below the best (exploring) | learned: lowest expected cost at small / medium / large | by start tier: runs, USD the policy expected → USD paid (mean per node run) |',
+    '| node | profile | best fixed tier in hindsight | learned: starts small / medium / large | of which below the best to explore | learned: lowest expected cost at small / medium / large | by start tier: runs, USD the policy expected → USD paid (mean per node run) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   );
   const policyRuns = results.filter((r) => r.key === 'learned').flatMap((r) => r.runs.slice(warmup));
