@@ -41,7 +41,8 @@ export const reportListenerError = (err: unknown, signal: Signal): void => {
  */
 export const createEmitter = (opts: {
   runId: string;
-  log: SignalLog;
+  /** Where batches are committed; without one, a signal is committed once the handle keeps it. */
+  log?: SignalLog;
   clock: Clock;
   onFatal: (err: unknown) => void;
   /** Told when a listener throws; the signal still reaches every other listener and the run goes on. */
@@ -57,7 +58,12 @@ export const createEmitter = (opts: {
   /** The open iterators: each gets every signal delivered after it started. */
   const queues = new Set<AsyncQueue<Signal>>();
   let seq = 0;
-  let pending: Signal[] = [];
+  /**
+   * Signals emitted and not yet committed, the first `tail` entries. The array is overwritten in
+   * place, not replaced: a fresh one per batch cost more than the rest of a no-op node's commit.
+   */
+  const pending: Array<Signal | undefined> = [];
+  let tail = 0;
   let inflight = false;
   let scheduled = false;
   let closed = false;
@@ -81,22 +87,41 @@ export const createEmitter = (opts: {
     return stampText;
   };
 
-  const deliver = (batch: Signal[]) => {
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const s = batch[i] as Signal;
-      committed.push(s);
-      apply(view, s);
-      if (queues.size > 0) for (const q of queues) q.push(s);
-      if (listeners.size > 0)
-        for (const l of listeners) {
-          // An observer must not break the run: a throw here would fail the commit loop.
-          try {
-            l(s);
-          } catch (err) {
-            onListenerError(err, s);
-          }
+  const deliverOne = (s: Signal) => {
+    committed.push(s);
+    apply(view, s);
+    if (queues.size > 0) for (const q of queues) q.push(s);
+    if (listeners.size > 0)
+      for (const l of listeners) {
+        // An observer must not break the run: a throw here would fail the commit loop.
+        try {
+          l(s);
+        } catch (err) {
+          onListenerError(err, s);
         }
+      }
+  };
+
+  const deliver = (batch: Signal[]) => {
+    for (let i = 0, n = batch.length; i < n; i++) deliverOne(batch[i] as Signal);
+  };
+
+  /** Without a log: delivers what is pending, and what listeners emit meanwhile, in order. */
+  const deliverPending = () => {
+    for (let i = 0; i < tail; i++) {
+      const s = pending[i] as Signal;
+      pending[i] = undefined;
+      deliverOne(s);
     }
+    tail = 0;
+  };
+
+  /** Takes what is pending out as one batch for the log. */
+  const take = (): Signal[] => {
+    const batch = pending.slice(0, tail) as Signal[];
+    pending.fill(undefined, 0, tail);
+    tail = 0;
+    return batch;
   };
 
   const resolveDrains = () => {
@@ -109,6 +134,7 @@ export const createEmitter = (opts: {
     failed = true;
     inflight = false;
     pending.length = 0;
+    tail = 0;
     opts.onFatal(err);
     resolveDrains();
   };
@@ -119,9 +145,12 @@ export const createEmitter = (opts: {
    */
   const commit = (): void => {
     try {
-      while (pending.length > 0) {
-        const batch = pending;
-        pending = [];
+      while (tail > 0) {
+        if (log === undefined) {
+          deliverPending();
+          continue;
+        }
+        const batch = take();
         const appended = log.append(batch);
         if (appended !== undefined) {
           appended.then(() => {
@@ -157,10 +186,10 @@ export const createEmitter = (opts: {
     s.seq = ++seq;
     s.at = stamp(ms);
     if (failed) return s;
-    pending.push(s);
+    pending[tail++] = s;
     if (!inflight && !scheduled) {
       scheduled = true;
-      if (log.lingerMs) clock.setTimeout(flush, log.lingerMs);
+      if (log?.lingerMs) clock.setTimeout(flush, log.lingerMs);
       else soon(flush);
     }
     return s;
@@ -178,7 +207,7 @@ export const createEmitter = (opts: {
       return () => listeners.delete(listener);
     },
     drained() {
-      if (pending.length === 0 && !inflight && !scheduled) return Promise.resolve();
+      if (tail === 0 && !inflight && !scheduled) return Promise.resolve();
       return new Promise((resolve) => drainResolvers.push(resolve));
     },
     close() {

@@ -83,9 +83,6 @@ export interface RunHandle {
   readonly result: Promise<RunResult>;
 }
 
-/** The log of a run that has none: the handle already keeps every committed signal. */
-const keepNothing: SignalLog = { append() {} };
-
 let runCounter = 0;
 const defaultIds = () =>
   `${Date.now().toString(36)}-${(runCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -114,7 +111,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const emitter = createEmitter({
     runId,
     ...(options.history && { history: options.history }),
-    log: options.log ?? keepNothing,
+    ...(options.log && { log: options.log }),
     clock,
     ...(options.onListenerError && { onListenerError: options.onListenerError }),
     onFatal: (err) => {
