@@ -132,3 +132,19 @@ describe('the local node history', () => {
     expect((await again.economics(spec.id)).runs).toHaveLength(1);
   });
 });
+
+describe('a local run default start tier', () => {
+  it('starts nodes without their own startTier there, "auto" included; a malformed one is a 400', async () => {
+    const transport = createLocalTransport({ store: createMemoryStore() });
+    const dag = { id: uniqueId('run-tier'), nodes: [{ id: 'a', kind: 'llm', prompt: 'x' }], edges: [] };
+    const { runId } = await transport.startRun({ dag, startTier: 'medium' });
+    expect(startTier((await collect(transport.watch(runId)).done) as Signal[])).toBe(1);
+    const auto = await transport.startRun({ dag, startTier: 'auto' });
+    const queued = (await collect(transport.watch(auto.runId)).done).find(isType('node.queued'));
+    expect(queued?.tierReason).toMatchObject({ cold: true });
+    await expect(transport.startRun({ dag, startTier: '' })).rejects.toMatchObject({
+      status: 400,
+      issues: [{ path: 'startTier' }],
+    });
+  });
+});
