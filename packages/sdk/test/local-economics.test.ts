@@ -136,7 +136,11 @@ describe('the local node history', () => {
 describe('a local run default start tier', () => {
   it('starts nodes without their own startTier there, "auto" included; a malformed one is a 400', async () => {
     const transport = createLocalTransport({ store: createMemoryStore() });
-    const dag = { id: uniqueId('run-tier'), nodes: [{ id: 'a', kind: 'llm', prompt: 'x' }], edges: [] };
+    const dag: DagSpecInput = {
+      id: uniqueId('run-tier'),
+      nodes: [{ id: 'a', kind: 'llm', prompt: 'x' }],
+      edges: [],
+    };
     const { runId } = await transport.startRun({ dag, startTier: 'medium' });
     expect(startTier((await collect(transport.watch(runId)).done) as Signal[])).toBe(1);
     const auto = await transport.startRun({ dag, startTier: 'auto' });
