@@ -1,8 +1,11 @@
 /**
  * (3) What observability costs (bench/server.md): signals committed per second through the server's
  * store with the commit observers off, with Prometheus metrics, and with metrics + run traces + run
- * logs (spans exported over OTLP/HTTP to a sink in another process); then the SSE bench's live run
- * with tracing off and on. Variants alternate within each repetition so load drift hits them alike.
+ * logs (spans exported over OTLP/HTTP to a sink in another process), the traces both as the server
+ * exports them (from its exporter thread) and exported on the commit thread as before; then the SSE
+ * bench's live run with tracing off and on. Variants alternate within each repetition so load drift
+ * hits them alike. CPU is counted for the whole process (every thread; a variant's spans are flushed
+ * before it is read) and for the main thread alone, the one that commits.
  *
  * Spans go out as the server sends them by default (OTLP/HTTP protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=
  * http/json for JSON, whose spans the sink counts).
@@ -11,7 +14,7 @@
  *     [--seconds=4] [--reps=5] [--stream-reps=2] [--nodes=3000] [--watchers=30] [--no-stream]
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Signal } from '@laneflow/core';
@@ -27,6 +30,8 @@ import {
   runLog,
   timedStore,
 } from '@laneflow/server';
+import { createRunSpans } from '../../../apps/server/src/observe/run-spans.ts';
+import { createSpanExporter } from '../../../apps/server/src/observe/span-exporter.ts';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
 import { runSignals } from '../run-signals.ts';
 import { runStreamBench, type StreamResult } from './stream.ts';
@@ -38,6 +43,27 @@ const num = (name: string, def: number) => Number(flag(name) ?? def);
 const log = (line: string) => console.error(`  ${line}`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const load = () => os.loadavg()[0]?.toFixed(1);
+/** This process's main-thread CPU time in µs (Linux: utime + stime of the main task, 10 ms ticks). */
+const mainCpuUs = () => {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+};
+const processCpuUs = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
+
+/** Traces as the server made them before its exporter thread: encoded and sent on this thread. */
+const inThreadTracing = () => {
+  const exporter = createSpanExporter('bench');
+  const spans = createRunSpans(exporter.run);
+  return {
+    onCommitted: (_runId: string, b: readonly Signal[]) => spans.apply(b),
+    flush: exporter.flush,
+    shutdown: exporter.shutdown,
+  };
+};
 
 /** The OTLP sink process; resolves with its URL and a stop that reports what it received. */
 const startSink = async () => {
@@ -86,14 +112,20 @@ console.log(
 );
 
 // ---- (3a) commit throughput ------------------------------------------------------------------------
-type Variant = 'off' | 'metrics' | 'metrics+traces+logs';
-const variants: Variant[] = ['off', 'metrics', 'metrics+traces+logs'];
+const BEFORE = 'metrics+traces+logs, export on the main thread (before)';
+type Variant = 'off' | 'metrics' | typeof BEFORE | 'metrics+traces+logs';
+const variants: Variant[] = ['off', 'metrics', BEFORE, 'metrics+traces+logs'];
 const batch = num('batch', 100);
 const concurrency = num('concurrency', 8);
 const seconds = num('seconds', 4);
 const reps = num('reps', 5);
 const nodes = 250;
-const rows: Array<{ backend: string; variant: Variant; rates: number[]; cpuUs: number[] }> = [];
+interface Cell {
+  rates: number[];
+  cpuUs: number[];
+  mainUs: number[];
+}
+const rows: Array<{ backend: string; variant: Variant } & Cell> = [];
 
 for (const backend of (flag('backends') ?? 'pglite').split(',')) {
   const dir = mkdtempSync(join(tmpdir(), 'laneflow-observe-bench-'));
@@ -109,18 +141,26 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
     log: createLogger({ LANEFLOW_LOG_LEVEL: 'warn' }, devNull),
   });
   if (!tracing) throw new Error('tracing did not start');
+  const before = inThreadTracing();
   const logRun = runLog(createLogger({ LANEFLOW_LOG_LEVEL: 'info' }, devNull), tracing.traceIdOf);
+  const observed = (traces: { onCommitted: (runId: string, b: readonly Signal[]) => void }) =>
+    notifyingStore(timedStore(store, metrics), (runId, b) => {
+      metrics.onCommitted(runId, b);
+      traces.onCommitted(runId, b);
+      logRun(runId, b);
+    }).appendSignals;
   const appenders: Record<Variant, (runId: string, b: readonly Signal[]) => Promise<void>> = {
     off: store.appendSignals,
     metrics: notifyingStore(timedStore(store, metrics), metrics.onCommitted).appendSignals,
-    'metrics+traces+logs': notifyingStore(timedStore(store, metrics), (runId, b) => {
-      metrics.onCommitted(runId, b);
-      tracing.onCommitted(runId, b);
-      logRun(runId, b);
-    }).appendSignals,
+    [BEFORE]: observed(before),
+    'metrics+traces+logs': observed(tracing),
+  };
+  const flushes: Partial<Record<Variant, () => Promise<void>>> = {
+    [BEFORE]: before.flush,
+    'metrics+traces+logs': tracing.flush,
   };
   const template = runSignals('template', nodes);
-  const cells = new Map(variants.map((v) => [v, { rates: [] as number[], cpuUs: [] as number[] }]));
+  const cells = new Map<Variant, Cell>(variants.map((v) => [v, { rates: [], cpuUs: [], mainUs: [] }]));
   for (let r = 0; r < reps; r++)
     for (const variant of variants) {
       await db.query('truncate table signals, approvals, runs cascade');
@@ -130,7 +170,8 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       for (const id of ids) await store.createRun({ id, dag, dagVersion: 1, createdBy: 'bench' });
       let next = 0;
       let committed = 0;
-      const c0 = process.cpuUsage();
+      const c0 = processCpuUs();
+      const m0 = mainCpuUs();
       const t0 = performance.now();
       const deadline = t0 + seconds * 1000;
       const worker = async () => {
@@ -146,17 +187,21 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
       const elapsed = (performance.now() - t0) / 1000;
-      const cpu = process.cpuUsage(c0);
-      const cell = cells.get(variant) as { rates: number[]; cpuUs: number[] };
+      // The variant's spans still queued are exported on its account, not the next variant's.
+      await flushes[variant]?.();
+      const main = (mainCpuUs() - m0) / committed;
+      const cpu = (processCpuUs() - c0) / committed;
+      const cell = cells.get(variant) as Cell;
       cell.rates.push(committed / elapsed);
-      cell.cpuUs.push((cpu.user + cpu.system) / committed);
+      cell.cpuUs.push(cpu);
+      cell.mainUs.push(main);
       log(
-        `${backend} ${variant} rep ${r + 1}: ${fmt(committed / elapsed)} signals/s, ${((cpu.user + cpu.system) / committed).toFixed(1)} µs CPU/signal, load ${load()}`,
+        `${backend} ${variant} rep ${r + 1}: ${fmt(committed / elapsed)} signals/s, CPU µs/signal ${cpu.toFixed(1)} (main thread ${main.toFixed(1)}), load ${load()}`,
       );
     }
-  for (const v of variants)
-    rows.push({ backend, variant: v, ...(cells.get(v) as { rates: number[]; cpuUs: number[] }) });
+  for (const v of variants) rows.push({ backend, variant: v, ...(cells.get(v) as Cell) });
   await tracing.shutdown();
+  await before.shutdown();
   await db.close();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -166,14 +211,14 @@ console.log(
   `\n## (3a) signals committed per second, observers off / on (median of ${reps}; batches of ${batch}, ${concurrency} runs appending; load average now ${load()})\n`,
 );
 console.log(
-  '| backend | observers | signals/s (median) | vs off | reps | bench-process CPU µs / signal (median) |',
+  '| backend | observers | signals/s (median) | vs off | reps | CPU µs / signal: process / main thread (median) |',
 );
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) {
   const off = median(rows.find((x) => x.backend === row.backend && x.variant === 'off')?.rates ?? [1]);
   const m = median(row.rates);
   console.log(
-    `| ${row.backend} | ${row.variant} | **${fmt(m)}** | ${row.variant === 'off' ? '–' : `${(((m - off) / off) * 100).toFixed(1)} %`} | ${row.rates.map(fmt).join(', ')} | ${median(row.cpuUs).toFixed(1)} |`,
+    `| ${row.backend} | ${row.variant} | **${fmt(m)}** | ${row.variant === 'off' ? '–' : `${(((m - off) / off) * 100).toFixed(1)} %`} | ${row.rates.map(fmt).join(', ')} | ${median(row.cpuUs).toFixed(1)} / ${median(row.mainUs).toFixed(1)} |`,
   );
 }
 
@@ -187,37 +232,55 @@ for (const row of rows) {
     log: createLogger({ LANEFLOW_LOG_LEVEL: 'warn' }, devNull),
   });
   if (!tracing) throw new Error('tracing did not start');
+  const before = inThreadTracing();
   const logRun = runLog(createLogger({ LANEFLOW_LOG_LEVEL: 'info' }, devNull), tracing.traceIdOf);
   const template = runSignals('template', nodes);
-  const runs = 40;
-  const measureCpu = (observe: (runId: string, b: readonly Signal[]) => void) => {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < runs; i++) {
+  const runs = 100;
+  const signals = runs * template.length;
+  /** CPU µs per signal, process and main thread; the signals are made before the clock starts. */
+  const measureCpu = async (
+    observe: (runId: string, b: readonly Signal[]) => void,
+    flush?: () => Promise<void>,
+  ) => {
+    const input = Array.from({ length: runs }, (_, i) => {
       const id = `cpu-${i}-${Math.random()}`;
-      for (const b of batches(
-        template.map((s) => ({ ...s, runId: id }) as Signal),
-        batch,
-      ))
-        observe(id, b);
-    }
-    const c = process.cpuUsage(c0);
-    return (c.user + c.system) / (runs * template.length);
+      return {
+        id,
+        batches: [
+          ...batches(
+            template.map((s) => ({ ...s, runId: id }) as Signal),
+            batch,
+          ),
+        ],
+      };
+    });
+    const c0 = processCpuUs();
+    const m0 = mainCpuUs();
+    for (const run of input) for (const b of run.batches) observe(run.id, b);
+    await flush?.();
+    return { process: (processCpuUs() - c0) / signals, main: (mainCpuUs() - m0) / signals };
   };
-  const m = median([1, 2, 3].map(() => measureCpu(metrics.onCommitted)));
-  const l = median([1, 2, 3].map(() => measureCpu(logRun)));
-  // Traces once, through the export of every span (the batch processor exports on timers, so the
-  // flush at shutdown is counted in).
-  const c0 = process.cpuUsage();
-  measureCpu(tracing.onCommitted);
+  const med3 = async (
+    observe: (runId: string, b: readonly Signal[]) => void,
+    flush?: () => Promise<void>,
+  ) => {
+    const passes = [];
+    for (let i = 0; i < 3; i++) passes.push(await measureCpu(observe, flush));
+    return `${median(passes.map((p) => p.process)).toFixed(2)} / ${median(passes.map((p) => p.main)).toFixed(2)}`;
+  };
+  const m = await med3(metrics.onCommitted);
+  const l = await med3(logRun);
+  // Traces through the export of every span: each pass ends with a flush.
+  const t = await med3(tracing.onCommitted, tracing.flush);
+  const tBefore = await med3(before.onCommitted, before.flush);
   await tracing.shutdown();
-  const c = process.cpuUsage(c0);
-  const t = (c.user + c.system) / (runs * template.length);
+  await before.shutdown();
   console.log(
-    `\n## (3c) the observers alone, CPU µs per signal (median of 3 × ${runs} runs of ${template.length} signals, batches of ${batch}; traces: one pass, including the OTLP export of every span)\n`,
+    `\n## (3c) the observers alone, CPU µs per signal, process / main thread (median of 3 × ${runs} runs of ${template.length} signals, batches of ${batch}; traces including the OTLP export of every span)\n`,
   );
-  console.log('| metrics | traces | run logs |');
-  console.log('|---|---|---|');
-  console.log(`| ${m.toFixed(2)} | ${t.toFixed(2)} | ${l.toFixed(2)} |`);
+  console.log('| metrics | run logs | traces | traces, export on the main thread (before) |');
+  console.log('|---|---|---|---|');
+  console.log(`| ${m} | ${l} | ${t} | ${tBefore} |`);
 }
 
 // ---- (3b) the SSE bench's live run, tracing off / on ----------------------------------------------

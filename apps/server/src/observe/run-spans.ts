@@ -127,7 +127,8 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
       };
       if (state.dagId) attributes['laneflow.dag.id'] = state.dagId;
       if (tier) attributes['laneflow.tier.name'] = tier.name;
-      if (s.label) attributes['laneflow.node.label'] = s.label;
+      // A label that only repeats the id would add bytes to every span and nothing to the trace.
+      if (s.label && s.label !== s.nodeId) attributes['laneflow.node.label'] = s.label;
       if (s.parentId) attributes['laneflow.node.parent_id'] = s.parentId;
       if (s.spawnReason) attributes['laneflow.node.spawn_reason'] = s.spawnReason;
       const span = open(
@@ -160,10 +161,8 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
       case 'node.started':
         span.attributes['laneflow.tier'] = s.tier;
         if (s.model) span.attributes['laneflow.model'] = s.model;
-        event(span, s, 'node.started', {
-          'laneflow.tier': s.tier,
-          ...(s.model && { 'laneflow.model': s.model }),
-        });
+        // Marks when the attempt left the queue; its tier and model are the span's own attributes.
+        event(span, s, 'node.started', {});
         break;
       case 'usage': {
         const tier = state.ladder[s.tier];

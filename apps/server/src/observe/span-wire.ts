@@ -98,7 +98,7 @@ export const fromRunSpan = (
     name: s.name,
     kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
     spanContext: () => context,
-    ...(s.parentSpanId && { parentSpanContext: ref(s.parentSpanId) }),
+    parentSpanContext: s.parentSpanId ? ref(s.parentSpanId) : undefined,
     startTime: hrTime(s.start),
     endTime: hrTime(s.end),
     duration: hrTime(s.end - s.start),
