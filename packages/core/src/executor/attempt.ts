@@ -2,8 +2,9 @@ import type { NodeSpec } from '../dag.ts';
 import type { ErrorInfo, Json } from '../signals.ts';
 import type { TemplateScope } from '../template.ts';
 import type { Tier } from '../tier.ts';
+import { answerSoon } from './answer-soon.ts';
 import { askAfter } from './approval-desk.ts';
-import { sleep, soon } from './clock.ts';
+import { sleep } from './clock.ts';
 import { tierIndex } from './dag-index.ts';
 import { escalationOf } from './escalate.ts';
 import { escalate } from './escalation-chain.ts';
@@ -34,14 +35,9 @@ export const errorInfo = (err: unknown): ErrorInfo => ({
  * itself slow to create, and its methods are not closures made per attempt.
  */
 class Attempt implements OperationContext, AttemptWork {
-  runId: string;
-  nodeId: string;
   attempt: number;
   tries: number;
   tier: number;
-  tierSpec: Tier;
-  spec: NodeSpec;
-  scope: TemplateScope;
   /** Whether the work goes through the confidence gate. */
   gated = false;
   /** The work's timeout, until the attempt ends. */
@@ -52,22 +48,30 @@ class Attempt implements OperationContext, AttemptWork {
   #node: NodeRecord;
   #controller?: AbortController;
   #slot = true;
-  #sleep?: OperationContext['sleep'];
-  #delta?: OperationContext['delta'];
-  #usage?: OperationContext['usage'];
-  #spawn?: OperationContext['spawn'];
-  #waitFor?: OperationContext['waitFor'];
+  /** The node-bound functions, made on first read (most work reads none of them). */
+  #made?: Partial<Pick<OperationContext, 'sleep' | 'delta' | 'usage' | 'spawn' | 'waitFor'>>;
   constructor(run: RunState, node: NodeRecord) {
-    this.runId = run.runId;
-    this.nodeId = node.id;
     this.attempt = node.attempt;
     this.tries = node.attempt - node.interrupted;
     this.tier = node.tier;
-    this.tierSpec = run.ladder[node.tier] as Tier;
-    this.spec = node.spec;
-    this.scope = node.scope;
     this.#run = run;
     this.#node = node;
+  }
+  // What does not change during an attempt is read through: fewer fields to fill per attempt.
+  get runId(): string {
+    return this.#run.runId;
+  }
+  get nodeId(): string {
+    return this.#node.id;
+  }
+  get spec(): NodeSpec {
+    return this.#node.spec;
+  }
+  get scope(): TemplateScope {
+    return this.#node.scope;
+  }
+  get tierSpec(): Tier {
+    return this.#run.ladder[this.tier] as Tier;
   }
   get signal(): AbortSignal {
     this.#controller ??= new AbortController();
@@ -116,18 +120,21 @@ class Attempt implements OperationContext, AttemptWork {
     return p;
   }
   get sleep(): OperationContext['sleep'] {
-    this.#sleep ??= (ms) => sleep(this.#run.clock, ms, this.signal);
-    return this.#sleep;
+    this.#made ??= {};
+    this.#made.sleep ??= (ms) => sleep(this.#run.clock, ms, this.signal);
+    return this.#made.sleep;
   }
   get delta(): OperationContext['delta'] {
-    this.#delta ??= (text) => {
+    this.#made ??= {};
+    this.#made.delta ??= (text) => {
       if (!this.signal.aborted)
         this.#run.emit('node.output_delta', { nodeId: this.nodeId, attempt: this.attempt, text });
     };
-    return this.#delta;
+    return this.#made.delta;
   }
   get usage(): OperationContext['usage'] {
-    this.#usage ??= (tier, model, u) => {
+    this.#made ??= {};
+    this.#made.usage ??= (tier, model, u) => {
       // A call that returns after the run ended (cancelled, or work that ignored its abort) has
       // nowhere to report: nothing may follow the run's last signal.
       if (this.#run.finished) return;
@@ -135,11 +142,12 @@ class Attempt implements OperationContext, AttemptWork {
       const costUsd = (u.inputTokens / 1000) * t.costPer1kInput + (u.outputTokens / 1000) * t.costPer1kOutput;
       this.#run.emit('usage', { nodeId: this.nodeId, attempt: this.attempt, tier, model, ...u, costUsd });
     };
-    return this.#usage;
+    return this.#made.usage;
   }
   get spawn(): OperationContext['spawn'] {
-    this.#spawn ??= (spec, opts) => spawn(this.#run, this.#node, spec, opts);
-    return this.#spawn;
+    this.#made ??= {};
+    this.#made.spawn ??= (spec, opts) => spawn(this.#run, this.#node, spec, opts);
+    return this.#made.spawn;
   }
   note(reason: string, evidence?: string[]): void {
     // A note from work whose attempt already ended has no answer left to go with.
@@ -157,42 +165,11 @@ class Attempt implements OperationContext, AttemptWork {
     });
   }
   get waitFor(): OperationContext['waitFor'] {
-    this.#waitFor ??= (ids) => waitFor(this.#run, this.#node, ids);
-    return this.#waitFor;
+    this.#made ??= {};
+    this.#made.waitFor ??= (ids) => waitFor(this.#run, this.#node, ids);
+    return this.#made.waitFor;
   }
 }
-
-/**
- * Attempts whose work answered at once, oldest first, from `answeredHead` to `answeredTail`. They
- * still end in a later microtask, as if the work had awaited (the nodes started beside them start
- * first); one microtask ends those queued before it. The list is overwritten in place, not emptied:
- * a fresh array per microtask would cost more than the rest of a no-op node's end.
- */
-const answeredNow: Array<Attempt | undefined> = [];
-let answeredHead = 0;
-let answeredTail = 0;
-let answeredScheduled = false;
-
-const answerSoon = (work: Attempt) => {
-  answeredNow[answeredTail++] = work;
-  if (answeredScheduled) return;
-  answeredScheduled = true;
-  soon(endAnsweredNow);
-};
-
-const endAnsweredNow = () => {
-  answeredScheduled = false;
-  const end = answeredTail;
-  while (answeredHead < end) {
-    const work = answeredNow[answeredHead] as Attempt;
-    answeredNow[answeredHead++] = undefined;
-    const out = work.answer;
-    work.answer = undefined;
-    work.answered(out);
-  }
-  // Those queued meanwhile have their own microtask; once none is left, start over at the front.
-  if (answeredHead === answeredTail) answeredHead = answeredTail = 0;
-};
 
 /** Whether the attempt's end no longer matters: the run was cancelled, or the node moved on. */
 const isStale = (run: RunState, node: NodeRecord, attempt: number): boolean =>
@@ -321,7 +298,6 @@ export const execute = (run: RunState, node: NodeRecord): void => {
       (err: unknown) => work.failed(err),
     );
   else {
-    work.answer = answer as Json;
-    answerSoon(work);
+    answerSoon(work, answer as Json);
   }
 };
