@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
+import type { Signal } from '@laneflow/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { FromExporter, ToExporter } from './export-worker.ts';
 import type { Logger } from './log.ts';
-import type { RunSpan } from './run-spans.ts';
-import { toWire, type WireSpan } from './span-wire.ts';
+import { type SpanBatch, toWire, type WireSpan } from './span-wire.ts';
 
-/** Spans waiting for the next post are sent at once beyond this many. */
-const MAX_PENDING = 2048;
+/** Signal batches and spans waiting for the next post are sent at once beyond this many. */
+const MAX_PENDING = 256;
 
 /**
  * The exporter's thread (`export-worker`). The built server runs `export-worker.js` beside its
@@ -26,9 +26,9 @@ const startWorker = (env: NodeJS.ProcessEnv, version: string) => {
 };
 
 /**
- * Hands finished spans to the exporter's thread: they collect until the event loop's next turn and
- * cross as one message, so a commit pays for building its spans and copying them, not for encoding
- * and sending them.
+ * Hands committed signal batches and ended HTTP spans to the exporter's thread: they collect until
+ * the event loop's next turn and cross as one message, so a commit pays for copying its signals,
+ * not for building, encoding and sending spans.
  */
 export const startExportThread = (o: { env: NodeJS.ProcessEnv; version: string; log: Logger }) => {
   const worker = startWorker(o.env, o.version);
@@ -39,7 +39,7 @@ export const startExportThread = (o: { env: NodeJS.ProcessEnv; version: string; 
     failed = true;
     o.log.warn({ err: err.message }, 'tracing: the exporter thread failed; spans are no longer exported');
   });
-  let run: RunSpan[] = [];
+  let signals: SpanBatch['signals'] = [];
   let http: WireSpan[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   let closing: Promise<void> | undefined;
@@ -47,13 +47,13 @@ export const startExportThread = (o: { env: NodeJS.ProcessEnv; version: string; 
   const post = () => {
     if (scheduled) clearImmediate(scheduled);
     scheduled = undefined;
-    if (!failed && (run.length > 0 || http.length > 0))
-      worker.postMessage({ run, http } satisfies ToExporter);
-    run = [];
+    if (!failed && (signals.length > 0 || http.length > 0))
+      worker.postMessage({ signals, http } satisfies ToExporter);
+    signals = [];
     http = [];
   };
   const added = () => {
-    if (run.length + http.length >= MAX_PENDING) post();
+    if (signals.length + http.length >= MAX_PENDING) post();
     else scheduled ??= setImmediate(post);
   };
 
@@ -87,9 +87,10 @@ export const startExportThread = (o: { env: NodeJS.ProcessEnv; version: string; 
   };
 
   return {
-    run(span: RunSpan) {
+    /** A committed batch: its spans are built and exported there; `replay` only rebuilds them. */
+    signals(batch: readonly Signal[], replay = false) {
       if (closing) return;
-      run.push(span);
+      signals.push({ replay, batch });
       added();
     },
     http(span: ReadableSpan) {

@@ -1,10 +1,12 @@
 /**
- * The trace exporter's thread: a {@link createSpanExporter} fed with the span batches the server's
- * thread posts; asked to flush or shut down, it exports what it holds and answers with the request's
- * id. Encoding and sending spans is most of what tracing costs, so it runs here rather than beside
- * the commits.
+ * The trace exporter's thread: builds run spans from the committed signal batches the server's
+ * thread posts ({@link createRunSpans}) and exports them, with the HTTP server spans it posts,
+ * through a {@link createSpanExporter}; asked to flush or shut down, it exports what it holds and
+ * answers with the request's id. Building, encoding and sending spans is what tracing costs, so it
+ * runs here rather than beside the commits, which pay only for copying their signals over.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createRunSpans } from './run-spans.ts';
 import { createSpanExporter } from './span-exporter.ts';
 import type { SpanBatch } from './span-wire.ts';
 
@@ -14,6 +16,7 @@ export type FromExporter = { id: number; error?: string };
 const port = parentPort;
 if (!port) throw new Error('export-worker runs as a worker thread');
 const exporter = createSpanExporter((workerData as { version: string }).version);
+const spans = createRunSpans(exporter.run);
 
 port.on('message', (m: ToExporter) => {
   if ('ask' in m) {
@@ -25,6 +28,6 @@ port.on('message', (m: ToExporter) => {
     );
     return;
   }
-  for (const s of m.run) exporter.run(s);
+  for (const { replay, batch } of m.signals) (replay ? spans.replay : spans.apply)(batch);
   for (const s of m.http) exporter.http(s);
 });

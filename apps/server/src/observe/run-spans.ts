@@ -271,7 +271,5 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
     replay(history: readonly Signal[]) {
       for (const s of history) apply(s, true);
     },
-    /** True when this run's open spans are known here. */
-    knows: (runId: string) => runs.has(runId),
   };
 };

@@ -1,3 +1,4 @@
+import type { Signal } from '@laneflow/core';
 import {
   type HrTime,
   type Link,
@@ -12,8 +13,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { RunSpan } from './run-spans.ts';
 
 /**
- * Spans as they cross from the server's thread to the exporter's thread: plain data that structured
- * clone copies as it is. A span's `spanContext()` method, trace state and resource do not cross;
+ * What crosses from the server's thread to the exporter's thread: plain data that structured clone
+ * copies as it is. A span's `spanContext()` method, trace state and resource do not cross;
  * the exporter's side rebuilds them.
  */
 export interface WireContext {
@@ -31,9 +32,13 @@ export type WireSpan = Omit<ReadableSpan, 'spanContext' | 'parentSpanContext' | 
   links: Array<Omit<Link, 'context'> & { context: WireContext }>;
 };
 
-/** One message to the exporter's thread: run spans (already plain) and HTTP server spans. */
+/**
+ * One message to the exporter's thread: committed signal batches in commit order, each applied (its
+ * spans are emitted) or replayed (a run's earlier signals, to rebuild its open spans), and ended
+ * HTTP server spans.
+ */
 export interface SpanBatch {
-  run: RunSpan[];
+  signals: Array<{ replay: boolean; batch: readonly Signal[] }>;
   http: WireSpan[];
 }
 

@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { startExportThread } from './export-thread.ts';
 import type { Logger } from './log.ts';
-import { createRunSpans } from './run-spans.ts';
+import type { createRunSpans } from './run-spans.ts';
 import { traceIdOf } from './trace-ids.ts';
 
 /**
@@ -54,9 +54,9 @@ export const tracingWanted = (env: NodeJS.ProcessEnv): boolean =>
  * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`) from a thread of their own ({@link startExportThread}),
  * configured by the standard `OTEL_*` variables (endpoint, headers, protocol, service name and
  * resource attributes, sampler, batch delays); undefined when no OTLP endpoint is set. Spans are
- * built from committed signals ({@link createRunSpans}); a batch of a run this process has not seen
- * begin (resumed after a crash, or moved here from another process) first replays the run's earlier
- * signals from `history`.
+ * built there from the committed signals of sampled runs ({@link createRunSpans}); a batch of a run
+ * this process has not seen begin (resumed after a crash, or moved here from another process) first
+ * replays the run's earlier signals from `history`.
  */
 export const createTracing = (o: {
   env: NodeJS.ProcessEnv;
@@ -75,19 +75,26 @@ export const createTracing = (o: {
   };
   const provider = new BasicTracerProvider({ spanProcessors: [withoutTokens(forward)] });
   const sampled = runSampler(o.env);
-  const spans = createRunSpans((s) => {
-    if (sampled(s.traceId)) thread.run(s);
-  });
+  /** Runs whose spans the exporter's thread holds open, and whether each is sampled. */
+  const known = new Map<string, boolean>();
+  const ended = (s: Signal) =>
+    s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled';
+  const send = (runId: string, batch: readonly Signal[]) => {
+    if (known.get(runId)) thread.signals(batch);
+    if (batch.some(ended)) known.delete(runId);
+  };
 
   /** Batches of runs whose earlier signals are being read, in commit order. */
   const waiting = new Map<string, Array<readonly Signal[]>>();
   const catchUp = async (runId: string, before: number) => {
     try {
-      spans.replay(await o.history(runId, before));
+      const keep = sampled(traceIdOf(runId));
+      if (keep) thread.signals(await o.history(runId, before), true);
+      known.set(runId, keep);
     } catch (err) {
       o.log.warn({ runId, err: (err as Error).message }, 'tracing: cannot read the run’s earlier signals');
     }
-    for (const b of waiting.get(runId) ?? []) spans.apply(b);
+    for (const b of waiting.get(runId) ?? []) send(runId, b);
     waiting.delete(runId);
   };
 
@@ -100,8 +107,11 @@ export const createTracing = (o: {
       if (!first) return;
       const queued = waiting.get(runId);
       if (queued) queued.push(batch);
-      else if (first.seq === 1 || spans.knows(runId)) spans.apply(batch);
-      else {
+      else if (known.has(runId)) send(runId, batch);
+      else if (first.seq === 1) {
+        known.set(runId, sampled(traceIdOf(runId)));
+        send(runId, batch);
+      } else {
         waiting.set(runId, [batch]);
         void catchUp(runId, first.seq);
       }
