@@ -2,7 +2,7 @@ import type { EscalationRequest } from '../escalation.ts';
 import type { Json } from '../signals.ts';
 import { chooseRoute } from './escalate.ts';
 import { addNode, becomeReady, fail, finishNode, type NodeInit, resolveChain } from './lifecycle.ts';
-import type { NodeRecord } from './node-record.ts';
+import { labelOf, type NodeRecord } from './node-record.ts';
 import { settle } from './run-end.ts';
 import type { RunState } from './run-state.ts';
 
@@ -82,7 +82,7 @@ export const escalate = (
     request,
     ...(toTier !== undefined && { toTier, childId }),
   });
-  finishNode(run, node, 'escalated');
+  finishNode(run, node);
   if (route === 'give_up' || childId === undefined || toTier === undefined) {
     run.firstError ??= { message: `${node.rootId} gave up: ${request.reason}`, code: 'gave_up' };
     resolveChain(run, node, { ok: false, skip: 'upstream_gave_up' });
@@ -92,7 +92,7 @@ export const escalate = (
   const root = run.nodes.get(node.rootId) as NodeRecord;
   const child = addNode(
     run,
-    { ...node.spec, id: childId, label: `${root.label} ↑ ${tierName}` },
+    { ...node.spec, id: childId, label: `${labelOf(root)} ↑ ${tierName}` },
     childInit(run, node, request, toTier, route === 'human' ? review : undefined),
     { parentId: node.id, spawnReason: 'escalation' },
   );

@@ -7,7 +7,7 @@ import { renderTemplate, resolveMapping } from '../template.ts';
 import { ask, carryOut } from './approval-desk.ts';
 import { execute } from './attempt.ts';
 import { conditionKey } from './dag-index.ts';
-import { moveTo, type NodeRecord, noDependents, type Outcome, type Resolution } from './node-record.ts';
+import { labelOf, moveTo, type NodeRecord, noDependents, type Resolution } from './node-record.ts';
 import type { WorkContext } from './provider.ts';
 import { settle } from './run-end.ts';
 import type { RunState } from './run-state.ts';
@@ -36,13 +36,11 @@ export const addNode = (
     id: spec.id,
     spec,
     rootId: init.rootId,
-    label: spec.label ?? spec.id,
     attempt: 1,
     tier: init.tier,
     maxTier: init.maxTier,
     depth: init.depth ?? 0,
     phase: 'queued',
-    outcome: undefined,
     remaining: 0,
     deps: init.deps,
     dependents: noDependents,
@@ -72,18 +70,24 @@ export const addNode = (
       at: '',
       nodeId: node.id,
       attempt: 1,
-      label: node.label,
+      label: labelOf(node),
       tier: node.tier,
     });
   else
     run.emit(
       'node.queued',
       queued.parentId === undefined
-        ? { nodeId: node.id, attempt: 1, label: node.label, tier: node.tier, tierReason: queued.tierReason }
+        ? {
+            nodeId: node.id,
+            attempt: 1,
+            label: labelOf(node),
+            tier: node.tier,
+            tierReason: queued.tierReason,
+          }
         : {
             nodeId: node.id,
             attempt: 1,
-            label: node.label,
+            label: labelOf(node),
             tier: node.tier,
             parentId: queued.parentId,
             ...(queued.spawnReason !== undefined && { spawnReason: queued.spawnReason }),
@@ -120,9 +124,8 @@ export const link = (run: RunState, node: NodeRecord) => {
 };
 
 /** Ends a node for good. */
-export const finishNode = (run: RunState, node: NodeRecord, outcome: Outcome) => {
+export const finishNode = (run: RunState, node: NodeRecord) => {
   moveTo(node, 'done');
-  node.outcome = outcome;
   node.work = undefined;
   if (node.timer !== undefined) run.clock.clearTimeout(node.timer);
   run.open--;
@@ -173,7 +176,7 @@ const skip = (run: RunState, node: NodeRecord, reason: SkipReason) => {
     const [n, why] = skips[i] as [NodeRecord, SkipReason];
     if (n.phase !== 'queued') continue;
     run.emit('node.skipped', { nodeId: n.id, attempt: n.attempt, reason: why });
-    finishNode(run, n, 'skipped');
+    finishNode(run, n);
     resolveChain(run, n, { ok: false, skip: why });
   }
   skips.length = 0;
@@ -196,7 +199,7 @@ export const succeed = (run: RunState, node: NodeRecord, output: Json) => {
     },
     now,
   );
-  finishNode(run, node, 'succeeded');
+  finishNode(run, node);
   resolveChain(run, node, { ok: true, output, skip: 'upstream_failed' });
   settle(run);
 };
@@ -220,7 +223,7 @@ export const fail = (run: RunState, node: NodeRecord, error: ErrorInfo, retryabl
     return;
   }
   run.firstError ??= { message: `${node.id}: ${error.message}`, code: error.code };
-  finishNode(run, node, 'failed');
+  finishNode(run, node);
   resolveChain(run, node, {
     ok: false,
     skip: error.code === 'rejected' ? 'rejected_upstream' : 'upstream_failed',
@@ -232,7 +235,7 @@ export const fail = (run: RunState, node: NodeRecord, error: ErrorInfo, retryabl
 export const requeue = (run: RunState, node: NodeRecord) => {
   node.attempt++;
   moveTo(node, 'queued');
-  run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: node.label, tier: node.tier });
+  run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: labelOf(node), tier: node.tier });
   becomeReady(run, node);
 };
 

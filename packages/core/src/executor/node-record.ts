@@ -34,8 +34,6 @@ export const moveTo = (node: NodeRecord, to: Phase): void => {
   node.phase = to;
 };
 
-export type Outcome = 'succeeded' | 'failed' | 'escalated' | 'skipped' | 'cancelled';
-
 /** How a chain (a node and its escalation children) ended, as its dependents see it. */
 export interface Resolution {
   ok: boolean;
@@ -69,20 +67,21 @@ export interface AttemptWork {
 /** The dependents of a node that has none yet: shared, and frozen so nobody adds to it in place. */
 export const noDependents: NodeRecord[] = Object.freeze([]) as unknown as NodeRecord[];
 
+/** What the node is called in its signals. */
+export const labelOf = (node: NodeRecord): string => node.spec.label ?? node.spec.id;
+
 /** One node of a run as the executor keeps it. */
 export interface NodeRecord {
   id: string;
   spec: NodeSpec;
   /** The node whose chain this is: dependents wait for the chain's end through it. */
   rootId: string;
-  label: string;
   attempt: number;
   tier: number;
   maxTier: number;
   /** How many escalations lead to this node. */
   depth: number;
   phase: Phase;
-  outcome?: Outcome;
   /** Unmet dependencies (by root id). */
   remaining: number;
   deps: string[];

@@ -6,7 +6,7 @@ import type { Decision, Json, Signal, SignalOf } from '../signals.ts';
 import { askAfter } from './approval-desk.ts';
 import { childInit } from './escalation-chain.ts';
 import { addNode, becomeReady, finishNode, link, recordResolution, registerDependent } from './lifecycle.ts';
-import { moveTo, type NodeRecord, type Wait } from './node-record.ts';
+import { labelOf, moveTo, type NodeRecord, type Wait } from './node-record.ts';
 import type { SpawnOptions } from './operations.ts';
 import { end, settle } from './run-end.ts';
 import type { RunState } from './run-state.ts';
@@ -117,7 +117,12 @@ const goOn = (run: RunState, pending: Set<NodeRecord>, rec: RecoveredRun) => {
     if (node.phase === 'retry') {
       node.attempt++;
       moveTo(node, 'queued');
-      run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: node.label, tier: node.tier });
+      run.emit('node.queued', {
+        nodeId: node.id,
+        attempt: node.attempt,
+        label: labelOf(node),
+        tier: node.tier,
+      });
     }
     const after = node.spec.approval?.when === 'after' && !node.human && node.spec.kind !== 'approval';
     if (node.resumeApproval && after)
@@ -182,7 +187,7 @@ const rebuild = (run: RunState, rec: RecoveredRun, n: NodeView): NodeRecord | un
         attempt: n.attempt,
         reason: 'restarted; its parent runs again',
       });
-      finishNode(run, node, 'cancelled');
+      finishNode(run, node);
       node.resolution = { ok: false, skip: 'upstream_failed' };
       return undefined;
     }
@@ -207,12 +212,12 @@ const restoreLane = (
 ) => {
   switch (n.lane) {
     case 'succeeded':
-      finishNode(run, node, 'succeeded');
+      finishNode(run, node);
       node.resolution = { ok: true, output: n.output ?? null, skip: 'upstream_failed' };
       recordResolution(run, node, node.resolution);
       return;
     case 'escalated':
-      finishNode(run, node, 'escalated');
+      finishNode(run, node);
       if (n.escalation?.route === 'give_up') {
         run.firstError ??= { message: `${node.rootId} gave up: ${n.escalation.reason}`, code: 'gave_up' };
         recordResolution(run, node, { ok: false, skip: 'upstream_gave_up' });
@@ -224,7 +229,7 @@ const restoreLane = (
         pending.add(node);
         return;
       }
-      finishNode(run, node, 'failed');
+      finishNode(run, node);
       run.firstError ??= {
         message: `${node.id}: ${n.error?.message ?? 'failed'}`,
         code: n.error?.code ?? 'error',
@@ -235,11 +240,11 @@ const restoreLane = (
       });
       return;
     case 'skipped':
-      finishNode(run, node, 'skipped');
+      finishNode(run, node);
       recordResolution(run, node, { ok: false, skip: n.skipReason ?? 'upstream_failed' });
       return;
     case 'cancelled':
-      finishNode(run, node, 'cancelled');
+      finishNode(run, node);
       return;
     case 'running':
       // Its work was lost with the process: the attempt ends, and a new one does the work again.
@@ -252,7 +257,12 @@ const restoreLane = (
       });
       node.interrupted++;
       node.attempt = n.attempt + 1;
-      run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: node.label, tier: node.tier });
+      run.emit('node.queued', {
+        nodeId: node.id,
+        attempt: node.attempt,
+        label: labelOf(node),
+        tier: node.tier,
+      });
       if (!run.dag.byId.has(node.id)) pending.add(node);
       return;
     case 'awaiting_approval':

@@ -49,7 +49,7 @@ export const cancel = (run: RunState, reason?: string): void => {
     // Waiting out a retry backoff, the node's attempt already ended (node.failed{willRetry}):
     // drop the retry; a node.cancelled now would be a second terminal signal for that attempt.
     if (node.phase === 'retry') {
-      finishNode(run, node, 'failed');
+      finishNode(run, node);
       continue;
     }
     node.work?.abort(reason);
@@ -58,7 +58,7 @@ export const cancel = (run: RunState, reason?: string): void => {
       attempt: node.attempt,
       ...(reason !== undefined && { reason }),
     });
-    finishNode(run, node, 'cancelled');
+    finishNode(run, node);
   }
   run.emit('run.cancelled', reason !== undefined ? { reason } : {});
   void end(run, 'cancelled');
