@@ -112,7 +112,8 @@ const distinct = (list: string[]): string[] => {
   }
   for (let i = 1; i < list.length; i++)
     if (list.lastIndexOf(list[i] as string, i - 1) >= 0) return [...new Set(list)];
-  return list;
+  // An exact copy: a list grown by push from one holds room for 17.
+  return list.slice();
 };
 
 export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): DagIndex => {

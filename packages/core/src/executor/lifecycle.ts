@@ -104,9 +104,10 @@ export const registerDependent = (run: RunState, node: NodeRecord) => {
 };
 
 const addDependent = (dep: NodeRecord, node: NodeRecord) => {
-  // Most nodes have a dependent or two: a list of one, not the capacity of a first push.
-  if (dep.dependents === noDependents) dep.dependents = [node];
-  else dep.dependents.push(node);
+  // Most nodes have a few dependents: exact lists up to four, not the room for 17 of a first push.
+  const list = dep.dependents;
+  if (list.length < 4) dep.dependents = [...list, node];
+  else list.push(node);
 };
 
 /** Wires dependencies; a node whose dependencies already resolved becomes ready (or is skipped). */
