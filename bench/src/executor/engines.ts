@@ -17,7 +17,7 @@ export interface Prepared {
 
 // ---- laneflow --------------------------------------------------------------------------------
 
-/** Every node is a `transform` with a constant mapping: its work is an async function returning it. */
+/** Every node is a `transform` with a constant mapping: its work returns it at once. */
 export const toDagSpec = (shape: Shape): DagSpec =>
   DagSpecSchema.parse({
     id: `bench-${shape.workload}-${shape.ids.length}`,

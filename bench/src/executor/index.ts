@@ -317,9 +317,10 @@ topological runner that emits the same per-node signals (the floor), and LangGra
 - Shapes (\`bench/src/executor/dags.ts\`): **chain** n0 → n1 → … ; **fanout** one root → N−2 leaves → one
   sink; **layered** ≈√N layers of ≈√N nodes, each node depending on 2–3 nodes of the layer before
   (seeded, so every engine gets the same graph).
-- **laneflow**: every node is a \`transform\` with a constant mapping (its work is an async function
-  returning the mapping), \`startRun(dag, { maxConcurrency: 1e9 })\` with the default in-memory log and
-  real clock; timed from \`startRun\` until \`handle.result\` resolves (includes building the run's graph,
+- **laneflow**: every node is a \`transform\` with a constant mapping (its work returns the mapping at
+  once; the executor still ends the attempt in a later microtask, as if it had awaited),
+  \`startRun(dag, { maxConcurrency: 1e9 })\` with no log (the handle keeps the signals) and the real
+  clock; timed from \`startRun\` until \`handle.result\` resolves (includes building the run's graph,
   stamping and committing 3N + 2 signals and folding them into the live projection). The DAG document
   is parsed before the clock starts.
 - **floor**: builds dependency counts, pushes \`node.queued\` / \`node.started\` / \`node.succeeded\`
