@@ -11,6 +11,7 @@ import { startExportThread } from './export-thread.ts';
 import type { Logger } from './log.ts';
 import type { createRunSpans } from './run-spans.ts';
 import { traceIdOf } from './trace-ids.ts';
+import { traceSignals } from './trace-signals.ts';
 
 /**
  * `OTEL_TRACES_SAMPLER` for run spans, decided on the trace id alone so a run is kept or dropped
@@ -80,7 +81,7 @@ export const createTracing = (o: {
   const ended = (s: Signal) =>
     s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled';
   const send = (runId: string, batch: readonly Signal[]) => {
-    if (known.get(runId)) thread.signals(batch);
+    if (known.get(runId)) thread.signals(traceSignals(batch));
     if (batch.some(ended)) known.delete(runId);
   };
 
@@ -89,7 +90,7 @@ export const createTracing = (o: {
   const catchUp = async (runId: string, before: number) => {
     try {
       const keep = sampled(traceIdOf(runId));
-      if (keep) thread.signals(await o.history(runId, before), true);
+      if (keep) thread.signals(traceSignals(await o.history(runId, before)), true);
       known.set(runId, keep);
     } catch (err) {
       o.log.warn({ runId, err: (err as Error).message }, 'tracing: cannot read the run’s earlier signals');
