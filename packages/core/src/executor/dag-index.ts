@@ -72,7 +72,7 @@ export interface DagIndex {
 }
 
 /** The dependencies of a node that has none: shared, and frozen so nobody adds to it in place. */
-const noDeps: string[] = Object.freeze([]) as unknown as string[];
+export const noDeps: string[] = Object.freeze([]) as unknown as string[];
 
 export const conditionKey = (source: string, target: string): string => `${source}\u0000${target}`;
 
@@ -116,31 +116,73 @@ const distinct = (list: string[]): string[] => {
   return list.slice();
 };
 
-export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): DagIndex => {
-  const roots: RootNode[] = [];
-  const byId = new Map<string, RootNode>();
-  for (const spec of dag.nodes) {
+/** Where each DAG node starts and how high it may climb, in the order of `dag.nodes`. */
+export interface StartPlan {
+  start: Int32Array;
+  max: Int32Array;
+  /** Why a node starts where it does, for the nodes the start-tier policy placed (by position). */
+  reasons: Map<number, TierReason>;
+}
+
+/** Places every DAG node on the ladder; throws before the run emits anything when one cannot be. */
+export const planStarts = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): StartPlan => {
+  const specs = dag.nodes;
+  const plan: StartPlan = {
+    start: new Int32Array(specs.length),
+    max: new Int32Array(specs.length),
+    reasons: new Map(),
+  };
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as NodeSpec;
     const max = tierIndex(l, spec.maxTier, l.topModelTier, 'maxTier', spec.id);
     // A number for a fixed start (most nodes: nothing more to allocate), the policy's choice for auto.
     const chosen = chooseStart(dag, l, spec, max, policy);
     const start = typeof chosen === 'number' ? chosen : chosen.tier;
     if (max < start) throw new RunConfigError(`node ${spec.id}: maxTier is below startTier`);
-    const tierReason = typeof chosen === 'number' ? undefined : chosen.reason;
-    const root: RootNode = { spec, start, max, deps: noDeps, tierReason };
-    roots.push(root);
-    byId.set(spec.id, root);
+    plan.start[i] = start;
+    plan.max[i] = max;
+    if (typeof chosen !== 'number') plan.reasons.set(i, chosen.reason);
   }
+  return plan;
+};
+
+/**
+ * Gives each node its dependencies from the edges (`nodeOf` finds an edge's target; a new list holds
+ * the first) and returns the conditions of the edges that have any. `nodes` start with no dependency.
+ */
+export const wireEdges = (
+  edges: DagSpec['edges'],
+  nodeOf: (id: string) => { deps: string[] } | undefined,
+  nodes: ArrayLike<{ deps: string[] }>,
+): Map<string, Condition[]> => {
   const conditions = new Map<string, Condition[]>();
-  for (const e of dag.edges) {
-    const root = byId.get(e.target);
+  for (const e of edges) {
+    const node = nodeOf(e.target);
     // Most nodes have a dependency or two: a list of one, not the capacity of a first push.
-    if (root?.deps === noDeps) root.deps = [e.source];
-    else root?.deps.push(e.source);
+    if (node?.deps === noDeps) node.deps = [e.source];
+    else node?.deps.push(e.source);
     if (e.condition) {
       const key = conditionKey(e.source, e.target);
       conditions.set(key, [...(conditions.get(key) ?? []), e.condition]);
     }
   }
-  for (const root of roots) if (root.deps.length > 1) root.deps = distinct(root.deps);
-  return { roots, byId, conditions };
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as { deps: string[] };
+    if (node.deps.length > 1) node.deps = distinct(node.deps);
+  }
+  return conditions;
+};
+
+/** The DAG's nodes as a resumed run rebuilds them from its log. */
+export const indexDag = (dag: DagSpec, l: LadderIndex, policy?: StartPolicy): DagIndex => {
+  const plan = planStarts(dag, l, policy);
+  const roots: RootNode[] = dag.nodes.map((spec, i) => ({
+    spec,
+    start: plan.start[i] as number,
+    max: plan.max[i] as number,
+    deps: noDeps,
+    tierReason: plan.reasons.get(i),
+  }));
+  const byId = new Map(roots.map((r) => [r.spec.id, r]));
+  return { roots, byId, conditions: wireEdges(dag.edges, (id) => byId.get(id), roots) };
 };

@@ -106,7 +106,8 @@ export const registerDependent = (run: RunState, node: NodeRecord) => {
 const addDependent = (dep: NodeRecord, node: NodeRecord) => {
   // Most nodes have a few dependents: exact lists up to four, not the room for 17 of a first push.
   const list = dep.dependents;
-  if (list.length < 4) dep.dependents = [...list, node];
+  // `concat` allocates exactly; a spread would leave room for more.
+  if (list.length < 4) dep.dependents = list.concat(node);
   else list.push(node);
 };
 

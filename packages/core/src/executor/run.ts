@@ -1,4 +1,4 @@
-import type { DagSpec, StartTier } from '../dag.ts';
+import type { DagSpec, NodeSpec, StartTier } from '../dag.ts';
 import type { TierHistory } from '../economics/history.ts';
 import type { TierPolicyOptions } from '../economics/policy.ts';
 import type { RunView } from '../projection.ts';
@@ -8,7 +8,15 @@ import type { TemplateScope } from '../template.ts';
 import { defaultLadder, type Ladder } from '../tier.ts';
 import { type DecideResult, decide } from './approval-desk.ts';
 import { type Clock, realClock } from './clock.ts';
-import { indexDag, indexLadder } from './dag-index.ts';
+import {
+  indexDag,
+  indexLadder,
+  noDeps,
+  planStarts,
+  type StartPlan,
+  type StartPolicy,
+  wireEdges,
+} from './dag-index.ts';
 import { createEmitter, type SignalListener } from './emitter.ts';
 import { addNode, link } from './lifecycle.ts';
 import type { SignalLog } from './log.ts';
@@ -95,12 +103,17 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const ids = options.ids ?? defaultIds;
   const ladder = indexLadder(options.ladder ?? dag.ladder ?? defaultLadder);
   const random = options.random ?? Math.random;
-  const index = indexDag(dag, ladder, {
+  const policy: StartPolicy = {
     random,
     ...(options.startTier !== undefined && { startTier: options.startTier }),
     ...(options.tierHistory && { history: options.tierHistory }),
     ...(options.tierPolicy && { options: options.tierPolicy }),
-  });
+  };
+  // Both throw a RunConfigError before anything is emitted. A resumed run rebuilds its nodes from the
+  // log against the DAG index; a fresh one makes its node records straight from the plan.
+  const history = options.history && options.history.length > 0 ? options.history : undefined;
+  const index = history ? indexDag(dag, ladder, policy) : undefined;
+  const plan = history ? undefined : planStarts(dag, ladder, policy);
   const runId = options.runId ?? ids();
   const clock = options.clock ?? realClock;
   const inputs: Record<string, Json> = { ...dag.inputs, ...options.inputs };
@@ -129,7 +142,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     maxConcurrency: Math.max(1, options.maxConcurrency ?? 8),
     maxSpawn: options.maxSpawn ?? 1000,
     maxDepth: options.maxEscalationDepth ?? 3,
-    dag: index,
+    dag: index ?? { roots: [], byId: new Map(), conditions: new Map() },
     emitter,
     emit: emitter.emit,
     nodes: new Map(),
@@ -151,26 +164,29 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     runAbort: new AbortController(),
   };
 
-  if (options.history && options.history.length > 0) resume(run, recoverRun(options.history), dag.id);
+  if (history) resume(run, recoverRun(history), dag.id);
   else {
+    const { start, max, reasons } = plan as StartPlan;
     run.emit('run.started', { ladder: run.ladder, ...(dag.id && { dagId: dag.id }) });
     // Indexed loops: this runs once per run, before the JIT would make a `for of` free.
-    const roots = index.roots;
-    const added: NodeRecord[] = new Array(roots.length);
-    for (let i = 0; i < roots.length; i++) {
-      const r = roots[i] as (typeof roots)[number];
+    const specs = dag.nodes;
+    const added: NodeRecord[] = new Array(specs.length);
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i] as NodeSpec;
+      const tierReason = reasons.get(i);
       added[i] = addNode(
         run,
-        r.spec,
-        { rootId: r.spec.id, tier: r.start, maxTier: r.max, deps: r.deps },
-        r.tierReason && { tierReason: r.tierReason },
+        spec,
+        { rootId: spec.id, tier: start[i] as number, maxTier: max[i] as number, deps: noDeps },
+        tierReason && { tierReason },
       );
     }
+    run.dag.conditions = wireEdges(dag.edges, (id) => run.nodes.get(id), added);
     // An already-aborted signal cancels before any work starts (below).
     if (!options.signal?.aborted) for (let i = 0; i < added.length; i++) link(run, added[i] as NodeRecord);
   }
   // From here on the run reads only the edge conditions of its DAG index: its nodes are records now.
-  run.dag = { roots: [], byId: new Map(), conditions: index.conditions };
+  if (index) run.dag = { roots: [], byId: new Map(), conditions: index.conditions };
   const signal = options.signal;
   signal?.addEventListener('abort', () => cancel(run, String(signal.reason ?? 'aborted')), { once: true });
   if (signal?.aborted) cancel(run, String(signal.reason ?? 'aborted'));
