@@ -1,7 +1,8 @@
 // Runs as OpenTelemetry traces and the server's JSON log lines, through the real server as a child
 // process exporting OTLP/HTTP to a receiver in this test: the span tree of a run that escalates and
 // waits for a human, GenAI attributes on model calls, then one trace for a run whose server is killed
-// with SIGKILL mid-run and restarted on the same store.
+// with SIGKILL mid-run and restarted on the same store; and spans still queued when the server is
+// stopped with SIGTERM are exported before it exits.
 import { randomBytes } from 'node:crypto';
 import type { Signal } from '@laneflow/core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   edge,
   llm,
   openEvents,
+  quickDag,
   removeTempDirs,
   storageFor,
   waitFor,
@@ -206,6 +208,36 @@ describe('traces and logs', () => {
         expect(l).not.toContain(apiKey);
         expect(l).not.toContain('lf_not_a_real_token_123');
       }
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('exports the spans it still holds when stopped with SIGTERM', { timeout: 60_000 }, async () => {
+    const receiver = await startOtlpReceiver();
+    const admin = `lf_admin_${randomBytes(12).toString('hex')}`;
+    const storage = await storageFor('pglite', 'observe-stop');
+    try {
+      const server = await spawnServer({
+        args: ['--host', '127.0.0.1', '--port', '0', '--data-dir', storage.dataDir, '--no-examples'],
+        env: childEnv({
+          LANEFLOW_TOKENS: `root:admin:${admin}`,
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          // Nothing is exported on the batch timer within the test: only the stop can send it.
+          OTEL_BSP_SCHEDULE_DELAY: '600000',
+        }),
+      });
+      children.push(server);
+      const call = client(server.url, admin);
+      const runId = (await call('POST', '/api/runs', { body: { dag: quickDag('stop-flush') } })).body
+        .runId as string;
+      expect((await waitForRunEnd(call, runId)).run.status).toBe('succeeded');
+      expect(ofRun(receiver.spans, runId)).toEqual([]);
+      await server.stop('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+      const names = ofRun(receiver.spans, runId).map((s) => s.name);
+      expect(names).toEqual(expect.arrayContaining(['run stop-flush', 'node n0', 'node n1']));
     } finally {
       await receiver.close();
     }
