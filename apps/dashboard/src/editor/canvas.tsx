@@ -37,6 +37,10 @@ const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18 } as const;
 const INVALID_ARROW = { ...ARROW, color: INVALID_COLOR } as const;
 
+/** Whether the canvas's nodes are the document's, as they are once a load has been handed over. */
+const showsDoc = (flow: EditorFlowNode[], doc: { nodes: EditorNode[] }): boolean =>
+  doc.nodes.every((spec, i) => flow[i]?.data.spec === spec);
+
 /** The editing canvas: drop kinds from the palette, connect, move, delete (Backspace / Delete). */
 export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const doc = useEditor((s) => s.doc);
@@ -108,18 +112,29 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
     );
   }, [doc, issues, selection]);
 
-  // A newly loaded document (template, import, New) is shown whole, not in the last one's viewport;
-  // React Flow queues the fit until the new nodes are measured. An empty one starts at 100%.
-  useEffect(() => {
-    if (loads + fits === 0) return;
-    const count = useEditor.getState().doc.nodes.length;
-    if (count > 0) void fitOpening(count);
-    else void setViewport({ x: 0, y: 0, zoom: 1 });
-  }, [loads, fits, fitOpening, setViewport]);
-
   // The nodes React Flow has selected, as of the last render; a click's changes are applied to them.
   const nodesNow = useRef(nodes);
   nodesNow.current = nodes;
+
+  // A newly loaded document (template, import, New) is shown whole, not in the last one's viewport;
+  // React Flow queues the fit until the new nodes are measured. An empty one starts at 100%. React
+  // Flow takes a new document's nodes a commit after the document changes: a fit asked for before
+  // that waits for them, or it would fit the last document's nodes.
+  const fitPending = useRef(false);
+  const fitNow = useCallback(() => {
+    fitPending.current = false;
+    const count = useEditor.getState().doc.nodes.length;
+    if (count > 0) void fitOpening(count);
+    else void setViewport({ x: 0, y: 0, zoom: 1 });
+  }, [fitOpening, setViewport]);
+  useEffect(() => {
+    if (loads + fits === 0) return;
+    if (showsDoc(nodesNow.current, useEditor.getState().doc)) fitNow();
+    else fitPending.current = true;
+  }, [loads, fits, fitNow]);
+  useEffect(() => {
+    if (fitPending.current && showsDoc(nodes, useEditor.getState().doc)) fitNow();
+  }, [nodes, fitNow]);
   /**
    * The form shows the node last added to React Flow's selection, or, when a click took the shown
    * node out of it, another selected one: the store's selection follows the canvas's, never the
