@@ -137,7 +137,6 @@ export const finishNode = (run: RunState, node: NodeRecord) => {
 export const recordResolution = (run: RunState, end: NodeRecord, resolution: Resolution): NodeRecord => {
   const root = end.rootId === end.id ? end : (run.nodes.get(end.rootId) as NodeRecord);
   root.resolution = resolution;
-  if (resolution.ok) run.scope[root.id] = resolution.output;
   return root;
 };
 

@@ -17,23 +17,52 @@ export const settle = (run: RunState): void => {
 export const end = async (run: RunState, status: RunResult['status']): Promise<void> => {
   await run.emitter.drained();
   run.emitter.close();
-  const outputs: Record<string, Json> = {};
   // The DAG's nodes are those without a parent. One pass over the records, not a lookup per node.
+  const ids: string[] = [];
+  const values: Json[] = [];
   run.nodes.forEach((node) => {
-    if (node.parentId === undefined && node.resolution?.ok) outputs[node.id] = node.resolution.output ?? null;
+    if (node.parentId === undefined && node.resolution?.ok) {
+      ids.push(node.id);
+      values.push(node.resolution.output ?? null);
+    }
   });
   const error = run.fatal !== undefined ? errorInfo(run.fatal) : run.firstError;
-  // The handle outlives the run (its signals, view and decisions): the node records, the edge
-  // conditions and the outputs by node id are not needed any more.
+  // The handle outlives the run (its signals, view and decisions): the node records and the edge
+  // conditions are not needed any more.
   run.nodes.clear();
   run.dag = { roots: [], byId: new Map(), conditions: new Map() };
-  run.scope = Object.create(null);
-  run.resolveResult({
-    runId: run.runId,
-    status,
-    outputs,
-    view: run.emitter.view,
-    ...(error !== undefined && { error }),
+  run.resolveResult(
+    withOutputs(
+      {
+        runId: run.runId,
+        status,
+        view: run.emitter.view,
+        ...(error !== undefined && { error }),
+      },
+      ids,
+      values,
+    ),
+  );
+};
+
+/**
+ * Gives the result its `outputs` by node id, made when first read: a run of 10,000 nodes whose
+ * caller reads none of them does not fill a 10,000-entry table (dearer per entry than the rest of a
+ * no-op node's bookkeeping). An enumerable property like any other: spread, JSON and
+ * `structuredClone` see it.
+ */
+const withOutputs = (result: Omit<RunResult, 'outputs'>, ids: string[], values: Json[]): RunResult => {
+  let outputs: Record<string, Json> | undefined;
+  return Object.defineProperty(result as RunResult, 'outputs', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (outputs === undefined) {
+        outputs = {};
+        for (let i = 0; i < ids.length; i++) outputs[ids[i] as string] = values[i] as Json;
+      }
+      return outputs;
+    },
   });
 };
 

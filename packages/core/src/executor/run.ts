@@ -4,7 +4,6 @@ import type { TierPolicyOptions } from '../economics/policy.ts';
 import type { RunView } from '../projection.ts';
 import { createSimProvider } from '../providers/sim.ts';
 import type { Json, Signal } from '../signals.ts';
-import type { TemplateScope } from '../template.ts';
 import { defaultLadder, type Ladder } from '../tier.ts';
 import { type DecideResult, decide } from './approval-desk.ts';
 import { type Clock, realClock } from './clock.ts';
@@ -24,6 +23,7 @@ import type { DecisionInput, NodeRecord } from './node-record.ts';
 import type { Provider } from './provider.ts';
 import { recoverRun, resume } from './resume.ts';
 import { cancel } from './run-end.ts';
+import { createRunScope } from './run-scope.ts';
 import type { RunResult, RunState } from './run-state.ts';
 
 export type { DecideResult } from './approval-desk.ts';
@@ -132,6 +132,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
       cancel(run, 'log failure');
     },
   });
+  const nodes = new Map<string, NodeRecord>();
   const run: RunState = {
     ...ladder,
     runId,
@@ -145,14 +146,13 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     dag: index ?? { roots: [], byId: new Map(), conditions: new Map() },
     emitter,
     emit: emitter.emit,
-    nodes: new Map(),
+    nodes,
     ready: [],
     readyHead: 0,
     approvals: new Map(),
     decided: new Map(),
     routed: new Set(),
-    // No prototype: node ids are keys here, and none may reach Object.prototype.
-    scope: Object.assign(Object.create(null) as TemplateScope, { inputs }),
+    scope: createRunScope(inputs, nodes),
     running: 0,
     open: 0,
     spawned: 0,
