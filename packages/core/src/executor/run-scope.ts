@@ -15,7 +15,7 @@ export const createRunScope = (
   inputs: Record<string, Json>,
   nodes: ReadonlyMap<string, NodeRecord>,
 ): TemplateScope => {
-  const valueOf = (key: string | symbol): Json | undefined => {
+  const read = (key: string | symbol): Json | undefined => {
     if (key === 'inputs') return inputs;
     if (typeof key !== 'string') return undefined;
     const node = nodes.get(key);
@@ -23,11 +23,13 @@ export const createRunScope = (
     return node?.resolution?.ok ? node.resolution.output : undefined;
   };
   return new Proxy(Object.create(null) as TemplateScope, {
-    get: (_, key) => valueOf(key),
-    has: (_, key) => valueOf(key) !== undefined,
+    get: (_, key) => read(key),
+    has: (_, key) => read(key) !== undefined,
     getOwnPropertyDescriptor: (_, key) => {
-      const value = valueOf(key);
-      return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };
+      const value = read(key);
+      return value === undefined
+        ? undefined
+        : { value, writable: false, enumerable: true, configurable: true };
     },
     ownKeys: () => {
       const keys = ['inputs'];
