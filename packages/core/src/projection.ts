@@ -326,7 +326,15 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
  * a duplicate (`seq <= lastSeq`), a signal of another run, or one past a hole in `seq` (then
  * `view.gap` says what is missing and the caller should re-fetch).
  */
-export const apply = (view: RunView, s: Signal): boolean => {
+export const apply = (view: RunView, s: Signal): boolean => applyKnown(view, s, undefined) !== false;
+
+/**
+ * {@link apply} for a caller that may already hold the signal's node in `view` (the one an earlier
+ * signal of the same node went to, as `applyKnown` returned it): it skips looking the node up, which
+ * in a view of 10,000 nodes is a cache miss. Returns the node the signal went to, `true` for an
+ * applied run signal, and `false` when the signal was not applied.
+ */
+export const applyKnown = (view: RunView, s: Signal, known: NodeView | undefined): NodeView | boolean => {
   if (view.runId === undefined) view.runId = s.runId;
   else if (s.runId !== view.runId) return false;
   if (s.seq <= view.lastSeq) return false;
@@ -337,11 +345,14 @@ export const apply = (view: RunView, s: Signal): boolean => {
   view.gap = null;
   view.lastSeq = s.seq;
   view.rev++;
-  if ('nodeId' in s) {
-    applyEvents(view, s);
-    applyNode(view, nodeFor(view, s.nodeId), s);
-  } else applyRun(view, s);
-  return true;
+  if (!('nodeId' in s)) {
+    applyRun(view, s);
+    return true;
+  }
+  applyEvents(view, s);
+  const node = known !== undefined && known.id === s.nodeId ? known : nodeFor(view, s.nodeId);
+  applyNode(view, node, s);
+  return node;
 };
 
 /** The batch fold: a fresh view with every signal applied in order. */

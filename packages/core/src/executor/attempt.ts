@@ -269,6 +269,7 @@ export const execute = (run: RunState, node: NodeRecord): void => {
         tier: node.tier,
       },
       node.startedAt,
+      node,
     );
   else
     run.emit('node.started', {

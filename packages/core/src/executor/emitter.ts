@@ -1,10 +1,15 @@
 import { type AsyncQueue, createAsyncQueue } from '../async-queue.ts';
-import { apply, createRunView, type RunView } from '../projection.ts';
+import { apply, applyKnown, createRunView, type NodeView, type RunView } from '../projection.ts';
 import type { Signal, SignalDraftOf, SignalType } from '../signals.ts';
 import { type Clock, soon } from './clock.ts';
 import type { SignalLog } from './log.ts';
 
 export type SignalListener = (signal: Signal) => void;
+
+/** Keeps the view of the node whose signals it is handed with (the executor's node record). */
+export interface ViewHolder {
+  view: NodeView | undefined;
+}
 
 /** Fields of a signal the caller supplies; the emitter adds `type`, `runId`, `seq` and `at`. */
 export type EmitFields<T extends SignalType> = Omit<SignalDraftOf<T>, 'type' | 'runId' | 'at'>;
@@ -14,9 +19,10 @@ export interface Emitter {
   emit<T extends SignalType>(type: T, fields: EmitFields<T>): Signal;
   /**
    * `emit` for a signal the caller built whole (its `seq` and `at` are overwritten): no copy, for the
-   * signals every node emits. `ms`: the clock's time, when the caller has just read it.
+   * signals every node emits. `ms`: the clock's time, when the caller has just read it. `holder`: where
+   * the node's view is kept between its signals, so delivering them does not look it up each time.
    */
-  emitBuilt(signal: Signal, ms?: number): Signal;
+  emitBuilt(signal: Signal, ms?: number, holder?: ViewHolder): Signal;
   /** Committed signals, in seq order. */
   readonly committed: readonly Signal[];
   /** The live projection of committed signals. */
@@ -63,6 +69,8 @@ export const createEmitter = (opts: {
    * place, not replaced: a fresh one per batch cost more than the rest of a no-op node's commit.
    */
   const pending: Array<Signal | undefined> = [];
+  /** The holder each pending signal was emitted with, at the same index. */
+  const holders: Array<ViewHolder | undefined> = [];
   let tail = 0;
   let inflight = false;
   let scheduled = false;
@@ -87,9 +95,13 @@ export const createEmitter = (opts: {
     return stampText;
   };
 
-  const deliverOne = (s: Signal) => {
+  const deliverOne = (s: Signal, holder?: ViewHolder) => {
     committed.push(s);
-    apply(view, s);
+    if (holder === undefined) apply(view, s);
+    else {
+      const applied = applyKnown(view, s, holder.view);
+      if (typeof applied === 'object') holder.view = applied;
+    }
     if (queues.size > 0) for (const q of queues) q.push(s);
     if (listeners.size > 0)
       for (const l of listeners) {
@@ -102,26 +114,30 @@ export const createEmitter = (opts: {
       }
   };
 
-  const deliver = (batch: Signal[]) => {
-    for (let i = 0, n = batch.length; i < n; i++) deliverOne(batch[i] as Signal);
+  const deliver = (batch: Signal[], batchHolders: Array<ViewHolder | undefined>) => {
+    for (let i = 0, n = batch.length; i < n; i++) deliverOne(batch[i] as Signal, batchHolders[i]);
   };
 
   /** Without a log: delivers what is pending, and what listeners emit meanwhile, in order. */
   const deliverPending = () => {
     for (let i = 0; i < tail; i++) {
       const s = pending[i] as Signal;
+      const holder = holders[i];
       pending[i] = undefined;
-      deliverOne(s);
+      holders[i] = undefined;
+      deliverOne(s, holder);
     }
     tail = 0;
   };
 
-  /** Takes what is pending out as one batch for the log. */
-  const take = (): Signal[] => {
+  /** Takes what is pending out as one batch for the log, with the holders of its signals. */
+  const take = (): [Signal[], Array<ViewHolder | undefined>] => {
     const batch = pending.slice(0, tail) as Signal[];
+    const batchHolders = holders.slice(0, tail);
     pending.fill(undefined, 0, tail);
+    holders.fill(undefined, 0, tail);
     tail = 0;
-    return batch;
+    return [batch, batchHolders];
   };
 
   const resolveDrains = () => {
@@ -134,6 +150,7 @@ export const createEmitter = (opts: {
     failed = true;
     inflight = false;
     pending.length = 0;
+    holders.length = 0;
     tail = 0;
     opts.onFatal(err);
     resolveDrains();
@@ -150,12 +167,12 @@ export const createEmitter = (opts: {
           deliverPending();
           continue;
         }
-        const batch = take();
+        const [batch, batchHolders] = take();
         const appended = log.append(batch);
         if (appended !== undefined) {
           appended.then(() => {
             try {
-              deliver(batch);
+              deliver(batch, batchHolders);
             } catch (err) {
               fatal(err);
               return;
@@ -164,7 +181,7 @@ export const createEmitter = (opts: {
           }, fatal);
           return;
         }
-        deliver(batch);
+        deliver(batch, batchHolders);
       }
     } catch (err) {
       fatal(err);
@@ -182,10 +199,11 @@ export const createEmitter = (opts: {
     commit();
   };
 
-  const emitBuilt = (s: Signal, ms = clock.now()): Signal => {
+  const emitBuilt = (s: Signal, ms = clock.now(), holder?: ViewHolder): Signal => {
     s.seq = ++seq;
     s.at = stamp(ms);
     if (failed) return s;
+    holders[tail] = holder;
     pending[tail++] = s;
     if (!inflight && !scheduled) {
       scheduled = true;

@@ -56,6 +56,7 @@ export const addNode = (
     resumeDecision: undefined,
     reuseBy: undefined,
     startedAt: 0,
+    view: undefined,
     resolution: undefined,
     waiters: undefined,
   };
@@ -63,16 +64,20 @@ export const addNode = (
   run.open++;
   if (!announce) return node;
   if (queued.parentId === undefined && queued.tierReason === undefined)
-    run.emitter.emitBuilt({
-      type: 'node.queued',
-      runId: run.runId,
-      seq: 0,
-      at: '',
-      nodeId: node.id,
-      attempt: 1,
-      label: labelOf(node),
-      tier: node.tier,
-    });
+    run.emitter.emitBuilt(
+      {
+        type: 'node.queued',
+        runId: run.runId,
+        seq: 0,
+        at: '',
+        nodeId: node.id,
+        attempt: 1,
+        label: labelOf(node),
+        tier: node.tier,
+      },
+      undefined,
+      node,
+    );
   else
     run.emit(
       'node.queued',
@@ -137,6 +142,11 @@ export const finishNode = (run: RunState, node: NodeRecord) => {
 export const recordResolution = (run: RunState, end: NodeRecord, resolution: Resolution): NodeRecord => {
   const root = end.rootId === end.id ? end : (run.nodes.get(end.rootId) as NodeRecord);
   root.resolution = resolution;
+  // A DAG node's output, for the result: gathered as chains end, not by a pass over every record.
+  if (resolution.ok && root.parentId === undefined) {
+    run.outputIds.push(root.id);
+    run.outputValues.push(resolution.output ?? null);
+  }
   return root;
 };
 
@@ -199,6 +209,7 @@ export const succeed = (run: RunState, node: NodeRecord, output: Json) => {
       elapsedMs: node.startedAt ? now - node.startedAt : 0,
     },
     now,
+    node,
   );
   finishNode(run, node);
   resolveChain(run, node, { ok: true, output, skip: 'upstream_failed' });

@@ -1,5 +1,6 @@
 import type { NodeSpec } from '../dag.ts';
 import type { EscalationRequest } from '../escalation.ts';
+import type { NodeView } from '../projection.ts';
 import type { Decision, Json, SkipReason } from '../signals.ts';
 import type { TemplateScope } from '../template.ts';
 import type { WorkContext } from './provider.ts';
@@ -111,6 +112,8 @@ export interface NodeRecord {
    */
   reuseBy: number | undefined;
   startedAt: number;
+  /** The node's view in the run's projection, once a signal of the node reached it. */
+  view: NodeView | undefined;
   resolution?: Resolution;
   /** Who waits for the chain's end (`ctx.waitFor`); made when the first one does. */
   waiters: Array<(r: Resolution) => void> | undefined;

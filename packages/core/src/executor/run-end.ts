@@ -17,15 +17,6 @@ export const settle = (run: RunState): void => {
 export const end = async (run: RunState, status: RunResult['status']): Promise<void> => {
   await run.emitter.drained();
   run.emitter.close();
-  // The DAG's nodes are those without a parent. One pass over the records, not a lookup per node.
-  const ids: string[] = [];
-  const values: Json[] = [];
-  run.nodes.forEach((node) => {
-    if (node.parentId === undefined && node.resolution?.ok) {
-      ids.push(node.id);
-      values.push(node.resolution.output ?? null);
-    }
-  });
   const error = run.fatal !== undefined ? errorInfo(run.fatal) : run.firstError;
   // The handle outlives the run (its signals, view and decisions): the node records and the edge
   // conditions are not needed any more.
@@ -39,14 +30,14 @@ export const end = async (run: RunState, status: RunResult['status']): Promise<v
         view: run.emitter.view,
         ...(error !== undefined && { error }),
       },
-      ids,
-      values,
+      run.outputIds,
+      run.outputValues,
     ),
   );
 };
 
 /**
- * Gives the result its `outputs` by node id, made when first read: a run of 10,000 nodes whose
+ * Gives the result its `outputs` by node id (in the order the nodes ended), made when first read: a run of 10,000 nodes whose
  * caller reads none of them does not fill a 10,000-entry table (dearer per entry than the rest of a
  * no-op node's bookkeeping). An enumerable property like any other: spread, JSON and
  * `structuredClone` see it.

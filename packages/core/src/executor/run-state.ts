@@ -52,6 +52,9 @@ export interface RunState extends RunConfig {
   decided: Map<string, { decision?: Decision; late: boolean }>;
   /** Node attempts whose escalation was routed (`id#attempt`). */
   routed: Set<string>;
+  /** The DAG nodes that ended in success and their outputs, in the order they ended. */
+  outputIds: string[];
+  outputValues: Json[];
   /** Run inputs and the output of every chain that ended in success, by root id. */
   scope: TemplateScope;
   running: number;

@@ -152,6 +152,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     approvals: new Map(),
     decided: new Map(),
     routed: new Set(),
+    outputIds: [],
+    outputValues: [],
     scope: createRunScope(inputs, nodes),
     running: 0,
     open: 0,
