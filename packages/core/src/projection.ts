@@ -1,6 +1,6 @@
 import type { TierReason } from './economics/tier-reason.ts';
 import type { EscalationRequest, EscalationRoute, Ratings } from './escalation.ts';
-import { type Lane, type LaneState, lanes, stepLane } from './lanes.ts';
+import { type Lane, type LaneState, stepLane } from './lanes.ts';
 import type { ErrorInfo, Json, Signal, SignalOf, SkipReason } from './signals.ts';
 import type { Ladder } from './tier.ts';
 
@@ -101,13 +101,30 @@ export interface RunView {
 
 const zeroUsage = (): UsageTotals => ({ inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 });
 
-const zeroCounts = (): Record<Lane, number> =>
-  Object.fromEntries(lanes.map((l) => [l, 0])) as Record<Lane, number>;
+// A literal, not built from `lanes`: see createRunView.
+const zeroCounts = (): Record<Lane, number> => ({
+  queued: 0,
+  running: 0,
+  awaiting_approval: 0,
+  succeeded: 0,
+  failed: 0,
+  escalated: 0,
+  skipped: 0,
+  cancelled: 0,
+});
 
 /** An empty view, ready for {@link apply}. */
 export const createRunView = (): RunView => ({
+  // Every field up front, the optional ones too: a layout V8 builds by adding fields is forgotten
+  // once no view has it, and the code optimised for it with it.
+  runId: undefined,
+  dagId: undefined,
   ladder: [],
   status: 'pending',
+  startedAt: undefined,
+  endedAt: undefined,
+  error: undefined,
+  reason: undefined,
   lastSeq: 0,
   gap: null,
   nodes: new Map(),

@@ -34,7 +34,7 @@ export const ask = (
       run.approvals.delete(approvalId);
       if (pending.timer !== undefined) run.clock.clearTimeout(pending.timer);
       run.decided.set(approvalId, { decision: d.decision, late: false });
-      run.emit('approval.decided', {
+      run.emitter.emit('approval.decided', {
         nodeId: node.id,
         attempt: node.attempt,
         approvalId,
@@ -60,7 +60,7 @@ export const ask = (
       timeOut(run, node, wait, approvalId, onTimeout);
     }, Date.parse(expiresAt) - run.clock.now());
   if (!resumed)
-    run.emit('node.awaiting_approval', {
+    run.emitter.emit('node.awaiting_approval', {
       nodeId: node.id,
       attempt: node.attempt,
       approvalId,

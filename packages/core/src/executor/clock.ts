@@ -19,14 +19,23 @@ const settled = Promise.resolve();
  * Node wraps each of its callbacks in an AsyncResource, which on a no-op node cost more than the
  * rest of its end; and one promise reaction per batch, not per function.
  */
-const jobs: Array<(() => void) | undefined> = [];
+const jobs: Array<((arg: unknown) => void) | undefined> = [];
+/** The argument each job is called with, at the same index. */
+const args: unknown[] = [];
 let head = 0;
 let tail = 0;
 let scheduled = false;
 
 /** Runs `fn` in a later microtask, after the functions queued before it. */
-export const soon = (fn: () => void): void => {
-  jobs[tail++] = fn;
+export const soon = (fn: () => void): void => soonWith(fn, undefined);
+
+/**
+ * `soon` for `fn(arg)`: a function shared by every run with the run's state as its argument, not a
+ * closure made per run (code optimised around one run's closure is thrown away with the run).
+ */
+export const soonWith = <T>(fn: (arg: T) => void, arg: T): void => {
+  jobs[tail] = fn as (arg: unknown) => void;
+  args[tail++] = arg;
   if (scheduled) return;
   scheduled = true;
   void settled.then(runJobs);
@@ -36,10 +45,12 @@ const runJobs = () => {
   scheduled = false;
   const end = tail;
   while (head < end) {
-    const fn = jobs[head] as () => void;
-    jobs[head++] = undefined;
+    const fn = jobs[head] as (arg: unknown) => void;
+    const arg = args[head];
+    jobs[head] = undefined;
+    args[head++] = undefined;
     try {
-      fn();
+      fn(arg);
     } catch (err) {
       // As a microtask of its own would: surfaced as an unhandled rejection, and the rest still run.
       void Promise.reject(err);

@@ -1,7 +1,7 @@
 import { type AsyncQueue, createAsyncQueue } from '../async-queue.ts';
 import { apply, applyKnown, createRunView, type NodeView, type RunView } from '../projection.ts';
 import type { Signal, SignalDraftOf, SignalType } from '../signals.ts';
-import { type Clock, soon } from './clock.ts';
+import { type Clock, realClock, soonWith } from './clock.ts';
 import type { SignalLog } from './log.ts';
 
 export type SignalListener = (signal: Signal) => void;
@@ -40,12 +40,8 @@ export const reportListenerError = (err: unknown, signal: Signal): void => {
   console.error(`laneflow: a signal listener threw on ${signal.type} #${signal.seq}`, err);
 };
 
-/**
- * Assigns gap-free seqs in emission order and group-commits: everything emitted while a batch is
- * being appended (or during the log's `lingerMs`) goes into the next batch. A signal is delivered
- * only after its batch is appended.
- */
-export const createEmitter = (opts: {
+/** What an emitter is made with. */
+export interface EmitterOptions {
   runId: string;
   /** Where batches are committed; without one, a signal is committed once the handle keeps it. */
   log?: SignalLog;
@@ -55,190 +51,242 @@ export const createEmitter = (opts: {
   onListenerError?: (err: unknown, signal: Signal) => void;
   /** Signals already committed (recovery): the view and seq continue from them. */
   history?: readonly Signal[];
-}): Emitter => {
-  const { runId, log, clock } = opts;
-  const onListenerError = opts.onListenerError ?? reportListenerError;
-  const committed: Signal[] = [];
-  const view = createRunView();
-  const listeners = new Set<SignalListener>();
+}
+
+/**
+ * Assigns gap-free seqs in emission order and group-commits: everything emitted while a batch is
+ * being appended (or during the log's `lingerMs`) goes into the next batch. A signal is delivered
+ * only after its batch is appended.
+ */
+export const createEmitter = (opts: EmitterOptions): Emitter => new SignalEmitter(opts);
+
+/**
+ * A class, not closures made per run: the executor calls `emitBuilt` for every signal, and code
+ * optimised around one run's closure is thrown away once that run is collected.
+ */
+class SignalEmitter implements Emitter {
+  readonly committed: Signal[] = [];
+  readonly view: RunView = createRunView();
+  #runId: string;
+  #log: SignalLog | undefined;
+  #clock: Clock;
+  #onFatal: (err: unknown) => void;
+  #onListenerError: (err: unknown, signal: Signal) => void;
+  #listeners = new Set<SignalListener>();
   /** The open iterators: each gets every signal delivered after it started. */
-  const queues = new Set<AsyncQueue<Signal>>();
-  let seq = 0;
+  #queues = new Set<AsyncQueue<Signal>>();
+  #seq = 0;
   /**
    * Signals emitted and not yet committed, the first `tail` entries. The array is overwritten in
    * place, not replaced: a fresh one per batch cost more than the rest of a no-op node's commit.
    */
-  const pending: Array<Signal | undefined> = [];
+  #pending: Array<Signal | undefined> = [];
   /** The holder each pending signal was emitted with, at the same index. */
-  const holders: Array<ViewHolder | undefined> = [];
-  let tail = 0;
-  let inflight = false;
-  let scheduled = false;
-  let closed = false;
-  let failed = false;
-  let drainResolvers: Array<() => void> = [];
+  #holders: Array<ViewHolder | undefined> = [];
+  #tail = 0;
+  #inflight = false;
+  #scheduled = false;
+  #closed = false;
+  #failed = false;
+  #drainResolvers: Array<() => void> = [];
+  // Formatting a date is the dearest part of a signal; signals in the same millisecond share the text.
+  #stampMs = Number.NaN;
+  #stampText = '';
+  /** `flush` for a timer (a log's linger). */
+  #flushLater = () => this.#flush();
+  /**
+   * An emitter that lives as long as the class, and never emits: V8 forgets a layout built by adding
+   * fields (a class instance's, a view's) once no object has it, and with it the code optimised for
+   * it; after a full collection between runs every run would pay to optimise the executor again.
+   */
+  static readonly layoutKeeper: SignalEmitter = new SignalEmitter({
+    runId: '',
+    clock: realClock,
+    onFatal: () => {},
+  });
 
-  for (const s of opts.history ?? []) {
-    committed.push(s);
-    apply(view, s);
-    seq = s.seq;
+  constructor(opts: EmitterOptions) {
+    this.#runId = opts.runId;
+    this.#log = opts.log;
+    this.#clock = opts.clock;
+    this.#onFatal = opts.onFatal;
+    this.#onListenerError = opts.onListenerError ?? reportListenerError;
+    for (const s of opts.history ?? []) {
+      this.committed.push(s);
+      apply(this.view, s);
+      this.#seq = s.seq;
+    }
   }
 
-  // Formatting a date is the dearest part of a signal; signals in the same millisecond share the text.
-  let stampMs = Number.NaN;
-  let stampText = '';
-  const stamp = (ms: number): string => {
-    if (ms !== stampMs) {
-      stampText = new Date(ms).toISOString();
-      stampMs = ms;
-    }
-    return stampText;
-  };
+  emit<T extends SignalType>(type: T, fields: EmitFields<T>): Signal {
+    return this.emitBuilt({ type, runId: this.#runId, seq: 0, at: '', ...fields } as unknown as Signal);
+  }
 
-  const deliverOne = (s: Signal, holder?: ViewHolder) => {
-    committed.push(s);
-    if (holder === undefined) apply(view, s);
+  emitBuilt(s: Signal, ms = this.#clock.now(), holder?: ViewHolder): Signal {
+    s.seq = ++this.#seq;
+    s.at = this.#stamp(ms);
+    if (this.#failed) return s;
+    this.#holders[this.#tail] = holder;
+    this.#pending[this.#tail++] = s;
+    if (!this.#inflight && !this.#scheduled) {
+      this.#scheduled = true;
+      const linger = this.#log?.lingerMs;
+      if (linger) this.#clock.setTimeout(this.#flushLater, linger);
+      else soonWith(flushEmitter, this);
+    }
+    return s;
+  }
+
+  subscribe(listener: SignalListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  drained(): Promise<void> {
+    if (this.#tail === 0 && !this.#inflight && !this.#scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.#drainResolvers.push(resolve));
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const q of this.#queues) q.end();
+    this.#queues.clear();
+  }
+
+  iterate(from = 0): AsyncIterableIterator<Signal> {
+    const q = createAsyncQueue<Signal>(() => this.#queues.delete(q));
+    for (let i = from; i < this.committed.length; i++) q.push(this.committed[i] as Signal);
+    if (this.#closed) q.end();
+    else this.#queues.add(q);
+    return q;
+  }
+
+  #stamp(ms: number): string {
+    if (ms !== this.#stampMs) {
+      this.#stampText = new Date(ms).toISOString();
+      this.#stampMs = ms;
+    }
+    return this.#stampText;
+  }
+
+  #deliverOne(s: Signal, holder: ViewHolder | undefined): void {
+    this.committed.push(s);
+    if (holder === undefined) apply(this.view, s);
     else {
-      const applied = applyKnown(view, s, holder.view);
+      const applied = applyKnown(this.view, s, holder.view);
       if (typeof applied === 'object') holder.view = applied;
     }
-    if (queues.size > 0) for (const q of queues) q.push(s);
-    if (listeners.size > 0)
-      for (const l of listeners) {
+    if (this.#queues.size > 0) for (const q of this.#queues) q.push(s);
+    if (this.#listeners.size > 0)
+      for (const l of this.#listeners) {
         // An observer must not break the run: a throw here would fail the commit loop.
         try {
           l(s);
         } catch (err) {
-          onListenerError(err, s);
+          this.#onListenerError(err, s);
         }
       }
-  };
+  }
 
-  const deliver = (batch: Signal[], batchHolders: Array<ViewHolder | undefined>) => {
-    for (let i = 0, n = batch.length; i < n; i++) deliverOne(batch[i] as Signal, batchHolders[i]);
-  };
+  #deliver(batch: Signal[], batchHolders: Array<ViewHolder | undefined>): void {
+    for (let i = 0, n = batch.length; i < n; i++) this.#deliverOne(batch[i] as Signal, batchHolders[i]);
+  }
 
   /** Without a log: delivers what is pending, and what listeners emit meanwhile, in order. */
-  const deliverPending = () => {
-    for (let i = 0; i < tail; i++) {
+  #deliverPending(): void {
+    const pending = this.#pending;
+    const holders = this.#holders;
+    for (let i = 0; i < this.#tail; i++) {
       const s = pending[i] as Signal;
       const holder = holders[i];
       pending[i] = undefined;
       holders[i] = undefined;
-      deliverOne(s, holder);
+      this.#deliverOne(s, holder);
     }
-    tail = 0;
-  };
+    this.#tail = 0;
+  }
 
   /** Takes what is pending out as one batch for the log, with the holders of its signals. */
-  const take = (): [Signal[], Array<ViewHolder | undefined>] => {
-    const batch = pending.slice(0, tail) as Signal[];
-    const batchHolders = holders.slice(0, tail);
-    pending.fill(undefined, 0, tail);
-    holders.fill(undefined, 0, tail);
-    tail = 0;
+  #take(): [Signal[], Array<ViewHolder | undefined>] {
+    const tail = this.#tail;
+    const batch = this.#pending.slice(0, tail) as Signal[];
+    const batchHolders = this.#holders.slice(0, tail);
+    this.#pending.fill(undefined, 0, tail);
+    this.#holders.fill(undefined, 0, tail);
+    this.#tail = 0;
     return [batch, batchHolders];
-  };
+  }
 
-  const resolveDrains = () => {
-    const rs = drainResolvers;
-    drainResolvers = [];
+  #resolveDrains(): void {
+    const rs = this.#drainResolvers;
+    this.#drainResolvers = [];
     for (const r of rs) r();
-  };
+  }
 
-  const fatal = (err: unknown) => {
-    failed = true;
-    inflight = false;
-    pending.length = 0;
-    holders.length = 0;
-    tail = 0;
-    opts.onFatal(err);
-    resolveDrains();
-  };
+  #fatal(err: unknown): void {
+    this.#failed = true;
+    this.#inflight = false;
+    this.#pending.length = 0;
+    this.#holders.length = 0;
+    this.#tail = 0;
+    this.#onFatal(err);
+    this.#resolveDrains();
+  }
 
   /**
    * Commits and delivers batches until none is pending. A log that commits synchronously costs no
    * await per batch.
    */
-  const commit = (): void => {
+  #commit(): void {
+    const log = this.#log;
     try {
-      while (tail > 0) {
+      while (this.#tail > 0) {
         if (log === undefined) {
-          deliverPending();
+          this.#deliverPending();
           continue;
         }
-        const [batch, batchHolders] = take();
+        const [batch, batchHolders] = this.#take();
         const appended = log.append(batch);
         if (appended !== undefined) {
-          appended.then(() => {
-            try {
-              deliver(batch, batchHolders);
-            } catch (err) {
-              fatal(err);
-              return;
-            }
-            commit();
-          }, fatal);
+          appended.then(
+            () => {
+              try {
+                this.#deliver(batch, batchHolders);
+              } catch (err) {
+                this.#fatal(err);
+                return;
+              }
+              this.#commit();
+            },
+            (err) => this.#fatal(err),
+          );
           return;
         }
-        deliver(batch, batchHolders);
+        this.#deliver(batch, batchHolders);
       }
     } catch (err) {
-      fatal(err);
+      this.#fatal(err);
       return;
     }
-    inflight = false;
-    resolveDrains();
-  };
+    this.#inflight = false;
+    this.#resolveDrains();
+  }
 
-  const flush = () => {
-    scheduled = false;
-    if (inflight) return;
-    if (failed) return resolveDrains();
-    inflight = true;
-    commit();
-  };
-
-  const emitBuilt = (s: Signal, ms = clock.now(), holder?: ViewHolder): Signal => {
-    s.seq = ++seq;
-    s.at = stamp(ms);
-    if (failed) return s;
-    holders[tail] = holder;
-    pending[tail++] = s;
-    if (!inflight && !scheduled) {
-      scheduled = true;
-      if (log?.lingerMs) clock.setTimeout(flush, log.lingerMs);
-      else soon(flush);
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#inflight) return;
+    if (this.#failed) {
+      this.#resolveDrains();
+      return;
     }
-    return s;
-  };
+    this.#inflight = true;
+    this.#commit();
+  }
 
-  return {
-    emit(type, fields) {
-      return emitBuilt({ type, runId, seq: 0, at: '', ...fields } as unknown as Signal);
-    },
-    emitBuilt,
-    committed,
-    view,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    drained() {
-      if (tail === 0 && !inflight && !scheduled) return Promise.resolve();
-      return new Promise((resolve) => drainResolvers.push(resolve));
-    },
-    close() {
-      closed = true;
-      for (const q of queues) q.end();
-      queues.clear();
-    },
-    iterate(from = 0) {
-      const q = createAsyncQueue<Signal>(() => queues.delete(q));
-      for (let i = from; i < committed.length; i++) q.push(committed[i] as Signal);
-      if (closed) q.end();
-      else queues.add(q);
-      return q;
-    },
-  };
-};
+  /** `flush` as a later microtask runs it: one function for every emitter. */
+  static flush(e: SignalEmitter): void {
+    e.#flush();
+  }
+}
+
+const flushEmitter = SignalEmitter.flush;

@@ -51,7 +51,7 @@ export const escalate = (
 ) => {
   const key = `${node.id}#${node.attempt}`;
   if (run.routed.has(key)) return;
-  run.emit('escalation.requested', { nodeId: node.id, attempt: node.attempt, request });
+  run.emitter.emit('escalation.requested', { nodeId: node.id, attempt: node.attempt, request });
   if (request.urgency === 'fyi') {
     // A note is not a hand-off; the work it came from produced no output, so the node fails.
     return fail(
@@ -73,7 +73,7 @@ export const escalate = (
       maxDepth: run.maxDepth,
     });
   const childId = toTier === undefined ? undefined : childIdOf(node, toTier);
-  run.emit('node.escalated', {
+  run.emitter.emit('node.escalated', {
     nodeId: node.id,
     attempt: node.attempt,
     route,

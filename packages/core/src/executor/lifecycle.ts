@@ -79,7 +79,7 @@ export const addNode = (
       node,
     );
   else
-    run.emit(
+    run.emitter.emit(
       'node.queued',
       queued.parentId === undefined
         ? {
@@ -186,7 +186,7 @@ const skip = (run: RunState, node: NodeRecord, reason: SkipReason) => {
   for (let i = 0; i < skips.length; i++) {
     const [n, why] = skips[i] as [NodeRecord, SkipReason];
     if (n.phase !== 'queued') continue;
-    run.emit('node.skipped', { nodeId: n.id, attempt: n.attempt, reason: why });
+    run.emitter.emit('node.skipped', { nodeId: n.id, attempt: n.attempt, reason: why });
     finishNode(run, n);
     resolveChain(run, n, { ok: false, skip: why });
   }
@@ -222,7 +222,7 @@ export const fail = (run: RunState, node: NodeRecord, error: ErrorInfo, retryabl
   const policy = node.spec.retries;
   const tries = node.attempt - node.interrupted;
   const willRetry = retryable && policy !== undefined && tries <= policy.max && !run.cancelled;
-  run.emit('node.failed', { nodeId: node.id, attempt: node.attempt, error, elapsedMs, willRetry });
+  run.emitter.emit('node.failed', { nodeId: node.id, attempt: node.attempt, error, elapsedMs, willRetry });
   if (willRetry) {
     moveTo(node, 'retry');
     node.timer = run.clock.setTimeout(
@@ -247,7 +247,12 @@ export const fail = (run: RunState, node: NodeRecord, error: ErrorInfo, retryabl
 export const requeue = (run: RunState, node: NodeRecord) => {
   node.attempt++;
   moveTo(node, 'queued');
-  run.emit('node.queued', { nodeId: node.id, attempt: node.attempt, label: labelOf(node), tier: node.tier });
+  run.emitter.emit('node.queued', {
+    nodeId: node.id,
+    attempt: node.attempt,
+    label: labelOf(node),
+    tier: node.tier,
+  });
   becomeReady(run, node);
 };
 

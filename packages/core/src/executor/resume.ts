@@ -73,7 +73,7 @@ export const recoverRun = (history: readonly Signal[]): RecoveredRun => {
  * done again, open requests are waited on, committed decisions are carried out.
  */
 export const resume = (run: RunState, rec: RecoveredRun, dagId: string | undefined): void => {
-  if (!rec.view.startedAt) run.emit('run.started', { ladder: run.ladder, ...(dagId && { dagId }) });
+  if (!rec.view.startedAt) run.emitter.emit('run.started', { ladder: run.ladder, ...(dagId && { dagId }) });
   for (const [id, d] of rec.decided) run.decided.set(id, { decision: d, late: rec.timedOut.has(id) });
   // An approval whose wait ended undecided (timed out into an escalation, cancelled) stays closed.
   for (const list of rec.awaiting.values())
@@ -117,7 +117,7 @@ const goOn = (run: RunState, pending: Set<NodeRecord>, rec: RecoveredRun) => {
     if (node.phase === 'retry') {
       node.attempt++;
       moveTo(node, 'queued');
-      run.emit('node.queued', {
+      run.emitter.emit('node.queued', {
         nodeId: node.id,
         attempt: node.attempt,
         label: labelOf(node),
@@ -182,7 +182,7 @@ const rebuild = (run: RunState, rec: RecoveredRun, n: NodeView): NodeRecord | un
     );
     if (!isTerminalLane(n.lane)) {
       node.attempt = n.attempt;
-      run.emit('node.cancelled', {
+      run.emitter.emit('node.cancelled', {
         nodeId: n.id,
         attempt: n.attempt,
         reason: 'restarted; its parent runs again',
@@ -248,7 +248,7 @@ const restoreLane = (
       return;
     case 'running':
       // Its work was lost with the process: the attempt ends, and a new one does the work again.
-      run.emit('node.failed', {
+      run.emitter.emit('node.failed', {
         nodeId: node.id,
         attempt: n.attempt,
         error: { message: 'interrupted: the process running this attempt stopped', code: 'interrupted' },
@@ -257,7 +257,7 @@ const restoreLane = (
       });
       node.interrupted++;
       node.attempt = n.attempt + 1;
-      run.emit('node.queued', {
+      run.emitter.emit('node.queued', {
         nodeId: node.id,
         attempt: node.attempt,
         label: labelOf(node),

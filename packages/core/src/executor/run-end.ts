@@ -9,7 +9,10 @@ export const settle = (run: RunState): void => {
   if (run.finished || run.open > 0 || run.cancelled) return;
   run.finished = true;
   const failed = run.firstError !== undefined;
-  run.emit(failed ? 'run.failed' : 'run.succeeded', failed ? { error: run.firstError as ErrorInfo } : {});
+  run.emitter.emit(
+    failed ? 'run.failed' : 'run.succeeded',
+    failed ? { error: run.firstError as ErrorInfo } : {},
+  );
   void end(run, failed ? 'failed' : 'succeeded');
 };
 
@@ -73,13 +76,13 @@ export const cancel = (run: RunState, reason?: string): void => {
       continue;
     }
     node.work?.abort(reason);
-    run.emit('node.cancelled', {
+    run.emitter.emit('node.cancelled', {
       nodeId: node.id,
       attempt: node.attempt,
       ...(reason !== undefined && { reason }),
     });
     finishNode(run, node);
   }
-  run.emit('run.cancelled', reason !== undefined ? { reason } : {});
+  run.emitter.emit('run.cancelled', reason !== undefined ? { reason } : {});
   void end(run, 'cancelled');
 };

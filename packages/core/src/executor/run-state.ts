@@ -41,7 +41,6 @@ export interface RunConfig extends LadderIndex {
 export interface RunState extends RunConfig {
   dag: DagIndex;
   emitter: Emitter;
-  emit: Emitter['emit'];
   nodes: Map<string, NodeRecord>;
   /** Nodes that may start once a slot is free, oldest first, from `readyHead` on. */
   ready: NodeRecord[];

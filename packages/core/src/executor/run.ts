@@ -103,11 +103,14 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   const ids = options.ids ?? defaultIds;
   const ladder = indexLadder(options.ladder ?? dag.ladder ?? defaultLadder);
   const random = options.random ?? Math.random;
+  // Objects the hot path reads are written as literals with every field, never spread or grown: V8
+  // forgets a layout built by adding fields once no object has it (a full collection between runs),
+  // and throws away the code optimised for it, so each run would pay to optimise the executor again.
   const policy: StartPolicy = {
     random,
-    ...(options.startTier !== undefined && { startTier: options.startTier }),
-    ...(options.tierHistory && { history: options.tierHistory }),
-    ...(options.tierPolicy && { options: options.tierPolicy }),
+    startTier: options.startTier,
+    history: options.tierHistory,
+    options: options.tierPolicy,
   };
   // Both throw a RunConfigError before anything is emitted. A resumed run rebuilds its nodes from the
   // log against the DAG index; a fresh one makes its node records straight from the plan.
@@ -134,7 +137,9 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   });
   const nodes = new Map<string, NodeRecord>();
   const run: RunState = {
-    ...ladder,
+    ladder: ladder.ladder,
+    humanTier: ladder.humanTier,
+    topModelTier: ladder.topModelTier,
     runId,
     clock,
     ids,
@@ -145,7 +150,6 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     maxDepth: options.maxEscalationDepth ?? 3,
     dag: index ?? { roots: [], byId: new Map(), conditions: new Map() },
     emitter,
-    emit: emitter.emit,
     nodes,
     ready: [],
     readyHead: 0,
@@ -160,6 +164,8 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     spawned: 0,
     finished: false,
     cancelled: false,
+    firstError: undefined,
+    fatal: undefined,
     skips: [],
     skipping: false,
     resolveResult,
@@ -169,7 +175,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
   if (history) resume(run, recoverRun(history), dag.id);
   else {
     const { start, max, reasons } = plan as StartPlan;
-    run.emit('run.started', { ladder: run.ladder, ...(dag.id && { dagId: dag.id }) });
+    run.emitter.emit('run.started', { ladder: run.ladder, ...(dag.id && { dagId: dag.id }) });
     // Indexed loops: this runs once per run, before the JIT would make a `for of` free.
     const specs = dag.nodes;
     const added: NodeRecord[] = new Array(specs.length);
@@ -197,7 +203,7 @@ export const startRun = (dag: DagSpec, options: RunOptions = {}): RunHandle => {
     runId,
     view: emitter.view,
     signals: emitter.committed,
-    subscribe: emitter.subscribe,
+    subscribe: (listener) => emitter.subscribe(listener),
     [Symbol.asyncIterator]: () => emitter.iterate(0),
     decide: (approvalId, input) => decide(run, approvalId, input),
     cancel: (reason) => cancel(run, reason),
