@@ -27,7 +27,18 @@ if (process.argv.includes('--child')) {
 } else {
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--trace-opt', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', workload, n, runs, engine],
+    [
+      '--expose-gc',
+      '--trace-opt',
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--child',
+      workload,
+      n,
+      runs,
+      engine,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let optimised = 0;
