@@ -82,6 +82,24 @@ describe('a plain run', () => {
     expect(result.view.counts.succeeded).toBe(3);
   });
 
+  it("a result's outputs are an ordinary property: spread and JSON see them", async () => {
+    const dag = buildDag({
+      nodes: [
+        { id: 'a', kind: 'transform', mapping: { n: 1 } },
+        { id: 'b', kind: 'transform', mapping: '{{a.n}} and {{inputs.q}}' },
+      ],
+      edges: [{ source: 'a', target: 'b' }],
+      inputs: { q: 'q' },
+    });
+    const { result } = await runDag(dag);
+    const want = { a: { n: 1 }, b: '1 and q' };
+    expect(Object.keys(result)).toContain('outputs');
+    expect({ ...result }.outputs).toEqual(want);
+    expect(JSON.parse(JSON.stringify(result)).outputs).toEqual(want);
+    // Made once: every read is the same record.
+    expect(result.outputs).toBe(result.outputs);
+  });
+
   it('run inputs override the DAG defaults', async () => {
     const dag = buildDag({
       inputs: { q: 'default' },

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   apply,
+  applyKnown,
   createRunView,
   defaultLadder,
   type Lane,
   laneFor,
   lanes,
+  type NodeView,
   parseSignalOrThrow,
   projectRun,
   type RunView,
@@ -702,5 +704,42 @@ describe('projection properties', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('applyKnown', () => {
+  it('folds like apply whatever node it is handed, and returns the node each signal went to', () => {
+    fc.assert(
+      fc.property(runStreamArb(), fc.array(fc.nat({ max: 9 }), { minLength: 1 }), ({ signals }, picks) => {
+        const want = projectRun(signals);
+        const view = createRunView();
+        // What a caller holds: sometimes the right node, sometimes another one, sometimes nothing.
+        const held: NodeView[] = [];
+        signals.forEach((s, i) => {
+          const pick = picks[i % picks.length] as number;
+          const known = pick < 3 ? undefined : held[pick % Math.max(1, held.length)];
+          const went = applyKnown(view, s, known);
+          if (typeof went === 'object') {
+            expect('nodeId' in s && went.id === s.nodeId).toBe(true);
+            expect(view.nodes.get(went.id)).toBe(went);
+            held.push(went);
+          }
+        });
+        expect(view).toStrictEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('says false for a signal it did not apply, and true for a run signal', () => {
+    const log = runLog();
+    const started = log.run('run.started', { ladder: defaultLadder });
+    const queued = log.node('node.queued', 'a', { tier: 0 });
+    const view = createRunView();
+    expect(applyKnown(view, started, undefined)).toBe(true);
+    expect(applyKnown(view, started, undefined)).toBe(false);
+    const went = applyKnown(view, queued, undefined);
+    expect(typeof went === 'object' && went.id).toBe('a');
+    expect(went).toBe(view.nodes.get('a'));
   });
 });
