@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DagSpecSchema, StartTierSchema } from './dag.ts';
 import { lanes } from './lanes.ts';
-import type { RunView } from './projection.ts';
+import type { RunView } from './run-view.ts';
 import { DecisionSchema, ErrorInfoSchema, JsonSchema, SignalSchema } from './signals.ts';
 import { StorableTextSchema, storable } from './storable.ts';
 import { LadderSchema } from './tier.ts';

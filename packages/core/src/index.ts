@@ -20,6 +20,7 @@ export * from './providers/openai/index.ts';
 export * from './providers/sim.ts';
 export * from './run-inputs.ts';
 export * from './run-summary.ts';
+export * from './run-view.ts';
 export * from './signals.ts';
 export * from './sim-spec.ts';
 export * from './sse-parser.ts';

@@ -1,6 +1,6 @@
 import { laneStyles } from './lane-style.ts';
 import { type Lane, lanes } from './lanes.ts';
-import type { RunView } from './projection.ts';
+import type { RunView } from './run-view.ts';
 
 /** 24-bit terminal colour for `text`, or the text alone. */
 const paint = (color: boolean, hex: string, text: string) => {

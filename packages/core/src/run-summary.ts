@@ -1,5 +1,5 @@
 import type { RunSummary } from './api.ts';
-import type { RunView } from './projection.ts';
+import type { RunView } from './run-view.ts';
 import type { Signal } from './signals.ts';
 
 /** The parts of a run's summary that its signals decide. */

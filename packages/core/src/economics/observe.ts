@@ -1,5 +1,6 @@
 import type { DagSpec, NodeSpec } from '../dag.ts';
-import { type NodeView, projectRun } from '../projection.ts';
+import { projectRun } from '../projection.ts';
+import type { NodeView } from '../run-view.ts';
 import type { Signal } from '../signals.ts';
 import { emptyTierStats, type NodeObservation, type TierStats } from './history.ts';
 import { policySavingUsd } from './tier-reason.ts';

@@ -1,5 +1,6 @@
 import { type AsyncQueue, createAsyncQueue } from '../async-queue.ts';
-import { apply, applyKnown, createRunView, type NodeView, type RunView } from '../projection.ts';
+import { apply, applyKnown } from '../projection.ts';
+import { createRunView, type NodeView, type RunView } from '../run-view.ts';
 import type { Signal, SignalDraftOf, SignalType } from '../signals.ts';
 import { type Clock, realClock, soonWith } from './clock.ts';
 import type { SignalLog } from './log.ts';

@@ -1,6 +1,6 @@
 import type { NodeSpec } from '../dag.ts';
 import type { EscalationRequest } from '../escalation.ts';
-import type { NodeView } from '../projection.ts';
+import type { NodeView } from '../run-view.ts';
 import type { Decision, Json, SkipReason } from '../signals.ts';
 import type { TemplateScope } from '../template.ts';
 import type { WorkContext } from './provider.ts';

@@ -1,7 +1,8 @@
 import type { NodeSpec } from '../dag.ts';
 import type { EscalationRequest } from '../escalation.ts';
 import { isTerminalLane } from '../lanes.ts';
-import { type NodeView, projectRun, type RunView } from '../projection.ts';
+import { projectRun } from '../projection.ts';
+import type { NodeView, RunView } from '../run-view.ts';
 import type { Decision, Json, Signal, SignalOf } from '../signals.ts';
 import { askAfter } from './approval-desk.ts';
 import { childInit } from './escalation-chain.ts';

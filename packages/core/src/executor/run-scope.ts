@@ -33,7 +33,7 @@ export const createRunScope = (
     },
     ownKeys: () => {
       const keys = ['inputs'];
-      for (const [id, node] of nodes) if (node.resolution?.ok && node.rootId === id) keys.push(id);
+      for (const id of nodes.keys()) if (read(id) !== undefined) keys.push(id);
       return keys;
     },
   });

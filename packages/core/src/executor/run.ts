@@ -1,8 +1,8 @@
 import type { DagSpec, NodeSpec, StartTier } from '../dag.ts';
 import type { TierHistory } from '../economics/history.ts';
 import type { TierPolicyOptions } from '../economics/policy.ts';
-import type { RunView } from '../projection.ts';
 import { createSimProvider } from '../providers/sim.ts';
+import type { RunView } from '../run-view.ts';
 import type { Json, Signal } from '../signals.ts';
 import { defaultLadder, type Ladder } from '../tier.ts';
 import { type DecideResult, decide } from './approval-desk.ts';
