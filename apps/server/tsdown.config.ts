@@ -1,16 +1,14 @@
 import { defineConfig } from 'tsdown';
 
 /**
- * The published build: the library and the `laneflow` command as ESM with declarations, the trace
- * exporter's worker thread beside them (started by file name), the example DAGs bundled in, and the
- * built dashboard copied to dist/dashboard (build it first). The monorepo
+ * The published build: the library and the `laneflow` command as ESM with declarations, the example
+ * DAGs bundled in, and the built dashboard copied to dist/dashboard (build it first). The monorepo
  * itself runs from src/.
  */
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
-    'export-worker': 'src/observe/export-worker.ts',
   },
   format: 'esm',
   platform: 'node',

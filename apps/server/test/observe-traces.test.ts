@@ -68,8 +68,8 @@ describe('traces and logs', () => {
         args: ['--host', '127.0.0.1', '--port', '0', '--data-dir', storage.dataDir, '--no-examples'],
         env: childEnv({
           LANEFLOW_TOKENS: `root:admin:${admin}`,
+          // The default protocol, OTLP/HTTP protobuf.
           OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
           OTEL_SERVICE_NAME: 'laneflow-under-test',
           OTEL_BSP_SCHEDULE_DELAY: '50',
           OPENAI_API_KEY: apiKey,
@@ -102,6 +102,7 @@ describe('traces and logs', () => {
         return s.some((x) => x.name === 'run esc') && s;
       }, 'the run span');
 
+      expect([...receiver.contentTypes]).toEqual(['application/x-protobuf']);
       const root = spans.find((s) => s.name === 'run esc') as ReceivedSpan;
       expect(root.parentSpanId).toBeUndefined();
       expect(root.resource['service.name']).toBe('laneflow-under-test');
@@ -213,33 +214,42 @@ describe('traces and logs', () => {
     }
   });
 
-  it('exports the spans it still holds when stopped with SIGTERM', { timeout: 60_000 }, async () => {
-    const receiver = await startOtlpReceiver();
-    const admin = `lf_admin_${randomBytes(12).toString('hex')}`;
-    const storage = await storageFor('pglite', 'observe-stop');
-    try {
-      const server = await spawnServer({
-        args: ['--host', '127.0.0.1', '--port', '0', '--data-dir', storage.dataDir, '--no-examples'],
-        env: childEnv({
-          LANEFLOW_TOKENS: `root:admin:${admin}`,
-          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-          // Nothing is exported on the batch timer within the test: only the stop can send it.
-          OTEL_BSP_SCHEDULE_DELAY: '600000',
-        }),
-      });
-      children.push(server);
-      const call = client(server.url, admin);
-      const runId = (await call('POST', '/api/runs', { body: { dag: quickDag('stop-flush') } })).body
-        .runId as string;
-      expect((await waitForRunEnd(call, runId)).run.status).toBe('succeeded');
-      expect(ofRun(receiver.spans, runId)).toEqual([]);
-      await server.stop('SIGTERM');
-      expect((await server.exited).code).toBe(0);
-      const names = ofRun(receiver.spans, runId).map((s) => s.name);
-      expect(names).toEqual(expect.arrayContaining(['run stop-flush', 'node n0', 'node n1']));
-    } finally {
-      await receiver.close();
-    }
-  });
+  it.each(['http/protobuf', 'http/json'])(
+    'exports the spans it still holds when stopped with SIGTERM (%s)',
+    {
+      timeout: 60_000,
+    },
+    async (protocol) => {
+      const receiver = await startOtlpReceiver();
+      const admin = `lf_admin_${randomBytes(12).toString('hex')}`;
+      const storage = await storageFor('pglite', `observe-stop-${protocol.slice(5)}`);
+      try {
+        const server = await spawnServer({
+          args: ['--host', '127.0.0.1', '--port', '0', '--data-dir', storage.dataDir, '--no-examples'],
+          env: childEnv({
+            LANEFLOW_TOKENS: `root:admin:${admin}`,
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+            OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+            // Nothing is exported on the batch timer within the test: only the stop can send it.
+            OTEL_BSP_SCHEDULE_DELAY: '600000',
+          }),
+        });
+        children.push(server);
+        const call = client(server.url, admin);
+        const runId = (await call('POST', '/api/runs', { body: { dag: quickDag('stop-flush') } })).body
+          .runId as string;
+        expect((await waitForRunEnd(call, runId)).run.status).toBe('succeeded');
+        expect(ofRun(receiver.spans, runId)).toEqual([]);
+        await server.stop('SIGTERM');
+        expect((await server.exited).code).toBe(0);
+        const names = ofRun(receiver.spans, runId).map((s) => s.name);
+        expect(names).toEqual(expect.arrayContaining(['run stop-flush', 'node n0', 'node n1']));
+        expect([...receiver.contentTypes]).toEqual([
+          `application/${protocol === 'http/json' ? 'json' : 'x-protobuf'}`,
+        ]);
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
 });

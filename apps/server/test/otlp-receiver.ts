@@ -1,6 +1,25 @@
-/** A local OTLP/HTTP trace receiver: decodes the JSON requests an exporter sends to `/v1/traces`. */
+/**
+ * A local OTLP/HTTP trace receiver: decodes the protobuf or JSON requests an exporter sends to
+ * `/v1/traces` (protobuf with the OTLP schema in `otlp-trace.proto`, read into OTLP/JSON's shape).
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import protobuf from 'protobufjs';
+
+const ExportRequest = protobuf
+  .loadSync(new URL('./otlp-trace.proto', import.meta.url).pathname)
+  .lookupType('otlp.ExportTraceServiceRequest');
+/** A protobuf request as OTLP/JSON writes it: ids in hex, 64-bit integers as strings. */
+const protobufAsJson = (body: Buffer) => {
+  const hexIds = (_key: string, v: unknown) =>
+    v instanceof Uint8Array || Buffer.isBuffer(v) ? Buffer.from(v).toString('hex') : v;
+  const doc = ExportRequest.toObject(ExportRequest.decode(body), { longs: String, bytes: Buffer });
+  return JSON.parse(
+    JSON.stringify(doc, function (this: Record<string, unknown>, key) {
+      return hexIds(key, this[key]);
+    }),
+  );
+};
 
 type AnyValue = {
   stringValue?: string;
@@ -68,10 +87,17 @@ export const startOtlpReceiver = async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      contentTypes.add(String(req.headers['content-type']));
-      if (req.url === '/v1/traces' && req.headers['content-type']?.startsWith('application/json'))
-        spans.push(...decode(JSON.parse(Buffer.concat(chunks).toString())));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const type = String(req.headers['content-type']);
+      contentTypes.add(type);
+      if (req.url !== '/v1/traces') return void res.writeHead(404).end();
+      const body = Buffer.concat(chunks);
+      if (type.startsWith('application/json')) {
+        spans.push(...decode(JSON.parse(body.toString())));
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      }
+      spans.push(...decode(protobufAsJson(body)));
+      // An empty ExportTraceServiceResponse: everything was accepted.
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,8 +2,9 @@
  * (3) What observability costs (bench/server.md): signals committed per second through the server's
  * store with the commit observers off, with Prometheus metrics, and with metrics + run traces + run
  * logs (spans exported over OTLP/HTTP to a sink in another process), the traces both as the server
- * exports them (from its exporter thread) and exported on the commit thread as before; then the SSE
- * bench's live run with tracing off and on. Variants alternate within each repetition so load drift
+ * exports them (written to protobuf as each span ends) and as OpenTelemetry SDK spans through the
+ * SDK's batch processor and OTLP exporter, as the server did before; then the SSE bench's live run
+ * with tracing off and on. Variants alternate within each repetition so load drift
  * hits them alike. CPU is counted for the whole process (every thread; a variant's spans are flushed
  * before it is read) and for the main thread alone, the one that commits.
  *
@@ -30,7 +31,10 @@ import {
   runLog,
   timedStore,
 } from '@laneflow/server';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createRunSpans } from '../../../apps/server/src/observe/run-spans.ts';
+import { fromRunSpan } from '../../../apps/server/src/observe/sdk-span.ts';
 import { createSpanExporter } from '../../../apps/server/src/observe/span-exporter.ts';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
 import { runSignals } from '../run-signals.ts';
@@ -54,14 +58,16 @@ const processCpuUs = () => {
   return c.user + c.system;
 };
 
-/** Traces as the server made them before its exporter thread: encoded and sent on this thread. */
-const inThreadTracing = () => {
-  const exporter = createSpanExporter('bench');
-  const spans = createRunSpans(exporter.run);
+/** Traces as the server made them before: SDK spans through the SDK's batch processor and exporter. */
+const sdkTracing = () => {
+  const { resource } = createSpanExporter('bench');
+  const scope = { name: 'laneflow', version: 'bench' };
+  const batch = new BatchSpanProcessor(new OTLPTraceExporter());
+  const spans = createRunSpans((s) => batch.onEnd(fromRunSpan(s, resource, scope)));
   return {
     onCommitted: (_runId: string, b: readonly Signal[]) => spans.apply(b),
-    flush: exporter.flush,
-    shutdown: exporter.shutdown,
+    flush: () => batch.forceFlush(),
+    shutdown: () => batch.shutdown(),
   };
 };
 
@@ -114,7 +120,7 @@ console.log(
 );
 
 // ---- (3a) commit throughput ------------------------------------------------------------------------
-const BEFORE = 'metrics+traces+logs, export on the main thread (before)';
+const BEFORE = 'metrics+traces+logs, as SDK spans (before)';
 type Variant = 'off' | 'metrics' | typeof BEFORE | 'metrics+traces+logs';
 const variants: Variant[] = ['off', 'metrics', BEFORE, 'metrics+traces+logs'];
 const batch = num('batch', 100);
@@ -143,7 +149,7 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
     log: createLogger({ LANEFLOW_LOG_LEVEL: 'warn' }, devNull),
   });
   if (!tracing) throw new Error('tracing did not start');
-  const before = inThreadTracing();
+  const before = sdkTracing();
   const logRun = runLog(createLogger({ LANEFLOW_LOG_LEVEL: 'info' }, devNull), tracing.traceIdOf);
   const observed = (traces: { onCommitted: (runId: string, b: readonly Signal[]) => void }) =>
     notifyingStore(timedStore(store, metrics), (runId, b) => {
@@ -234,7 +240,7 @@ for (const row of rows) {
     log: createLogger({ LANEFLOW_LOG_LEVEL: 'warn' }, devNull),
   });
   if (!tracing) throw new Error('tracing did not start');
-  const before = inThreadTracing();
+  const before = sdkTracing();
   const logRun = runLog(createLogger({ LANEFLOW_LOG_LEVEL: 'info' }, devNull), tracing.traceIdOf);
   const template = runSignals('template', nodes);
   const runs = 100;
@@ -271,7 +277,7 @@ for (const row of rows) {
     observe: (runId: string, b: readonly Signal[]) => void,
     flush?: () => Promise<void>,
   ) => {
-    // A first pass warms the code up (the exporter thread starts cold), uncounted.
+    // A first pass warms the code up, uncounted.
     await measureCpu(observe, flush);
     const passes = [];
     for (let i = 0; i < 3; i++) passes.push(await measureCpu(observe, flush));
@@ -287,7 +293,7 @@ for (const row of rows) {
   console.log(
     `\n## (3c) the observers alone, CPU µs per signal, process / main thread (median of 3 passes of ${runs} runs of ${template.length} signals after an uncounted one, batches of ${batch}; traces including the OTLP export of every span)\n`,
   );
-  console.log('| metrics | run logs | traces | traces, export on the main thread (before) |');
+  console.log('| metrics | run logs | traces | traces as SDK spans (before) |');
   console.log('|---|---|---|---|');
   console.log(`| ${m} | ${l} | ${t} | ${tBefore} |`);
 }

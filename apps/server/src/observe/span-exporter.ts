@@ -9,30 +9,37 @@ import {
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { RunSpan } from './run-spans.ts';
-import { fromRunSpan, fromWire, type WireSpan } from './span-wire.ts';
+import { fromRunSpan } from './sdk-span.ts';
+import { createRunSpanBatches } from './span-batches.ts';
 
 /**
- * The OpenTelemetry batch processor and OTLP/HTTP exporter (protobuf, or JSON with
- * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`), configured by the standard `OTEL_*` variables of this
- * thread's environment, taking spans as plain records. The server runs it in the exporter's thread
- * (`export-worker`).
+ * The OTLP/HTTP export of spans, protobuf or JSON (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`),
+ * configured by the standard `OTEL_*` variables. HTTP server spans go through the OpenTelemetry
+ * batch processor and exporter (`http`, a span processor); so do run spans in JSON. In protobuf, the
+ * default and what a busy server sends, run spans are written to protobuf as they end and sent in
+ * batches of bytes ({@link createRunSpanBatches}), a fraction of the cost of making SDK spans.
  */
 export const createSpanExporter = (version: string) => {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'laneflow', [ATTR_SERVICE_VERSION]: version }))
     .merge(detectResources({ detectors: [envDetector] }));
-  const protocol =
-    process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
-    process.env.OTEL_EXPORTER_OTLP_PROTOCOL ??
-    'http/protobuf';
-  const batch = new BatchSpanProcessor(
-    protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter(),
-  );
+  const json =
+    (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL) ===
+    'http/json';
+  const http = new BatchSpanProcessor(json ? new JsonExporter() : new ProtobufExporter());
   const scope = { name: 'laneflow', version };
+  const runs = json ? undefined : createRunSpanBatches({ resource, scope });
   return {
-    run: (span: RunSpan) => batch.onEnd(fromRunSpan(span, resource, scope)),
-    http: (span: WireSpan) => batch.onEnd(fromWire(span, resource)),
-    flush: () => batch.forceFlush(),
-    shutdown: () => batch.shutdown(),
+    resource,
+    http,
+    run: runs
+      ? (span: RunSpan) => runs.add(span)
+      : (span: RunSpan) => http.onEnd(fromRunSpan(span, resource, scope)),
+    flush: async () => {
+      await Promise.all([http.forceFlush(), runs?.flush()]);
+    },
+    shutdown: async () => {
+      await Promise.all([http.shutdown(), runs?.shutdown()]);
+    },
   };
 };

@@ -10,14 +10,17 @@ import { createHash } from 'node:crypto';
 export const traceIdOf = (runId: string) =>
   createHash('sha256').update(`laneflow run ${runId}`).digest('hex').slice(0, 32);
 
-const fnv = (text: string, seed: number) => {
-  let h = seed;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-};
-/** 16 hex digits, never all zero (an invalid span id). */
+const hex8 = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+/** 16 hex digits, never all zero (an invalid span id): two FNV-1a hashes of `text` in one pass. */
 const spanId = (text: string) => {
-  const id = fnv(text, 0x811c9dc5) + fnv(text, 0x5bd1e995);
+  let a = 0x811c9dc5;
+  let b = 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  const id = hex8(a) + hex8(b);
   return id === '0000000000000000' ? '0000000000000001' : id;
 };
 

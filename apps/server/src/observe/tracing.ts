@@ -7,11 +7,10 @@ import {
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import { startExportThread } from './export-thread.ts';
 import type { Logger } from './log.ts';
-import type { createRunSpans } from './run-spans.ts';
+import { createRunSpans } from './run-spans.ts';
+import { createSpanExporter } from './span-exporter.ts';
 import { traceIdOf } from './trace-ids.ts';
-import { traceSignals } from './trace-signals.ts';
 
 /**
  * `OTEL_TRACES_SAMPLER` for run spans, decided on the trace id alone so a run is kept or dropped
@@ -52,12 +51,11 @@ export const tracingWanted = (env: NodeJS.ProcessEnv): boolean =>
 
 /**
  * Runs as OpenTelemetry traces, exported over OTLP/HTTP in batches (protobuf, or JSON with
- * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`) from a thread of their own ({@link startExportThread}),
- * configured by the standard `OTEL_*` variables (endpoint, headers, protocol, service name and
- * resource attributes, sampler, batch delays); undefined when no OTLP endpoint is set. Spans are
- * built there from the committed signals of sampled runs ({@link createRunSpans}); a batch of a run
- * this process has not seen begin (resumed after a crash, or moved here from another process) first
- * replays the run's earlier signals from `history`.
+ * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`), configured by the standard `OTEL_*` variables
+ * (endpoint, headers, protocol, service name and resource attributes, sampler, batch delays);
+ * undefined when no OTLP endpoint is set. Spans are built from the committed signals of sampled runs
+ * ({@link createRunSpans}); a batch of a run this process has not seen begin (resumed after a crash,
+ * or moved here from another process) first replays the run's earlier signals from `history`.
  */
 export const createTracing = (o: {
   env: NodeJS.ProcessEnv;
@@ -66,22 +64,19 @@ export const createTracing = (o: {
   log: Logger;
 }) => {
   if (!tracingWanted(o.env)) return undefined;
-  const thread = startExportThread(o);
-  // HTTP server spans come from the SDK's tracer on this thread; ended, they go to the exporter's.
-  const forward: SpanProcessor = {
-    onStart() {},
-    onEnd: (span) => thread.http(span),
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const provider = new BasicTracerProvider({ spanProcessors: [withoutTokens(forward)] });
+  const exporter = createSpanExporter(o.version);
+  const spans = createRunSpans(exporter.run);
+  const provider = new BasicTracerProvider({
+    resource: exporter.resource,
+    spanProcessors: [withoutTokens(exporter.http)],
+  });
   const sampled = runSampler(o.env);
-  /** Runs whose spans the exporter's thread holds open, and whether each is sampled. */
+  /** Runs whose spans are open here, and whether each is sampled. */
   const known = new Map<string, boolean>();
   const ended = (s: Signal) =>
     s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled';
   const send = (runId: string, batch: readonly Signal[]) => {
-    if (known.get(runId)) thread.signals(traceSignals(batch));
+    if (known.get(runId)) spans.apply(batch);
     if (batch.some(ended)) known.delete(runId);
   };
 
@@ -90,7 +85,7 @@ export const createTracing = (o: {
   const catchUp = async (runId: string, before: number) => {
     try {
       const keep = sampled(traceIdOf(runId));
-      if (keep) thread.signals(traceSignals(await o.history(runId, before)), true);
+      if (keep) spans.replay(await o.history(runId, before));
       known.set(runId, keep);
     } catch (err) {
       o.log.warn({ runId, err: (err as Error).message }, 'tracing: cannot read the run’s earlier signals');
@@ -98,6 +93,9 @@ export const createTracing = (o: {
     for (const b of waiting.get(runId) ?? []) send(runId, b);
     waiting.delete(runId);
   };
+
+  const logged = (done: Promise<void>) =>
+    done.catch((err: Error) => o.log.warn({ err: err.message }, 'tracing: export failed'));
 
   return {
     traceIdOf,
@@ -118,11 +116,11 @@ export const createTracing = (o: {
       }
     },
     /** Resolves once every span ended so far is exported (or its export failed). */
-    flush: () => thread.flush(),
+    flush: () => logged(exporter.flush()),
     /** Exports what is buffered and stops; an export that fails is logged, not thrown. */
     shutdown: async () => {
-      await provider.shutdown();
-      await thread.shutdown();
+      await logged(provider.shutdown());
+      await logged(exporter.shutdown());
     },
   };
 };

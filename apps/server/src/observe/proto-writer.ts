@@ -1,0 +1,143 @@
+/**
+ * A growable protobuf wire-format writer over a Node `Buffer`, with the few field kinds OTLP spans
+ * use. Nested messages reserve their length prefix and fix it up when they end, so a message is
+ * written in one pass.
+ */
+export interface ProtoWriter {
+  buf: Buffer;
+  pos: number;
+}
+
+export const protoWriter = (size = 64 * 1024): ProtoWriter => ({ buf: Buffer.allocUnsafe(size), pos: 0 });
+
+const ensure = (w: ProtoWriter, more: number) => {
+  if (w.pos + more <= w.buf.length) return;
+  const next = Buffer.allocUnsafe(Math.max(w.buf.length * 2, w.pos + more));
+  w.buf.copy(next, 0, 0, w.pos);
+  w.buf = next;
+};
+
+/** Bytes of `v` as a varint, for lengths (below 2^35). */
+export const varintSize = (v: number) =>
+  v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+
+/** An unsigned varint; negative integers as 64-bit two's complement (ten bytes), as int64 is. */
+export const varint = (w: ProtoWriter, v: number) => {
+  ensure(w, 10);
+  const b = w.buf;
+  if (v < 0) {
+    let n = BigInt.asUintN(64, BigInt(v));
+    while (n >= 0x80n) {
+      b[w.pos++] = Number(n & 0x7fn) | 0x80;
+      n >>= 7n;
+    }
+    b[w.pos++] = Number(n);
+    return;
+  }
+  while (v >= 0x80) {
+    b[w.pos++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  b[w.pos++] = v;
+};
+
+export const tag = (w: ProtoWriter, field: number, wireType: 0 | 1 | 2 | 5) =>
+  varint(w, (field << 3) | wireType);
+
+export const fixed32 = (w: ProtoWriter, v: number) => {
+  ensure(w, 4);
+  w.buf.writeUInt32LE(v >>> 0, w.pos);
+  w.pos += 4;
+};
+
+export const double = (w: ProtoWriter, v: number) => {
+  ensure(w, 8);
+  w.buf.writeDoubleLE(v, w.pos);
+  w.pos += 8;
+};
+
+/**
+ * Epoch milliseconds as fixed64 nanoseconds. The product overflows a double's exact range, so whole
+ * seconds are split in 16-bit halves, each multiplied by 1e9 exactly, and recombined into two words.
+ */
+export const fixed64Nanos = (w: ProtoWriter, ms: number) => {
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  const low16 = (seconds & 0xffff) * 1e9 + nanos;
+  const high = Math.floor(seconds / 0x10000) * 1e9;
+  // seconds * 1e9 + nanos = high * 2^16 + low16; carry in 32-bit words.
+  const lowWord = (high % 0x10000) * 0x10000 + (low16 % 0x100000000);
+  const highWord =
+    Math.floor(high / 0x10000) + Math.floor(low16 / 0x100000000) + Math.floor(lowWord / 0x100000000);
+  ensure(w, 8);
+  w.buf.writeUInt32LE(lowWord % 0x100000000, w.pos);
+  w.buf.writeUInt32LE(highWord >>> 0, w.pos + 4);
+  w.pos += 8;
+};
+
+/** A length-prefixed UTF-8 string; ASCII, the common case, is copied a char at a time. */
+export const string = (w: ProtoWriter, s: string) => {
+  const n = s.length;
+  // Room for the longest length prefix too, so writing it cannot move the buffer.
+  ensure(w, 10 + n);
+  const start = w.pos;
+  varint(w, n);
+  const b = w.buf;
+  let at = w.pos;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      w.pos = start;
+      const bytes = Buffer.byteLength(s);
+      varint(w, bytes);
+      ensure(w, bytes);
+      w.pos += w.buf.write(s, w.pos);
+      return;
+    }
+    b[at++] = c;
+  }
+  w.pos = at;
+};
+
+const hexDigit = (c: number) => (c <= 57 ? c - 48 : (c | 0x20) - 87);
+/** A length-prefixed byte string from hex digits (trace and span ids). */
+export const hexBytes = (w: ProtoWriter, hex: string) => {
+  const n = hex.length >> 1;
+  ensure(w, n + 1);
+  const b = w.buf;
+  b[w.pos++] = n;
+  for (let i = 0; i < n; i++)
+    b[w.pos++] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
+};
+
+export const bytes = (w: ProtoWriter, raw: Uint8Array) => {
+  ensure(w, raw.length);
+  w.buf.set(raw, w.pos);
+  w.pos += raw.length;
+};
+
+/** Starts a length-delimited message, reserving `reserve` bytes for its length; returns its start. */
+export const begin = (w: ProtoWriter, reserve = 1) => {
+  ensure(w, reserve);
+  const start = w.pos;
+  w.pos += reserve;
+  return start;
+};
+
+/** Ends the message `begin` started: writes its length, moving the body if it needs other bytes. */
+export const end = (w: ProtoWriter, start: number, reserve = 1) => {
+  const length = w.pos - start - reserve;
+  const size = varintSize(length);
+  if (size !== reserve) {
+    ensure(w, size - reserve);
+    w.buf.copyWithin(start + size, start + reserve, w.pos);
+    w.pos += size - reserve;
+  }
+  const after = w.pos;
+  w.pos = start;
+  varint(w, length);
+  w.pos = after;
+};
+
+/** What was written, as a view of the writer's buffer. */
+export const written = (w: ProtoWriter) => w.buf.subarray(0, w.pos);

@@ -1,0 +1,120 @@
+import { diag } from '@opentelemetry/api';
+import { ExportResultCode, getNumberFromEnv, globalErrorHandler } from '@opentelemetry/core';
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExportDelegate,
+} from '@opentelemetry/otlp-exporter-base/node-http';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { type ProtoWriter, protoWriter, written } from './proto-writer.ts';
+import type { RunSpan } from './run-spans.ts';
+import { type ExportScope, requestFrame, writeRunSpan } from './span-proto.ts';
+
+/** Spans written to protobuf, ready to send as one request. */
+interface Batch {
+  spans: number;
+  body: Uint8Array;
+}
+
+/**
+ * The batch span processor's behaviour for run spans (a batch leaves when it is full or
+ * `OTEL_BSP_SCHEDULE_DELAY` after its first span, one at a time; spans beyond
+ * `OTEL_BSP_MAX_QUEUE_SIZE` waiting are dropped), but what waits is each span's protobuf, written
+ * when the span ends ({@link writeRunSpan}), not span objects: nothing outlives the span but its
+ * bytes, and nothing is encoded twice. Requests go through the OTLP/HTTP exporter's own transport
+ * (endpoint, headers, compression, timeout and retries from the standard `OTEL_EXPORTER_OTLP_*`
+ * variables).
+ */
+export const createRunSpanBatches = (scope: ExportScope) => {
+  const maxQueue = getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048;
+  const maxBatch = Math.min(getNumberFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512, maxQueue);
+  const delayMs = getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY') ?? 5000;
+  const frame = requestFrame(scope);
+  const delegate = createOtlpHttpExportDelegate(
+    convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+    {
+      serializeRequest: (b: Batch) => frame(b.body),
+      deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
+    },
+    'otlp_http_span_exporter',
+    { name: 'span', countItems: (b: Batch) => b.spans },
+    undefined,
+  );
+
+  /** Full batches waiting, oldest first, and the one being filled. */
+  const full: Batch[] = [];
+  let writer: ProtoWriter = protoWriter();
+  let filling = 0;
+  let queued = 0;
+  let dropped = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let exporting = false;
+  let closed = false;
+
+  const seal = () => {
+    if (filling === 0) return;
+    full.push({ spans: filling, body: written(writer) });
+    writer = protoWriter(writer.buf.length);
+    filling = 0;
+  };
+  const send = (b: Batch) =>
+    new Promise<void>((resolve, reject) =>
+      delegate.export(b, (result) => {
+        queued -= b.spans;
+        if (result.code === ExportResultCode.SUCCESS) resolve();
+        else reject(result.error ?? new Error('run span export failed'));
+      }),
+    );
+  const next = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (full.length === 0) seal();
+    const b = full.shift();
+    if (!b || exporting) return;
+    exporting = true;
+    send(b)
+      .catch(globalErrorHandler)
+      .finally(() => {
+        exporting = false;
+        schedule();
+      });
+  };
+  const schedule = () => {
+    if (exporting || (full.length === 0 && filling === 0)) return;
+    if (full.length > 0) next();
+    else timer ??= setTimeout(next, delayMs).unref();
+  };
+  const sendAll = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    seal();
+    return Promise.all(full.splice(0).map(send)).then(() => undefined);
+  };
+
+  return {
+    add(span: RunSpan) {
+      if (closed) return;
+      if (queued >= maxQueue) {
+        if (dropped++ === 0) diag.warn('run spans: the export queue is full, dropping spans');
+        return;
+      }
+      if (dropped > 0) {
+        diag.warn(`run spans: dropped ${dropped} spans because the export queue was full`);
+        dropped = 0;
+      }
+      writeRunSpan(writer, span);
+      queued++;
+      if (++filling >= maxBatch) seal();
+      schedule();
+    },
+    /** Sends every waiting span; resolves when they are exported, rejects if an export failed. */
+    flush: sendAll,
+    shutdown: async () => {
+      closed = true;
+      try {
+        await sendAll();
+      } finally {
+        await delegate.shutdown();
+      }
+    },
+  };
+};

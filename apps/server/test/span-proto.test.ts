@@ -1,0 +1,75 @@
+// Run spans written straight to OTLP protobuf are byte for byte what the OpenTelemetry serializer
+// writes for the same spans made into SDK spans: any span, any batch, any resource.
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { protoWriter, written } from '../src/observe/proto-writer.ts';
+import type { RunSpan } from '../src/observe/run-spans.ts';
+import { fromRunSpan } from '../src/observe/sdk-span.ts';
+import { requestFrame, writeRunSpan } from '../src/observe/span-proto.ts';
+
+const hex = (bytes: number) =>
+  fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'));
+const attrValue = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.boolean(),
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.double({ noNaN: true }),
+  fc.constantFrom(-1, 0, 2 ** 53, 0.1, 1e-9),
+);
+const attributes = fc.dictionary(fc.string({ minLength: 1, maxLength: 30 }), attrValue, { maxKeys: 12 });
+// Epoch milliseconds from 1970 to 2200, whole and fractional.
+const time = fc.oneof(
+  fc.integer({ min: 0, max: 7_258_118_400_000 }),
+  fc.double({ min: 0, max: 7e12, noNaN: true }),
+);
+const span: fc.Arbitrary<RunSpan> = fc
+  .record({
+    name: fc.string({ unit: 'grapheme', maxLength: 60 }),
+    kind: fc.constantFrom('internal' as const, 'client' as const),
+    traceId: hex(16),
+    spanId: hex(8),
+    parentSpanId: fc.option(hex(8), { nil: undefined }),
+    start: time,
+    length: fc.integer({ min: 0, max: 86_400_000 }),
+    attributes,
+    events: fc.array(fc.record({ name: fc.string(), time, attributes }), { maxLength: 4 }),
+    links: fc.array(fc.record({ spanId: hex(8), attributes }), { maxLength: 2 }),
+    error: fc.option(fc.string({ maxLength: 200 }), { nil: undefined }),
+  })
+  .map(({ length, parentSpanId, error, ...s }) => ({
+    ...s,
+    end: s.start + length,
+    ...(parentSpanId && { parentSpanId }),
+    ...(error !== undefined && { error }),
+  }));
+
+describe('run spans in OTLP protobuf', () => {
+  it('are what the OpenTelemetry serializer writes for the same spans', () => {
+    fc.assert(
+      fc.property(
+        fc.array(span, { minLength: 1, maxLength: 8 }),
+        fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer(), fc.boolean())),
+        fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        (spans, resourceAttrs, version) => {
+          const resource = resourceFromAttributes({ ...resourceAttrs, 'service.name': 'laneflow' });
+          // One scope object: the serializer groups spans by the identity of their scope.
+          const scope = { name: 'laneflow', version: version ?? '' };
+          // A small first buffer, so writing also grows it.
+          const w = protoWriter(16);
+          for (const s of spans) writeRunSpan(w, s);
+          const ours = requestFrame({ resource, scope })(written(w));
+          const theirs = ProtobufTraceSerializer.serializeRequest(
+            spans.map((s) => fromRunSpan(s, resource, scope)),
+          );
+          expect(Buffer.from(ours).equals(Buffer.from(theirs as Uint8Array))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
