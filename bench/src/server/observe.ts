@@ -11,7 +11,7 @@
  * Spans go out as the server sends them by default (OTLP/HTTP protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=
  * http/json for JSON, whose spans the sink counts).
  *
- *   npx tsx src/server/observe.ts [--backends=pglite,postgres] [--batch=100] [--concurrency=8]
+ *   npx tsx --expose-gc src/server/observe.ts [--backends=pglite,postgres] [--batch=100] [--concurrency=8]
  *     [--seconds=4] [--reps=5] [--stream-reps=2] [--nodes=3000] [--watchers=30] [--no-stream]
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -53,6 +53,11 @@ const mainCpuUs = () => {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
 };
+/**
+ * A full collection before each measurement (with `--expose-gc`), so a variant does not pay for the
+ * garbage the one before it left: the SDK-span variant leaves the most.
+ */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const processCpuUs = () => {
   const c = process.cpuUsage();
   return c.user + c.system;
@@ -178,6 +183,7 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       for (const id of ids) await store.createRun({ id, dag, dagVersion: 1, createdBy: 'bench' });
       let next = 0;
       let committed = 0;
+      collect();
       const c0 = processCpuUs();
       const m0 = mainCpuUs();
       const t0 = performance.now();
@@ -262,6 +268,7 @@ for (const row of rows) {
         ],
       };
     });
+    collect();
     const c0 = processCpuUs();
     const m0 = mainCpuUs();
     // One batch per event-loop turn, as a store's commits arrive.

@@ -25,6 +25,10 @@ export const varintSize = (v: number) =>
 export const varint = (w: ProtoWriter, v: number) => {
   ensure(w, 10);
   const b = w.buf;
+  if (v < 0x80 && v >= 0) {
+    b[w.pos++] = v;
+    return;
+  }
   if (v < 0) {
     let n = BigInt.asUintN(64, BigInt(v));
     while (n >= 0x80n) {
@@ -99,21 +103,33 @@ export const string = (w: ProtoWriter, s: string) => {
   w.pos = at;
 };
 
-const hexDigit = (c: number) => (c <= 57 ? c - 48 : (c | 0x20) - 87);
+/** Each hex digit's value by its char code (ids are lowercase; uppercase reads the same). */
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) {
+  NIBBLE[i.toString(16).charCodeAt(0)] = i;
+  NIBBLE[i.toString(16).toUpperCase().charCodeAt(0)] = i;
+}
 /** A length-prefixed byte string from hex digits (trace and span ids). */
 export const hexBytes = (w: ProtoWriter, hex: string) => {
   const n = hex.length >> 1;
   ensure(w, n + 1);
   const b = w.buf;
-  b[w.pos++] = n;
-  for (let i = 0; i < n; i++)
-    b[w.pos++] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
+  let at = w.pos;
+  b[at++] = n;
+  for (let i = 0; i < 2 * n; i += 2)
+    b[at++] =
+      (NIBBLE[hex.charCodeAt(i) & 0x7f] as number) * 16 + (NIBBLE[hex.charCodeAt(i + 1) & 0x7f] as number);
+  w.pos = at;
 };
 
 export const bytes = (w: ProtoWriter, raw: Uint8Array) => {
-  ensure(w, raw.length);
-  w.buf.set(raw, w.pos);
-  w.pos += raw.length;
+  const n = raw.length;
+  ensure(w, n);
+  const b = w.buf;
+  // Most are a few dozen bytes, where a loop beats the call into native code.
+  if (n < 64) for (let i = 0; i < n; i++) b[w.pos + i] = raw[i] as number;
+  else b.set(raw, w.pos);
+  w.pos += n;
 };
 
 /** Starts a length-delimited message, reserving `reserve` bytes for its length; returns its start. */

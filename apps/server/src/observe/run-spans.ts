@@ -1,4 +1,5 @@
 import type { Ladder, Signal } from '@laneflow/core';
+import { signalTime } from './signal-time.ts';
 import { attemptSpanIdOf, runSpanIdOf, signalSpanIdOf, traceIdOf } from './trace-ids.ts';
 
 export type Attributes = Record<string, string | number | boolean>;
@@ -32,7 +33,7 @@ interface RunState {
 }
 
 const key = (nodeId: string, attempt: number) => `${attempt} ${nodeId}`;
-const time = (s: Signal) => Date.parse(s.at);
+const time = (s: Signal) => signalTime(s.at);
 
 /**
  * Turns a run's committed signals into spans, GenAI semantic conventions for model calls: the run is
@@ -74,6 +75,14 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
     if (quiet) return;
     (span as RunSpan).end = Math.max(end, span.start);
     emit(span as RunSpan);
+  };
+
+  /** Ends an attempt in its lane. Made once, not per signal: under tsx (keepNames) each closure
+   * made also costs a property write. */
+  const endAttempt = (state: RunState, k: string, span: Open, lane: string, at: number, quiet: boolean) => {
+    span.attributes['laneflow.lane'] = lane;
+    state.attempts.delete(k);
+    close(span, at, quiet);
   };
 
   const event = (span: Open | undefined, s: Signal, name: string, attributes: Attributes) => {
@@ -152,11 +161,6 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
     }
     const span = state.attempts.get(k);
     if (!span) return;
-    const lane = (name: string) => {
-      span.attributes['laneflow.lane'] = name;
-      state.attempts.delete(k);
-      close(span, at, quiet);
-    };
     switch (s.type) {
       case 'node.started':
         span.attributes['laneflow.tier'] = s.tier;
@@ -239,24 +243,24 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
           ...(s.childId && { 'laneflow.escalation.child_id': s.childId }),
         });
         if (s.route === 'give_up') span.error = `gave up: ${s.reason}`;
-        lane('escalated');
+        endAttempt(state, k, span, 'escalated', at, quiet);
         break;
       case 'node.succeeded':
         span.attributes['laneflow.elapsed_ms'] = s.elapsedMs;
-        lane('succeeded');
+        endAttempt(state, k, span, 'succeeded', at, quiet);
         break;
       case 'node.failed':
         span.attributes['error.type'] = s.error.code;
         span.attributes['laneflow.will_retry'] = s.willRetry;
         span.error = s.error.message;
-        lane('failed');
+        endAttempt(state, k, span, 'failed', at, quiet);
         break;
       case 'node.skipped':
         span.attributes['laneflow.skip_reason'] = s.reason;
-        lane('skipped');
+        endAttempt(state, k, span, 'skipped', at, quiet);
         break;
       case 'node.cancelled':
-        lane('cancelled');
+        endAttempt(state, k, span, 'cancelled', at, quiet);
         break;
     }
     if (state.attempts.has(k)) span.last = at;

@@ -10,7 +10,10 @@ import { createHash } from 'node:crypto';
 export const traceIdOf = (runId: string) =>
   createHash('sha256').update(`laneflow run ${runId}`).digest('hex').slice(0, 32);
 
-const hex8 = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+/** Two hex digits per byte value: a span id is made of eight lookups, not a number printed. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex8 = (h: number) =>
+  `${HEX[h >>> 24]}${HEX[(h >>> 16) & 0xff]}${HEX[(h >>> 8) & 0xff]}${HEX[h & 0xff]}`;
 /** 16 hex digits, never all zero (an invalid span id): two FNV-1a hashes of `text` in one pass. */
 const spanId = (text: string) => {
   let a = 0x811c9dc5;
