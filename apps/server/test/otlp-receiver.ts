@@ -82,6 +82,8 @@ const decode = (body: {
 
 export const startOtlpReceiver = async () => {
   const spans: ReceivedSpan[] = [];
+  /** Spans per request, in the order the requests came. */
+  const requests: number[] = [];
   const contentTypes = new Set<string>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -91,11 +93,13 @@ export const startOtlpReceiver = async () => {
       contentTypes.add(type);
       if (req.url !== '/v1/traces') return void res.writeHead(404).end();
       const body = Buffer.concat(chunks);
-      if (type.startsWith('application/json')) {
-        spans.push(...decode(JSON.parse(body.toString())));
+      const received = decode(
+        type.startsWith('application/json') ? JSON.parse(body.toString()) : protobufAsJson(body),
+      );
+      spans.push(...received);
+      requests.push(received.length);
+      if (type.startsWith('application/json'))
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      }
-      spans.push(...decode(protobufAsJson(body)));
       // An empty ExportTraceServiceResponse: everything was accepted.
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
@@ -106,6 +110,7 @@ export const startOtlpReceiver = async () => {
     /** For OTEL_EXPORTER_OTLP_ENDPOINT (the exporter adds `/v1/traces`). */
     endpoint: `http://127.0.0.1:${port}`,
     spans,
+    requests,
     contentTypes,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -18,6 +18,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Signal } from '@laneflow/core';
 import {
   createLogger,
@@ -58,6 +59,11 @@ const mainCpuUs = () => {
  * garbage the one before it left: the SDK-span variant leaves the most.
  */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+/** Milliseconds spent in garbage-collection pauses so far (the main thread's). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 const processCpuUs = () => {
   const c = process.cpuUsage();
   return c.user + c.system;
@@ -137,6 +143,7 @@ interface Cell {
   rates: number[];
   cpuUs: number[];
   mainUs: number[];
+  gcUs: number[];
 }
 const rows: Array<{ backend: string; variant: Variant } & Cell> = [];
 
@@ -173,7 +180,9 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
     'metrics+traces+logs': tracing.flush,
   };
   const template = runSignals('template', nodes);
-  const cells = new Map<Variant, Cell>(variants.map((v) => [v, { rates: [], cpuUs: [], mainUs: [] }]));
+  const cells = new Map<Variant, Cell>(
+    variants.map((v) => [v, { rates: [], cpuUs: [], mainUs: [], gcUs: [] }]),
+  );
   for (let r = 0; r < reps; r++)
     for (const variant of variants) {
       await db.query('truncate table signals, approvals, runs cascade');
@@ -186,6 +195,7 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       collect();
       const c0 = processCpuUs();
       const m0 = mainCpuUs();
+      const g0 = gcMs;
       const t0 = performance.now();
       const deadline = t0 + seconds * 1000;
       const worker = async () => {
@@ -209,6 +219,7 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       cell.rates.push(committed / elapsed);
       cell.cpuUs.push(cpu);
       cell.mainUs.push(main);
+      cell.gcUs.push(((gcMs - g0) * 1000) / committed);
       log(
         `${backend} ${variant} rep ${r + 1}: ${fmt(committed / elapsed)} signals/s, CPU µs/signal ${cpu.toFixed(1)} (main thread ${main.toFixed(1)}), load ${load()}`,
       );
@@ -225,14 +236,19 @@ console.log(
   `\n## (3a) signals committed per second, observers off / on (median of ${reps}; batches of ${batch}, ${concurrency} runs appending; load average now ${load()})\n`,
 );
 console.log(
-  '| backend | observers | signals/s (median) | vs off | reps | CPU µs / signal: process / main thread (median) |',
+  '| backend | observers | signals/s (median) | vs off | vs off, paired (median of the repetitions) | reps | CPU µs / signal: process / main thread (median) | GC pauses, µs / signal (median) |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 for (const row of rows) {
-  const off = median(rows.find((x) => x.backend === row.backend && x.variant === 'off')?.rates ?? [1]);
+  const offRates = rows.find((x) => x.backend === row.backend && x.variant === 'off')?.rates ?? [];
+  const off = median(offRates);
   const m = median(row.rates);
+  // Each repetition against "off" in the same repetition: drift across repetitions cancels out.
+  const paired = median(row.rates.map((r, i) => r / (offRates[i] ?? r) - 1));
+  const vs = row.variant === 'off' ? ['–', '–'] : [pct((m - off) / off), pct(paired)];
   console.log(
-    `| ${row.backend} | ${row.variant} | **${fmt(m)}** | ${row.variant === 'off' ? '–' : `${(((m - off) / off) * 100).toFixed(1)} %`} | ${row.rates.map(fmt).join(', ')} | ${median(row.cpuUs).toFixed(1)} / ${median(row.mainUs).toFixed(1)} |`,
+    `| ${row.backend} | ${row.variant} | **${fmt(m)}** | ${vs[0]} | ${vs[1]} | ${row.rates.map(fmt).join(', ')} | ${median(row.cpuUs).toFixed(1)} / ${median(row.mainUs).toFixed(1)} | ${median(row.gcUs).toFixed(1)} |`,
   );
 }
 

@@ -48,15 +48,27 @@ export const varint = (w: ProtoWriter, v: number) => {
 export const tag = (w: ProtoWriter, field: number, wireType: 0 | 1 | 2 | 5) =>
   varint(w, (field << 3) | wireType);
 
+const u32 = (b: Buffer, at: number, v: number) => {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = v >>> 24;
+};
+
 export const fixed32 = (w: ProtoWriter, v: number) => {
   ensure(w, 4);
-  w.buf.writeUInt32LE(v >>> 0, w.pos);
+  u32(w.buf, w.pos, v);
   w.pos += 4;
 };
 
+/** A double's bytes, little-endian as protobuf writes them (every platform Node runs on is). */
+const scratch = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratch.buffer);
 export const double = (w: ProtoWriter, v: number) => {
   ensure(w, 8);
-  w.buf.writeDoubleLE(v, w.pos);
+  scratch[0] = v;
+  const b = w.buf;
+  for (let i = 0; i < 8; i++) b[w.pos + i] = scratchBytes[i] as number;
   w.pos += 8;
 };
 
@@ -74,8 +86,8 @@ export const fixed64Nanos = (w: ProtoWriter, ms: number) => {
   const highWord =
     Math.floor(high / 0x10000) + Math.floor(low16 / 0x100000000) + Math.floor(lowWord / 0x100000000);
   ensure(w, 8);
-  w.buf.writeUInt32LE(lowWord % 0x100000000, w.pos);
-  w.buf.writeUInt32LE(highWord >>> 0, w.pos + 4);
+  u32(w.buf, w.pos, lowWord % 0x100000000);
+  u32(w.buf, w.pos + 4, highWord >>> 0);
   w.pos += 8;
 };
 

@@ -47,7 +47,6 @@ export const createRunSpanBatches = (scope: ExportScope) => {
   let queued = 0;
   let dropped = 0;
   let timer: NodeJS.Timeout | undefined;
-  let exporting = false;
   let closed = false;
 
   const seal = () => {
@@ -64,17 +63,19 @@ export const createRunSpanBatches = (scope: ExportScope) => {
         else reject(result.error ?? new Error('run span export failed'));
       }),
     );
+  /** The export the batch timer started, if one is under way. */
+  let exporting: Promise<void> | undefined;
   const next = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    if (exporting) return;
     if (full.length === 0) seal();
     const b = full.shift();
-    if (!b || exporting) return;
-    exporting = true;
-    send(b)
+    if (!b) return;
+    exporting = send(b)
       .catch(globalErrorHandler)
       .finally(() => {
-        exporting = false;
+        exporting = undefined;
         schedule();
       });
   };
@@ -87,7 +88,7 @@ export const createRunSpanBatches = (scope: ExportScope) => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     seal();
-    return Promise.all(full.splice(0).map(send)).then(() => undefined);
+    return Promise.all([...full.splice(0).map(send), exporting]).then(() => undefined);
   };
 
   return {
