@@ -71,7 +71,7 @@ const processCpuUs = () => {
 
 /** Traces as the server made them before: SDK spans through the SDK's batch processor and exporter. */
 const sdkTracing = () => {
-  const { resource } = createSpanExporter('bench');
+  const { resource } = createSpanExporter('bench', () => {});
   const scope = { name: 'laneflow', version: 'bench' };
   const batch = new BatchSpanProcessor(new OTLPTraceExporter());
   const spans = createRunSpans((s) => batch.onEnd(fromRunSpan(s, resource, scope)));

@@ -1,5 +1,4 @@
-import { diag } from '@opentelemetry/api';
-import { ExportResultCode, getNumberFromEnv, globalErrorHandler } from '@opentelemetry/core';
+import { ExportResultCode, getNumberFromEnv } from '@opentelemetry/core';
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
@@ -22,9 +21,9 @@ interface Batch {
  * when the span ends ({@link writeRunSpan}), not span objects: nothing outlives the span but its
  * bytes, and nothing is encoded twice. Requests go through the OTLP/HTTP exporter's own transport
  * (endpoint, headers, compression, timeout and retries from the standard `OTEL_EXPORTER_OTLP_*`
- * variables).
+ * variables). A failed export and dropped spans are reported to `warn`.
  */
-export const createRunSpanBatches = (scope: ExportScope) => {
+export const createRunSpanBatches = (scope: ExportScope, warn: (message: string) => void) => {
   const maxQueue = getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048;
   const maxBatch = Math.min(getNumberFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512, maxQueue);
   const delayMs = getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY') ?? 5000;
@@ -73,7 +72,7 @@ export const createRunSpanBatches = (scope: ExportScope) => {
     const b = full.shift();
     if (!b) return;
     exporting = send(b)
-      .catch(globalErrorHandler)
+      .catch((err: Error) => warn(`run spans: export failed: ${err.message}`))
       .finally(() => {
         exporting = undefined;
         schedule();
@@ -95,11 +94,11 @@ export const createRunSpanBatches = (scope: ExportScope) => {
     add(span: RunSpan) {
       if (closed) return;
       if (queued >= maxQueue) {
-        if (dropped++ === 0) diag.warn('run spans: the export queue is full, dropping spans');
+        if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
         return;
       }
       if (dropped > 0) {
-        diag.warn(`run spans: dropped ${dropped} spans because the export queue was full`);
+        warn(`run spans: dropped ${dropped} spans because the export queue was full`);
         dropped = 0;
       }
       writeRunSpan(writer, span);

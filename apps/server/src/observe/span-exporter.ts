@@ -18,8 +18,9 @@ import { createRunSpanBatches } from './span-batches.ts';
  * batch processor and exporter (`http`, a span processor); so do run spans in JSON. In protobuf, the
  * default and what a busy server sends, run spans are written to protobuf as they end and sent in
  * batches of bytes ({@link createRunSpanBatches}), a fraction of the cost of making SDK spans.
+ * Their failed exports and dropped spans go to `warn`.
  */
-export const createSpanExporter = (version: string) => {
+export const createSpanExporter = (version: string, warn: (message: string) => void) => {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'laneflow', [ATTR_SERVICE_VERSION]: version }))
     .merge(detectResources({ detectors: [envDetector] }));
@@ -28,7 +29,7 @@ export const createSpanExporter = (version: string) => {
     'http/json';
   const http = new BatchSpanProcessor(json ? new JsonExporter() : new ProtobufExporter());
   const scope = { name: 'laneflow', version };
-  const runs = json ? undefined : createRunSpanBatches({ resource, scope });
+  const runs = json ? undefined : createRunSpanBatches({ resource, scope }, warn);
   return {
     resource,
     http,

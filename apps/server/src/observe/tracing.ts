@@ -64,7 +64,7 @@ export const createTracing = (o: {
   log: Logger;
 }) => {
   if (!tracingWanted(o.env)) return undefined;
-  const exporter = createSpanExporter(o.version);
+  const exporter = createSpanExporter(o.version, (message) => o.log.warn(`tracing: ${message}`));
   const spans = createRunSpans(exporter.run);
   const provider = new BasicTracerProvider({
     resource: exporter.resource,
