@@ -36,7 +36,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createRunSpans } from '../../../apps/server/src/observe/run-spans.ts';
 import { fromRunSpan } from '../../../apps/server/src/observe/sdk-span.ts';
-import { createSpanExporter } from '../../../apps/server/src/observe/span-exporter.ts';
+import { spanResource } from '../../../apps/server/src/observe/span-exporter.ts';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
 import { runSignals } from '../run-signals.ts';
 import { runStreamBench, type StreamResult } from './stream.ts';
@@ -71,7 +71,7 @@ const processCpuUs = () => {
 
 /** Traces as the server made them before: SDK spans through the SDK's batch processor and exporter. */
 const sdkTracing = () => {
-  const { resource } = createSpanExporter('bench', () => {});
+  const resource = spanResource('bench');
   const scope = { name: 'laneflow', version: 'bench' };
   const batch = new BatchSpanProcessor(new OTLPTraceExporter());
   const spans = createRunSpans((s) => batch.onEnd(fromRunSpan(s, resource, scope)));

@@ -135,13 +135,9 @@ export const hexBytes = (w: ProtoWriter, hex: string) => {
 };
 
 export const bytes = (w: ProtoWriter, raw: Uint8Array) => {
-  const n = raw.length;
-  ensure(w, n);
-  const b = w.buf;
-  // Most are a few dozen bytes, where a loop beats the call into native code.
-  if (n < 64) for (let i = 0; i < n; i++) b[w.pos + i] = raw[i] as number;
-  else b.set(raw, w.pos);
-  w.pos += n;
+  ensure(w, raw.length);
+  w.buf.set(raw, w.pos);
+  w.pos += raw.length;
 };
 
 /** Starts a length-delimited message, reserving `reserve` bytes for its length; returns its start. */

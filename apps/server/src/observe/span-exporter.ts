@@ -20,10 +20,17 @@ import { createRunSpanBatches } from './span-batches.ts';
  * batches of bytes ({@link createRunSpanBatches}), a fraction of the cost of making SDK spans.
  * Their failed exports and dropped spans go to `warn`.
  */
-export const createSpanExporter = (version: string, warn: (message: string) => void) => {
-  const resource = defaultResource()
+/**
+ * The resource every span names: laneflow and its version, then what `OTEL_SERVICE_NAME` and
+ * `OTEL_RESOURCE_ATTRIBUTES` say.
+ */
+export const spanResource = (version: string) =>
+  defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'laneflow', [ATTR_SERVICE_VERSION]: version }))
     .merge(detectResources({ detectors: [envDetector] }));
+
+export const createSpanExporter = (version: string, warn: (message: string) => void) => {
+  const resource = spanResource(version);
   const json =
     (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL) ===
     'http/json';
