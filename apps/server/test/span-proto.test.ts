@@ -5,9 +5,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { protoWriter, written } from '../src/observe/proto-writer.ts';
-import type { RunSpan } from '../src/observe/run-spans.ts';
+import { type ModelCall, modelCallSpan, type RunSpan } from '../src/observe/run-spans.ts';
 import { fromRunSpan } from '../src/observe/sdk-span.ts';
-import { requestFrame, writeRunSpan } from '../src/observe/span-proto.ts';
+import { requestFrame, writeModelCall, writeRunSpan } from '../src/observe/span-proto.ts';
 
 const hex = (bytes: number) =>
   fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'));
@@ -48,7 +48,59 @@ const span: fc.Arbitrary<RunSpan> = fc
     ...(error !== undefined && { error }),
   }));
 
+const text = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
+const modelCall: fc.Arbitrary<ModelCall> = fc
+  .record({
+    traceId: hex(16),
+    spanId: hex(8),
+    parentSpanId: hex(8),
+    start: time,
+    length: fc.integer({ min: 0, max: 600_000 }),
+    provider: text,
+    runId: text,
+    nodeId: text,
+    model: text,
+    attempt: fc.integer({ min: 1, max: 2 ** 31 }),
+    tier: fc.nat(),
+    inputTokens: fc.oneof(fc.nat(), fc.maxSafeNat()),
+    outputTokens: fc.nat(),
+    costUsd: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })),
+  })
+  .map(({ length, runId, nodeId, attempt, tier, model, inputTokens, outputTokens, costUsd, ...c }) => ({
+    ...c,
+    end: c.start + length,
+    usage: {
+      type: 'usage' as const,
+      v: 1 as const,
+      seq: 1,
+      at: '2026-01-01T00:00:00.000Z',
+      runId,
+      nodeId,
+      attempt,
+      tier,
+      model,
+      inputTokens,
+      outputTokens,
+      costUsd,
+    },
+  }));
+
 describe('run spans in OTLP protobuf', () => {
+  it('write a model call as its span', () => {
+    fc.assert(
+      fc.property(fc.array(modelCall, { minLength: 1, maxLength: 4 }), (calls) => {
+        const ours = protoWriter(16);
+        const generic = protoWriter(16);
+        for (const c of calls) {
+          writeModelCall(ours, c);
+          writeRunSpan(generic, modelCallSpan(c));
+        }
+        expect(Buffer.from(written(ours)).equals(Buffer.from(written(generic)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('are what the OpenTelemetry serializer writes for the same spans', () => {
     fc.assert(
       fc.property(

@@ -10,7 +10,8 @@ export interface ProtoWriter {
 
 export const protoWriter = (size = 64 * 1024): ProtoWriter => ({ buf: Buffer.allocUnsafe(size), pos: 0 });
 
-const ensure = (w: ProtoWriter, more: number) => {
+/** Makes room for `more` bytes at `pos`. */
+export const ensure = (w: ProtoWriter, more: number) => {
   if (w.pos + more <= w.buf.length) return;
   const next = Buffer.allocUnsafe(Math.max(w.buf.length * 2, w.pos + more));
   w.buf.copy(next, 0, 0, w.pos);

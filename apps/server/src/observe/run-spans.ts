@@ -15,24 +15,77 @@ export interface RunSpan {
   start: number;
   end: number;
   attributes: Attributes;
-  events: Array<{ name: string; time: number; attributes: Attributes }>;
-  links: Array<{ spanId: string; attributes: Attributes }>;
+  events: ReadonlyArray<{ name: string; time: number; attributes: Attributes }>;
+  links: ReadonlyArray<{ spanId: string; attributes: Attributes }>;
   error?: string;
 }
 
-type Open = Omit<RunSpan, 'end'> & { end?: number; last: number };
+/**
+ * A model call, one `usage` signal: a client span under its attempt, kept as the signal it came from
+ * so the protobuf writer need not make the span ({@link modelCallSpan} makes it).
+ */
+export interface ModelCall {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  start: number;
+  end: number;
+  provider: string;
+  usage: Extract<Signal, { type: 'usage' }>;
+}
+
+/** A model call as a span, GenAI semantic conventions. */
+export const modelCallSpan = (c: ModelCall): RunSpan => ({
+  name: `chat ${c.usage.model}`,
+  kind: 'client',
+  traceId: c.traceId,
+  spanId: c.spanId,
+  parentSpanId: c.parentSpanId,
+  start: c.start,
+  end: c.end,
+  attributes: {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': c.provider,
+    'gen_ai.request.model': c.usage.model,
+    'gen_ai.usage.input_tokens': c.usage.inputTokens,
+    'gen_ai.usage.output_tokens': c.usage.outputTokens,
+    'laneflow.tier': c.usage.tier,
+    'laneflow.cost_usd': c.usage.costUsd,
+    'laneflow.run.id': c.usage.runId,
+    'laneflow.node.id': c.usage.nodeId,
+    'laneflow.attempt': c.usage.attempt,
+  },
+  events: [],
+  links: [],
+});
+
+/** Where finished spans go: model calls apart, as they are half of them and all alike. */
+export interface RunSpanSink {
+  span: (span: RunSpan) => void;
+  modelCall: (call: ModelCall) => void;
+}
+
+type Open = Omit<RunSpan, 'end' | 'events'> & {
+  end?: number;
+  last: number;
+  events: Array<RunSpan['events'][number]>;
+};
+
+/** Shared by every span without links and every event without attributes. */
+const NONE: readonly never[] = Object.freeze([]);
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 interface RunState {
   traceId: string;
   dagId?: string;
   run: Open;
   ladder: Ladder;
+  /** Each node's open attempt: a node has one at a time (the next is queued after it ends). */
   attempts: Map<string, Open>;
   /** Each node's latest attempt, for the link from an escalation child. */
   latest: Map<string, number>;
 }
 
-const key = (nodeId: string, attempt: number) => `${attempt} ${nodeId}`;
 const time = (s: Signal) => signalTime(s.at);
 
 /**
@@ -44,7 +97,7 @@ const time = (s: Signal) => signalTime(s.at);
  * `replay` rebuilds the open spans from a run's earlier signals without emitting anything (a run
  * resumed after a crash), so what `apply` emits next continues the same spans under the same ids.
  */
-export const createRunSpans = (emit: (span: RunSpan) => void) => {
+export const createRunSpans = (sink: RunSpanSink) => {
   const runs = new Map<string, RunState>();
 
   const open = (
@@ -56,32 +109,31 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
     at: number,
     attributes: Attributes,
   ): Open => {
-    const span: Open = {
+    return {
       name,
       kind,
       traceId,
       spanId,
+      parentSpanId,
       start: at,
       last: at,
       attributes,
       events: [],
-      links: [],
+      links: NONE,
     };
-    if (parentSpanId) span.parentSpanId = parentSpanId;
-    return span;
   };
 
   const close = (span: Open, end: number, quiet: boolean) => {
     if (quiet) return;
     (span as RunSpan).end = Math.max(end, span.start);
-    emit(span as RunSpan);
+    sink.span(span as RunSpan);
   };
 
   /** Ends an attempt in its lane. Made once, not per signal: under tsx (keepNames) each closure
    * made also costs a property write. */
-  const endAttempt = (state: RunState, k: string, span: Open, lane: string, at: number, quiet: boolean) => {
+  const endAttempt = (state: RunState, span: Open, lane: string, at: number, quiet: boolean) => {
     span.attributes['laneflow.lane'] = lane;
-    state.attempts.delete(k);
+    state.attempts.delete(span.attributes['laneflow.node.id'] as string);
     close(span, at, quiet);
   };
 
@@ -125,7 +177,6 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
       runs.delete(s.runId);
       return;
     }
-    const k = key(s.nodeId, s.attempt);
     if (s.type === 'node.queued') {
       const tier = state.ladder[s.tier];
       const attributes: Attributes = {
@@ -151,52 +202,41 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
       );
       const parentAttempt = s.parentId ? state.latest.get(s.parentId) : undefined;
       if (s.parentId && parentAttempt !== undefined)
-        span.links.push({
-          spanId: attemptSpanIdOf(s.runId, s.parentId, parentAttempt),
-          attributes: { 'laneflow.link': s.spawnReason ?? 'spawn' },
-        });
-      state.attempts.set(k, span);
+        span.links = [
+          {
+            spanId: attemptSpanIdOf(s.runId, s.parentId, parentAttempt),
+            attributes: { 'laneflow.link': s.spawnReason ?? 'spawn' },
+          },
+        ];
+      // An attempt left open by a log that never ended it ends where the next one begins.
+      const stale = state.attempts.get(s.nodeId);
+      if (stale) close(stale, at, quiet);
+      state.attempts.set(s.nodeId, span);
       state.latest.set(s.nodeId, s.attempt);
       return;
     }
-    const span = state.attempts.get(k);
-    if (!span) return;
+    const span = state.attempts.get(s.nodeId);
+    if (!span || span.attributes['laneflow.attempt'] !== s.attempt) return;
     switch (s.type) {
       case 'node.started':
         span.attributes['laneflow.tier'] = s.tier;
         if (s.model) span.attributes['laneflow.model'] = s.model;
         // Marks when the attempt left the queue; its tier and model are the span's own attributes.
-        event(span, s, 'node.started', {});
+        event(span, s, 'node.started', NO_ATTRIBUTES);
         break;
-      case 'usage': {
-        const tier = state.ladder[s.tier];
+      case 'usage':
         if (!quiet)
-          emit({
-            name: `chat ${s.model}`,
-            kind: 'client',
+          sink.modelCall({
             traceId: span.traceId,
             spanId: signalSpanIdOf(s.runId, s.seq),
             parentSpanId: span.spanId,
             // The call ended at its signal; it began after the attempt's previous signal.
             start: span.last,
             end: Math.max(at, span.last),
-            attributes: {
-              'gen_ai.operation.name': 'chat',
-              'gen_ai.provider.name': tier?.provider ?? 'unknown',
-              'gen_ai.request.model': s.model,
-              'gen_ai.usage.input_tokens': s.inputTokens,
-              'gen_ai.usage.output_tokens': s.outputTokens,
-              'laneflow.tier': s.tier,
-              'laneflow.cost_usd': s.costUsd,
-              'laneflow.run.id': s.runId,
-              'laneflow.node.id': s.nodeId,
-              'laneflow.attempt': s.attempt,
-            },
-            events: [],
-            links: [],
+            provider: state.ladder[s.tier]?.provider ?? 'unknown',
+            usage: s,
           });
         break;
-      }
       case 'confidence.rated':
         event(span, s, 'gate.rated', {
           'laneflow.gate.round': s.round,
@@ -243,27 +283,27 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
           ...(s.childId && { 'laneflow.escalation.child_id': s.childId }),
         });
         if (s.route === 'give_up') span.error = `gave up: ${s.reason}`;
-        endAttempt(state, k, span, 'escalated', at, quiet);
+        endAttempt(state, span, 'escalated', at, quiet);
         break;
       case 'node.succeeded':
         span.attributes['laneflow.elapsed_ms'] = s.elapsedMs;
-        endAttempt(state, k, span, 'succeeded', at, quiet);
+        endAttempt(state, span, 'succeeded', at, quiet);
         break;
       case 'node.failed':
         span.attributes['error.type'] = s.error.code;
         span.attributes['laneflow.will_retry'] = s.willRetry;
         span.error = s.error.message;
-        endAttempt(state, k, span, 'failed', at, quiet);
+        endAttempt(state, span, 'failed', at, quiet);
         break;
       case 'node.skipped':
         span.attributes['laneflow.skip_reason'] = s.reason;
-        endAttempt(state, k, span, 'skipped', at, quiet);
+        endAttempt(state, span, 'skipped', at, quiet);
         break;
       case 'node.cancelled':
-        endAttempt(state, k, span, 'cancelled', at, quiet);
+        endAttempt(state, span, 'cancelled', at, quiet);
         break;
     }
-    if (state.attempts.has(k)) span.last = at;
+    span.last = at;
   };
 
   return {

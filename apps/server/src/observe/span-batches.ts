@@ -5,8 +5,8 @@ import {
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { type ProtoWriter, protoWriter, written } from './proto-writer.ts';
-import type { RunSpan } from './run-spans.ts';
-import { type ExportScope, requestFrame, writeRunSpan } from './span-proto.ts';
+import type { ModelCall, RunSpan } from './run-spans.ts';
+import { type ExportScope, requestFrame, writeModelCall, writeRunSpan } from './span-proto.ts';
 
 /** Spans written to protobuf, ready to send as one request. */
 interface Batch {
@@ -90,21 +90,35 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
     return Promise.all([...full.splice(0).map(send), exporting]).then(() => undefined);
   };
 
+  /** Whether one more span may wait; reports drops. */
+  const room = () => {
+    if (closed) return false;
+    if (queued >= maxQueue) {
+      if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
+      return false;
+    }
+    if (dropped > 0) {
+      warn(`run spans: dropped ${dropped} spans because the export queue was full`);
+      dropped = 0;
+    }
+    return true;
+  };
+  const added = () => {
+    queued++;
+    if (++filling >= maxBatch) seal();
+    schedule();
+  };
+
   return {
     add(span: RunSpan) {
-      if (closed) return;
-      if (queued >= maxQueue) {
-        if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
-        return;
-      }
-      if (dropped > 0) {
-        warn(`run spans: dropped ${dropped} spans because the export queue was full`);
-        dropped = 0;
-      }
+      if (!room()) return;
       writeRunSpan(writer, span);
-      queued++;
-      if (++filling >= maxBatch) seal();
-      schedule();
+      added();
+    },
+    addModelCall(call: ModelCall) {
+      if (!room()) return;
+      writeModelCall(writer, call);
+      added();
     },
     /** Sends every waiting span; resolves when they are exported, rejects if an export failed. */
     flush: sendAll,

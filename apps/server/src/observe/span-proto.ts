@@ -5,10 +5,10 @@
  * the request's frame is added when its batch is sent.
  */
 import type { AttributeValue } from '@opentelemetry/api';
+import { attribute, attributes, keyField } from './attribute-proto.ts';
 import {
   begin,
   bytes,
-  double,
   end,
   fixed32,
   fixed64Nanos,
@@ -21,81 +21,78 @@ import {
   varintSize,
   written,
 } from './proto-writer.ts';
-import type { RunSpan } from './run-spans.ts';
+import type { ModelCall, RunSpan } from './run-spans.ts';
 
 /** Span flags: sampled, and "whether the parent is remote" is known (it is not). */
 const FLAGS = 0x101;
 const ERROR = 2;
 const KIND = { internal: 1, client: 3 } as const;
 
-const value = (w: ProtoWriter, v: AttributeValue) => {
-  if (typeof v === 'string') {
-    tag(w, 1, 2);
-    string(w, v);
-  } else if (typeof v === 'boolean') {
-    tag(w, 2, 0);
-    varint(w, v ? 1 : 0);
-  } else if (typeof v === 'number') {
-    if (Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) {
-      tag(w, 3, 0);
-      varint(w, v);
-    } else {
-      tag(w, 4, 1);
-      double(w, v);
-    }
-  } else if (Array.isArray(v)) {
-    tag(w, 5, 2);
-    const list = begin(w);
-    for (const item of v) {
-      tag(w, 1, 2);
-      const at = begin(w);
-      if (item !== null && item !== undefined) value(w, item);
-      end(w, at);
-    }
-    end(w, list);
+/**
+ * Starts `ScopeSpans.spans` (field 2) with the span's ids, name, kind and times; returns where it
+ * began, for {@link endSpan}.
+ */
+const beginSpan = (
+  w: ProtoWriter,
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  name: string,
+  kind: RunSpan['kind'],
+  start: number,
+  end: number,
+) => {
+  tag(w, 2, 2);
+  const s = begin(w, 2);
+  tag(w, 1, 2);
+  hexBytes(w, traceId);
+  tag(w, 2, 2);
+  hexBytes(w, spanId);
+  if (parentSpanId) {
+    tag(w, 4, 2);
+    hexBytes(w, parentSpanId);
   }
+  tag(w, 5, 2);
+  string(w, name);
+  tag(w, 6, 0);
+  varint(w, KIND[kind]);
+  tag(w, 7, 1);
+  fixed64Nanos(w, start);
+  tag(w, 8, 1);
+  fixed64Nanos(w, end);
+  return s;
 };
 
-/** Each attribute as a repeated `KeyValue` under `field`. */
-const attributes = (
-  w: ProtoWriter,
-  attrs: Readonly<Record<string, AttributeValue | undefined>>,
-  field: number,
-) => {
-  for (const key in attrs) {
-    const v = attrs[key];
-    tag(w, field, 2);
-    const kv = begin(w);
-    tag(w, 1, 2);
-    string(w, key);
+/** Ends the span {@link beginSpan} began with its status and flags. */
+const endSpan = (w: ProtoWriter, s: number, error: string | undefined) => {
+  tag(w, 14, 0);
+  varint(w, 0);
+  tag(w, 15, 2);
+  const status = begin(w);
+  if (error) {
     tag(w, 2, 2);
-    const any = begin(w);
-    if (v !== undefined) value(w, v);
-    end(w, any);
-    end(w, kv);
+    string(w, error);
   }
+  tag(w, 3, 0);
+  varint(w, error !== undefined ? ERROR : 0);
+  end(w, status);
+  tag(w, 16, 5);
+  fixed32(w, FLAGS);
+  end(w, s, 2);
 };
 
 /** Appends `span` as `ScopeSpans.spans` (field 2). */
 export const writeRunSpan = (w: ProtoWriter, span: RunSpan) => {
-  tag(w, 2, 2);
-  const s = begin(w, 2);
-  tag(w, 1, 2);
-  hexBytes(w, span.traceId);
-  tag(w, 2, 2);
-  hexBytes(w, span.spanId);
-  if (span.parentSpanId) {
-    tag(w, 4, 2);
-    hexBytes(w, span.parentSpanId);
-  }
-  tag(w, 5, 2);
-  string(w, span.name);
-  tag(w, 6, 0);
-  varint(w, KIND[span.kind]);
-  tag(w, 7, 1);
-  fixed64Nanos(w, span.start);
-  tag(w, 8, 1);
-  fixed64Nanos(w, span.end);
+  const s = beginSpan(
+    w,
+    span.traceId,
+    span.spanId,
+    span.parentSpanId,
+    span.name,
+    span.kind,
+    span.start,
+    span.end,
+  );
   attributes(w, span.attributes, 9);
   tag(w, 10, 0);
   varint(w, 0);
@@ -127,20 +124,46 @@ export const writeRunSpan = (w: ProtoWriter, span: RunSpan) => {
     fixed32(w, FLAGS);
     end(w, at);
   }
-  tag(w, 14, 0);
+  endSpan(w, s, span.error);
+};
+
+/** The model-call span's keys, in the order {@link modelCallSpan} gives its attributes. */
+const K = {
+  operation: keyField('gen_ai.operation.name'),
+  provider: keyField('gen_ai.provider.name'),
+  model: keyField('gen_ai.request.model'),
+  input: keyField('gen_ai.usage.input_tokens'),
+  output: keyField('gen_ai.usage.output_tokens'),
+  tier: keyField('laneflow.tier'),
+  cost: keyField('laneflow.cost_usd'),
+  run: keyField('laneflow.run.id'),
+  node: keyField('laneflow.node.id'),
+  attempt: keyField('laneflow.attempt'),
+};
+
+/**
+ * Appends a model call as `ScopeSpans.spans`: the bytes {@link writeRunSpan} writes for its
+ * {@link modelCallSpan}, without making the span and its attribute record first (half of a run's
+ * spans are model calls).
+ */
+export const writeModelCall = (w: ProtoWriter, c: ModelCall) => {
+  const u = c.usage;
+  const s = beginSpan(w, c.traceId, c.spanId, c.parentSpanId, `chat ${u.model}`, 'client', c.start, c.end);
+  attribute(w, 9, K.operation, 'chat');
+  attribute(w, 9, K.provider, c.provider);
+  attribute(w, 9, K.model, u.model);
+  attribute(w, 9, K.input, u.inputTokens);
+  attribute(w, 9, K.output, u.outputTokens);
+  attribute(w, 9, K.tier, u.tier);
+  attribute(w, 9, K.cost, u.costUsd);
+  attribute(w, 9, K.run, u.runId);
+  attribute(w, 9, K.node, u.nodeId);
+  attribute(w, 9, K.attempt, u.attempt);
+  tag(w, 10, 0);
   varint(w, 0);
-  tag(w, 15, 2);
-  const status = begin(w);
-  if (span.error) {
-    tag(w, 2, 2);
-    string(w, span.error);
-  }
-  tag(w, 3, 0);
-  varint(w, span.error !== undefined ? ERROR : 0);
-  end(w, status);
-  tag(w, 16, 5);
-  fixed32(w, FLAGS);
-  end(w, s, 2);
+  tag(w, 12, 0);
+  varint(w, 0);
+  endSpan(w, s, undefined);
 };
 
 export interface ExportScope {

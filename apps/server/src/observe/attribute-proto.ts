@@ -1,0 +1,138 @@
+/**
+ * OTLP `KeyValue` attributes written to protobuf as the OpenTelemetry serializer writes them. Short
+ * ASCII strings and small integers, nearly all of a run span's, are written in one pass with their
+ * key's bytes cached; the rest reserve their lengths and fix them up.
+ */
+import type { AttributeValue } from '@opentelemetry/api';
+import {
+  begin,
+  double,
+  end,
+  ensure,
+  type ProtoWriter,
+  protoWriter,
+  string,
+  tag,
+  varint,
+  varintSize,
+  written,
+} from './proto-writer.ts';
+
+const value = (w: ProtoWriter, v: AttributeValue) => {
+  if (typeof v === 'string') {
+    tag(w, 1, 2);
+    string(w, v);
+  } else if (typeof v === 'boolean') {
+    tag(w, 2, 0);
+    varint(w, v ? 1 : 0);
+  } else if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) {
+      tag(w, 3, 0);
+      varint(w, v);
+    } else {
+      tag(w, 4, 1);
+      double(w, v);
+    }
+  } else if (Array.isArray(v)) {
+    tag(w, 5, 2);
+    const list = begin(w);
+    for (const item of v) {
+      tag(w, 1, 2);
+      const at = begin(w);
+      if (item !== null && item !== undefined) value(w, item);
+      end(w, at);
+    }
+    end(w, list);
+  }
+};
+
+/**
+ * Each attribute key's `KeyValue.key` field and the tag of its `value`, by key, as a string of byte
+ * values (copied a char at a time faster than a typed array is read). Keys are a small fixed set (run
+ * spans name them in code), so the cache is bounded only as a guard.
+ */
+const keyFields = new Map<string, string>();
+export const keyField = (key: string): string => {
+  let field = keyFields.get(key);
+  if (field === undefined) {
+    const w = protoWriter(3 * key.length + 12);
+    tag(w, 1, 2);
+    string(w, key);
+    tag(w, 2, 2);
+    field = written(w).toString('latin1');
+    if (keyFields.size < 1024) keyFields.set(key, field);
+  }
+  return field;
+};
+
+/** Copies a string of byte values (below 256) to `at`; returns where it ends. */
+const latin1 = (b: Buffer, at: number, s: string) => {
+  for (let i = 0; i < s.length; i++) b[at++] = s.charCodeAt(i);
+  return at;
+};
+
+/** Writes `KeyValue` `field` for a short ASCII string in one pass; false (nothing written) otherwise. */
+const shortString = (w: ProtoWriter, field: number, k: string, v: string): boolean => {
+  const n = v.length;
+  const kv = k.length + 3 + n;
+  if (kv >= 0x80) return false;
+  ensure(w, kv + 2);
+  const b = w.buf;
+  let at = w.pos;
+  b[at++] = (field << 3) | 2;
+  b[at++] = kv;
+  at = latin1(b, at, k);
+  b[at++] = n + 2;
+  b[at++] = 0x0a;
+  b[at++] = n;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x80) return false;
+    b[at++] = c;
+  }
+  w.pos = at;
+  return true;
+};
+
+/** Writes `KeyValue` `field` for an integer in [0, 2^28) in one pass. */
+const smallInt = (w: ProtoWriter, field: number, k: string, v: number) => {
+  const size = varintSize(v);
+  ensure(w, k.length + size + 4);
+  const b = w.buf;
+  let at = w.pos;
+  b[at++] = (field << 3) | 2;
+  b[at++] = k.length + 2 + size;
+  at = latin1(b, at, k);
+  b[at++] = 1 + size;
+  b[at++] = 0x18;
+  w.pos = at;
+  varint(w, v);
+};
+
+/** Writes one attribute as `KeyValue` `field`; `k` is its key's {@link keyField}. */
+export const attribute = (w: ProtoWriter, field: number, k: string, v: AttributeValue | undefined) => {
+  if (k.length < 0x60) {
+    if (typeof v === 'string' && shortString(w, field, k, v)) return;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 0x10000000) {
+      smallInt(w, field, k, v);
+      return;
+    }
+  }
+  tag(w, field, 2);
+  const kv = begin(w);
+  ensure(w, k.length);
+  w.pos = latin1(w.buf, w.pos, k);
+  const any = begin(w);
+  if (v !== undefined) value(w, v);
+  end(w, any);
+  end(w, kv);
+};
+
+/** Each attribute of `attrs` as a repeated `KeyValue` under `field`. */
+export const attributes = (
+  w: ProtoWriter,
+  attrs: Readonly<Record<string, AttributeValue | undefined>>,
+  field: number,
+) => {
+  for (const key in attrs) attribute(w, field, keyField(key), attrs[key]);
+};
