@@ -60,10 +60,17 @@ const readPolicy = (env: NodeJS.ProcessEnv): ServerConfig['policy'] => {
   );
   const minRuns = numberIn('LANEFLOW_POLICY_MIN_RUNS', env.LANEFLOW_POLICY_MIN_RUNS, [0, 1e6], 'an integer');
   const explore = numberIn('LANEFLOW_POLICY_EXPLORE', env.LANEFLOW_POLICY_EXPLORE, [0, 1], 'a number');
+  const sampledRuns = numberIn(
+    'LANEFLOW_POLICY_SAMPLED_RUNS',
+    env.LANEFLOW_POLICY_SAMPLED_RUNS,
+    [0, 1e6],
+    'a number',
+  );
   return {
     ...(halfLifeRuns !== undefined && { halfLifeRuns }),
     ...(minRuns !== undefined && { minRuns }),
     ...(explore !== undefined && { explore }),
+    ...(sampledRuns !== undefined && { sampledRuns }),
   };
 };
 

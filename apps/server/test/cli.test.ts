@@ -3,8 +3,10 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultLadder } from '@laneflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  allSignals,
   approvalDag,
   llm,
   quickDag,
@@ -90,11 +92,17 @@ describe('laneflow run here', { timeout: 120_000 }, () => {
     expect(r.code).toBe(1);
   });
 
-  it('exits 2 for an invalid DAG or a malformed --input', async () => {
+  it('exits 2 for an invalid DAG, a malformed --input or --start-tier, 1 for a tier the ladder lacks', async () => {
     const bad = await laneflow(['run', file('bad2.json', { id: 'x', nodes: [] })]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a valid DAG');
     expect((await laneflow(['run', file('ok2.json', quickDag('ok2')), '--input', 'novalue'])).code).toBe(2);
+    const tier = await laneflow(['run', file('ok3.json', quickDag('ok3')), '--start-tier=']);
+    expect(tier.code).toBe(2);
+    expect(tier.stderr).toContain('--start-tier "" must be auto, a tier index or a tier name');
+    const unknown = await laneflow(['run', file('ok4.json', quickDag('ok4')), '--start-tier', 'huge']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('startTier "huge" is not a model tier of the ladder');
   });
 });
 
@@ -117,6 +125,31 @@ describe('laneflow run and token against a server', { timeout: 180_000 }, () => 
     const denied = await laneflow(['run', path, '--server', srv.url, '--token', 'wrong']);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('401');
+  });
+
+  it('starts the run where --start-tier says, by name or index', async () => {
+    for (const [flag, tier] of [
+      ['large', defaultLadder.findIndex((t) => t.name === 'large')],
+      ['1', 1],
+    ] as const) {
+      const r = await laneflow(
+        [
+          'run',
+          file(`tier-${tier}.json`, quickDag(`tier${tier}`, 1)),
+          '--start-tier',
+          flag,
+          '--server',
+          srv.url,
+        ],
+        {
+          LANEFLOW_TOKEN: tok.operator,
+        },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const runId = /run (\S+) of/.exec(r.stdout)?.[1] as string;
+      const queued = (await allSignals(srv.call, runId)).find((s) => s.type === 'node.queued');
+      expect(queued).toMatchObject({ nodeId: 'n0', tier });
+    }
   });
 
   it('creates, lists and revokes tokens; refuses an env token, a bad role and a missing admin token', async () => {

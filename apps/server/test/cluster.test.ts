@@ -218,5 +218,16 @@ describe('several processes on one PostgreSQL', () => {
       }
       expectGapFree(await allSignals(callX, runId));
     }
+
+    // ---- a run's start tier travels with it through the queue to the process that executes it -----
+    const tiered = await call1('POST', '/api/runs', { body: { dag: gated, startTier: 'large' } });
+    expect(tiered.status, JSON.stringify(tiered.body)).toBe(201);
+    const tieredId = tiered.body.runId as string;
+    const firstQueued = await waitFor(
+      async () => (await allSignals(call1, tieredId)).find((x) => x.type === 'node.queued'),
+      'the tiered run to queue a node',
+    );
+    expect(firstQueued).toMatchObject({ nodeId: 'a', tier: 2 });
+    await call1('POST', `/api/runs/${tieredId}/cancel`, { body: {} });
   });
 });

@@ -113,8 +113,9 @@ describe('the start-tier policy settings', () => {
         LANEFLOW_POLICY_HALF_LIFE_RUNS: '2.5',
         LANEFLOW_POLICY_MIN_RUNS: '0',
         LANEFLOW_POLICY_EXPLORE: '0.25',
+        LANEFLOW_POLICY_SAMPLED_RUNS: '3.5',
       }).policy,
-    ).toEqual({ halfLifeRuns: 2.5, minRuns: 0, explore: 0.25 });
+    ).toEqual({ halfLifeRuns: 2.5, minRuns: 0, explore: 0.25, sampledRuns: 3.5 });
     for (const [name, value] of [
       ['LANEFLOW_POLICY_HALF_LIFE_RUNS', '0'],
       ['LANEFLOW_POLICY_HALF_LIFE_RUNS', 'soon'],
@@ -122,6 +123,7 @@ describe('the start-tier policy settings', () => {
       ['LANEFLOW_POLICY_MIN_RUNS', '-1'],
       ['LANEFLOW_POLICY_EXPLORE', '1.5'],
       ['LANEFLOW_POLICY_EXPLORE', 'NaN'],
+      ['LANEFLOW_POLICY_SAMPLED_RUNS', '-1'],
     ] as const)
       expect(() => readConfig([], { [name]: value }), `${name}=${value}`).toThrow(
         new RegExp(`^${name} "${value}" is not`),

@@ -9,6 +9,8 @@ import {
   laneLabel,
   laneTable,
   type RunView,
+  type StartTier,
+  StartTierSchema,
   trustedApiKeys,
 } from '@laneflow/core';
 import { createLocalTransport, createRemoteTransport, type RunTransport } from '@laneflow/sdk';
@@ -28,6 +30,14 @@ export const parseInput = (pair: string): [string, Json] => {
   } catch {
     return [pair.slice(0, at), raw];
   }
+};
+
+/** `--start-tier`: `auto`, a tier index (digits) or a tier name. */
+export const parseStartTier = (value: string): StartTier => {
+  const parsed = StartTierSchema.safeParse(/^\d+$/.test(value) ? Number(value) : value);
+  if (!parsed.success)
+    throw new UsageError(`--start-tier "${value}" must be auto, a tier index or a tier name`);
+  return parsed.data;
 };
 
 const transportFor = (server: string | undefined, token: string | undefined): RunTransport => {
@@ -91,14 +101,20 @@ export const run = async (args: string[]): Promise<number> => {
       server: { type: 'string' },
       token: { type: 'string' },
       'approve-all': { type: 'boolean' },
+      'start-tier': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one DAG file');
   const dag = await loadDag(positionals[0]);
   const inputs = Object.fromEntries((values.input ?? []).map(parseInput));
+  const startTier = values['start-tier'] === undefined ? undefined : parseStartTier(values['start-tier']);
   const server = values.server ?? process.env.LANEFLOW_SERVER;
   const transport = transportFor(server, values.token ?? process.env.LANEFLOW_TOKEN);
-  const { runId } = await transport.startRun({ dag, ...(values.input && { inputs }) });
+  const { runId } = await transport.startRun({
+    dag,
+    ...(values.input && { inputs }),
+    ...(startTier !== undefined && { startTier }),
+  });
   console.log(`laneflow: run ${runId} of ${dag.name ?? dag.id} ${server ? `on ${server}` : 'here'}\n`);
   const view = createRunView();
   const screen = display(view);

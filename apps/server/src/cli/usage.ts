@@ -35,12 +35,15 @@ GET /metrics serves Prometheus metrics to admin and metrics tokens.`,
 
 Executes queued runs with no HTTP, next to servers on the same PostgreSQL. Needs DATABASE_URL; takes
 the environment of \`laneflow serve\`.`,
-  run: `Usage: laneflow run <dag.json> [--input name=value]... [--server URL] [--token T] [--approve-all]
+  run: `Usage: laneflow run <dag.json> [--input name=value]... [--start-tier T] [--server URL] [--token T]
+                          [--approve-all]
 
 Runs a DAG and redraws its lane table until it ends. Without --server the engine runs in this process
 (simulated tiers, or LANEFLOW_LADDER); with it, the run happens on that server.
 
   --input name=value   a run input (repeatable); the value is JSON if it parses, else text
+  --start-tier T       where nodes that set no startTier start: auto (learned from their history),
+                       a tier index or a tier name
   --server URL         run on a laneflow server (env LANEFLOW_SERVER)
   --token T            bearer token for the server (env LANEFLOW_TOKEN)
   --approve-all        approve every approval; otherwise each is asked at the prompt
