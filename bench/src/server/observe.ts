@@ -34,7 +34,7 @@ import {
 } from '@laneflow/server';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createRunSpans, modelCallSpan } from '../../../apps/server/src/observe/run-spans.ts';
+import { createRunSpans } from '../../../apps/server/src/observe/run-spans.ts';
 import { fromRunSpan } from '../../../apps/server/src/observe/sdk-span.ts';
 import { spanResource } from '../../../apps/server/src/observe/span-exporter.ts';
 import { startPgCluster } from '../../../apps/server/test/pg-cluster.ts';
@@ -74,10 +74,7 @@ const sdkTracing = () => {
   const resource = spanResource('bench');
   const scope = { name: 'laneflow', version: 'bench' };
   const batch = new BatchSpanProcessor(new OTLPTraceExporter());
-  const spans = createRunSpans({
-    span: (s) => batch.onEnd(fromRunSpan(s, resource, scope)),
-    modelCall: (c) => batch.onEnd(fromRunSpan(modelCallSpan(c), resource, scope)),
-  });
+  const spans = createRunSpans((s) => batch.onEnd(fromRunSpan(s, resource, scope)));
   return {
     onCommitted: (_runId: string, b: readonly Signal[]) => spans.apply(b),
     flush: () => batch.forceFlush(),

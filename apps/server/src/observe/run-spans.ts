@@ -20,58 +20,13 @@ export interface RunSpan {
   error?: string;
 }
 
-/**
- * A model call, one `usage` signal: a client span under its attempt, kept as the signal it came from
- * so the protobuf writer need not make the span ({@link modelCallSpan} makes it).
- */
-export interface ModelCall {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  start: number;
-  end: number;
-  provider: string;
-  usage: Extract<Signal, { type: 'usage' }>;
-}
-
-/** A model call as a span, GenAI semantic conventions. */
-export const modelCallSpan = (c: ModelCall): RunSpan => ({
-  name: `chat ${c.usage.model}`,
-  kind: 'client',
-  traceId: c.traceId,
-  spanId: c.spanId,
-  parentSpanId: c.parentSpanId,
-  start: c.start,
-  end: c.end,
-  attributes: {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': c.provider,
-    'gen_ai.request.model': c.usage.model,
-    'gen_ai.usage.input_tokens': c.usage.inputTokens,
-    'gen_ai.usage.output_tokens': c.usage.outputTokens,
-    'laneflow.tier': c.usage.tier,
-    'laneflow.cost_usd': c.usage.costUsd,
-    'laneflow.run.id': c.usage.runId,
-    'laneflow.node.id': c.usage.nodeId,
-    'laneflow.attempt': c.usage.attempt,
-  },
-  events: [],
-  links: [],
-});
-
-/** Where finished spans go: model calls apart, as they are half of them and all alike. */
-export interface RunSpanSink {
-  span: (span: RunSpan) => void;
-  modelCall: (call: ModelCall) => void;
-}
-
 type Open = Omit<RunSpan, 'end' | 'events'> & {
   end?: number;
   last: number;
   events: Array<RunSpan['events'][number]>;
 };
 
-/** Shared by every span without links and every event without attributes. */
+/** Shared by every span and event without any: model-call spans have no events or links. */
 const NONE: readonly never[] = Object.freeze([]);
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
@@ -97,7 +52,7 @@ const time = (s: Signal) => signalTime(s.at);
  * `replay` rebuilds the open spans from a run's earlier signals without emitting anything (a run
  * resumed after a crash), so what `apply` emits next continues the same spans under the same ids.
  */
-export const createRunSpans = (sink: RunSpanSink) => {
+export const createRunSpans = (emit: (span: RunSpan) => void) => {
   const runs = new Map<string, RunState>();
 
   const open = (
@@ -126,7 +81,7 @@ export const createRunSpans = (sink: RunSpanSink) => {
   const close = (span: Open, end: number, quiet: boolean) => {
     if (quiet) return;
     (span as RunSpan).end = Math.max(end, span.start);
-    sink.span(span as RunSpan);
+    emit(span as RunSpan);
   };
 
   /** Ends an attempt in its lane. Made once, not per signal: under tsx (keepNames) each closure
@@ -224,19 +179,35 @@ export const createRunSpans = (sink: RunSpanSink) => {
         // Marks when the attempt left the queue; its tier and model are the span's own attributes.
         event(span, s, 'node.started', NO_ATTRIBUTES);
         break;
-      case 'usage':
+      case 'usage': {
+        const tier = state.ladder[s.tier];
         if (!quiet)
-          sink.modelCall({
+          emit({
+            name: `chat ${s.model}`,
+            kind: 'client',
             traceId: span.traceId,
             spanId: signalSpanIdOf(s.runId, s.seq),
             parentSpanId: span.spanId,
             // The call ended at its signal; it began after the attempt's previous signal.
             start: span.last,
             end: Math.max(at, span.last),
-            provider: state.ladder[s.tier]?.provider ?? 'unknown',
-            usage: s,
+            attributes: {
+              'gen_ai.operation.name': 'chat',
+              'gen_ai.provider.name': tier?.provider ?? 'unknown',
+              'gen_ai.request.model': s.model,
+              'gen_ai.usage.input_tokens': s.inputTokens,
+              'gen_ai.usage.output_tokens': s.outputTokens,
+              'laneflow.tier': s.tier,
+              'laneflow.cost_usd': s.costUsd,
+              'laneflow.run.id': s.runId,
+              'laneflow.node.id': s.nodeId,
+              'laneflow.attempt': s.attempt,
+            },
+            events: NONE,
+            links: NONE,
           });
         break;
+      }
       case 'confidence.rated':
         event(span, s, 'gate.rated', {
           'laneflow.gate.round': s.round,

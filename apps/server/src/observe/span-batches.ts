@@ -4,14 +4,17 @@ import {
   createOtlpHttpExportDelegate,
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { type ProtoWriter, protoWriter, written } from './proto-writer.ts';
-import type { ModelCall, RunSpan } from './run-spans.ts';
-import { type ExportScope, requestFrame, writeModelCall, writeRunSpan } from './span-proto.ts';
+import { type ProtoWriter, protoWriter } from './proto-writer.ts';
+import { type ExportScope, requestFrame } from './request-frame.ts';
+import type { RunSpan } from './run-spans.ts';
+import { writeRunSpan } from './span-proto.ts';
 
 /** Spans written to protobuf, ready to send as one request. */
 interface Batch {
   spans: number;
-  body: Uint8Array;
+  writer: ProtoWriter;
+  /** The request, made once (an export that is retried sends it again). */
+  body?: Uint8Array;
 }
 
 /**
@@ -31,7 +34,10 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
   const delegate = createOtlpHttpExportDelegate(
     convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
     {
-      serializeRequest: (b: Batch) => frame(b.body),
+      serializeRequest: (b: Batch) => {
+        b.body ??= frame.finish(b.writer);
+        return b.body;
+      },
       deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
     },
     'otlp_http_span_exporter',
@@ -41,7 +47,17 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
 
   /** Full batches waiting, oldest first, and the one being filled. */
   const full: Batch[] = [];
-  let writer: ProtoWriter = protoWriter();
+  /**
+   * Writers of batches exported, kept to write the next ones: a batch's buffer is reused rather than
+   * a megabyte allocated, and faulted in, for each.
+   */
+  const spare: ProtoWriter[] = [];
+  const nextWriter = (size: number) => {
+    const w = spare.pop() ?? protoWriter(size);
+    w.pos = frame.reserve;
+    return w;
+  };
+  let writer = nextWriter(64 * 1024);
   let filling = 0;
   let queued = 0;
   let dropped = 0;
@@ -50,16 +66,19 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
 
   const seal = () => {
     if (filling === 0) return;
-    full.push({ spans: filling, body: written(writer) });
-    writer = protoWriter(writer.buf.length);
+    full.push({ spans: filling, writer });
+    writer = nextWriter(writer.buf.length);
     filling = 0;
   };
   const send = (b: Batch) =>
     new Promise<void>((resolve, reject) =>
       delegate.export(b, (result) => {
         queued -= b.spans;
-        if (result.code === ExportResultCode.SUCCESS) resolve();
-        else reject(result.error ?? new Error('run span export failed'));
+        // Only a request that completed is surely no longer read from.
+        if (result.code === ExportResultCode.SUCCESS) {
+          if (spare.length < 2) spare.push(b.writer);
+          resolve();
+        } else reject(result.error ?? new Error('run span export failed'));
       }),
     );
   /** The export the batch timer started, if one is under way. */
@@ -90,35 +109,21 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
     return Promise.all([...full.splice(0).map(send), exporting]).then(() => undefined);
   };
 
-  /** Whether one more span may wait; reports drops. */
-  const room = () => {
-    if (closed) return false;
-    if (queued >= maxQueue) {
-      if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
-      return false;
-    }
-    if (dropped > 0) {
-      warn(`run spans: dropped ${dropped} spans because the export queue was full`);
-      dropped = 0;
-    }
-    return true;
-  };
-  const added = () => {
-    queued++;
-    if (++filling >= maxBatch) seal();
-    schedule();
-  };
-
   return {
     add(span: RunSpan) {
-      if (!room()) return;
+      if (closed) return;
+      if (queued >= maxQueue) {
+        if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
+        return;
+      }
+      if (dropped > 0) {
+        warn(`run spans: dropped ${dropped} spans because the export queue was full`);
+        dropped = 0;
+      }
       writeRunSpan(writer, span);
-      added();
-    },
-    addModelCall(call: ModelCall) {
-      if (!room()) return;
-      writeModelCall(writer, call);
-      added();
+      queued++;
+      if (++filling >= maxBatch) seal();
+      schedule();
     },
     /** Sends every waiting span; resolves when they are exported, rejects if an export failed. */
     flush: sendAll,

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { modelCallSpan, type RunSpanSink } from './run-spans.ts';
+import type { RunSpan } from './run-spans.ts';
 import { fromRunSpan } from './sdk-span.ts';
 import { createRunSpanBatches } from './span-batches.ts';
 
@@ -40,12 +40,9 @@ export const createSpanExporter = (version: string, warn: (message: string) => v
   return {
     resource,
     http,
-    run: (runs
-      ? { span: runs.add, modelCall: runs.addModelCall }
-      : {
-          span: (span) => http.onEnd(fromRunSpan(span, resource, scope)),
-          modelCall: (call) => http.onEnd(fromRunSpan(modelCallSpan(call), resource, scope)),
-        }) satisfies RunSpanSink,
+    run: runs
+      ? (span: RunSpan) => runs.add(span)
+      : (span: RunSpan) => http.onEnd(fromRunSpan(span, resource, scope)),
     flush: async () => {
       await Promise.all([http.forceFlush(), runs?.flush()]);
     },
