@@ -198,16 +198,23 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       const g0 = gcMs;
       const t0 = performance.now();
       const deadline = t0 + seconds * 1000;
+      /** The batches runs cut off by the deadline did not commit. */
+      const unfinished: Array<{ id: string; rest: Signal[][] }> = [];
       const worker = async () => {
-        for (let id = ids[next++]; id !== undefined && performance.now() < deadline; id = ids[next++])
-          for (const b of batches(
+        for (let id = ids[next++]; id !== undefined && performance.now() < deadline; id = ids[next++]) {
+          const all = batches(
             template.map((s) => ({ ...s, runId: id }) as Signal),
             batch,
-          )) {
-            if (performance.now() >= deadline) return;
+          );
+          for (const [i, b] of all.entries()) {
+            if (performance.now() >= deadline) {
+              unfinished.push({ id, rest: all.slice(i) });
+              return;
+            }
             await appenders[variant](id, b);
             committed += b.length;
           }
+        }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
       const elapsed = (performance.now() - t0) / 1000;
@@ -215,6 +222,10 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       await flushes[variant]?.();
       const main = (mainCpuUs() - m0) / committed;
       const cpu = (processCpuUs() - c0) / committed;
+      // Runs end, untimed, as a server's do: a run left open would keep its spans in memory for
+      // the rest of the bench, and each repetition would leave more.
+      for (const run of unfinished) for (const b of run.rest) await appenders[variant](run.id, b);
+      await flushes[variant]?.();
       const cell = cells.get(variant) as Cell;
       cell.rates.push(committed / elapsed);
       cell.cpuUs.push(cpu);

@@ -77,7 +77,9 @@ export const createTracing = (o: {
     s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled';
   const send = (runId: string, batch: readonly Signal[]) => {
     if (known.get(runId)) spans.apply(batch);
-    if (batch.some(ended)) known.delete(runId);
+    // A run's end is its last signal, so the last of its batch.
+    const last = batch[batch.length - 1];
+    if (last && ended(last)) known.delete(runId);
   };
 
   /** Batches of runs whose earlier signals are being read, in commit order. */
