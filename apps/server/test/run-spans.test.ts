@@ -2,6 +2,7 @@
 // attempts; a resumed run continues its open spans; nothing is left open when the run ends.
 import { defaultLadder, makeSignal, type Signal, type SignalDraft, withSeq } from '@laneflow/core';
 import { describe, expect, it } from 'vitest';
+import { attemptSpan } from '../src/observe/attempt-span.ts';
 import { createRunSpans, type RunSpan } from '../src/observe/run-spans.ts';
 
 const runId = 'r1';
@@ -20,6 +21,7 @@ const log = signals([
     attempt: 1,
     error: { message: 'timeout', code: 'timeout' },
     willRetry: true,
+    elapsedMs: 3,
   }),
   makeSignal('node.queued', { ...node, attempt: 2, tier: 1 }),
   makeSignal('node.started', { ...node, attempt: 2, tier: 1, model: 'sim-medium' }),
@@ -39,7 +41,7 @@ const log = signals([
 
 const spansOf = (batches: Signal[][], replayed: Signal[] = []) => {
   const out: RunSpan[] = [];
-  const spans = createRunSpans((s) => out.push(s));
+  const spans = createRunSpans({ span: (s) => out.push(s), attempt: (a) => out.push(attemptSpan(a)) });
   spans.replay(replayed);
   for (const b of batches) spans.apply(b);
   return out;

@@ -4,7 +4,9 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { protoWriter } from '../src/observe/proto-writer.ts';
+import { writeAttempt } from '../src/observe/attempt-proto.ts';
+import { type Attempt, attemptSpan } from '../src/observe/attempt-span.ts';
+import { protoWriter, written } from '../src/observe/proto-writer.ts';
 import { requestFrame } from '../src/observe/request-frame.ts';
 import type { RunSpan } from '../src/observe/run-spans.ts';
 import { fromRunSpan } from '../src/observe/sdk-span.ts';
@@ -49,7 +51,59 @@ const span: fc.Arbitrary<RunSpan> = fc
     ...(error !== undefined && { error }),
   }));
 
+const text = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const attempt: fc.Arbitrary<Attempt> = fc
+  .record({
+    traceId: hex(16),
+    spanId: hex(8),
+    parentSpanId: hex(8),
+    runId: text,
+    nodeId: text,
+    attempt: fc.integer({ min: 1, max: 2 ** 31 }),
+    tier: fc.nat(),
+    dagId: maybe(text),
+    tierName: maybe(text),
+    label: maybe(text),
+    parentId: maybe(text),
+    spawnReason: maybe(text),
+    model: maybe(text),
+    start: time,
+    length: fc.integer({ min: 0, max: 86_400_000 }),
+    started: maybe(fc.tuple(time, fc.nat())),
+    events: fc.array(fc.record({ name: fc.string(), time, attributes }), { maxLength: 3 }),
+    links: fc.array(fc.record({ spanId: hex(8), attributes }), { maxLength: 2 }),
+    lane: maybe(text),
+    elapsedMs: maybe(fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e9, noNaN: true }))),
+    errorType: maybe(text),
+    willRetry: maybe(fc.boolean()),
+    skipReason: maybe(text),
+    error: maybe(fc.string({ maxLength: 200 })),
+  })
+  .map(({ length, started, ...a }) => ({
+    ...a,
+    last: a.start,
+    end: a.start + length,
+    startedAt: started?.[0],
+    startedAfter: started ? started[1] % (a.events.length + 1) : 0,
+  }));
+
 describe('run spans in OTLP protobuf', () => {
+  it('write a node attempt as its span', () => {
+    fc.assert(
+      fc.property(fc.array(attempt, { minLength: 1, maxLength: 4 }), (attempts) => {
+        const ours = protoWriter(16);
+        const generic = protoWriter(16);
+        for (const a of attempts) {
+          writeAttempt(ours, a);
+          writeRunSpan(generic, attemptSpan(a));
+        }
+        expect(Buffer.from(written(ours)).equals(Buffer.from(written(generic)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('are what the OpenTelemetry serializer writes for the same spans', () => {
     fc.assert(
       fc.property(

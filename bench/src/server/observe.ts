@@ -34,6 +34,7 @@ import {
 } from '@laneflow/server';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { attemptSpan } from '../../../apps/server/src/observe/attempt-span.ts';
 import { createRunSpans } from '../../../apps/server/src/observe/run-spans.ts';
 import { fromRunSpan } from '../../../apps/server/src/observe/sdk-span.ts';
 import { spanResource } from '../../../apps/server/src/observe/span-exporter.ts';
@@ -74,7 +75,10 @@ const sdkTracing = () => {
   const resource = spanResource('bench');
   const scope = { name: 'laneflow', version: 'bench' };
   const batch = new BatchSpanProcessor(new OTLPTraceExporter());
-  const spans = createRunSpans((s) => batch.onEnd(fromRunSpan(s, resource, scope)));
+  const spans = createRunSpans({
+    span: (s) => batch.onEnd(fromRunSpan(s, resource, scope)),
+    attempt: (a) => batch.onEnd(fromRunSpan(attemptSpan(a), resource, scope)),
+  });
   return {
     onCommitted: (_runId: string, b: readonly Signal[]) => spans.apply(b),
     flush: () => batch.forceFlush(),

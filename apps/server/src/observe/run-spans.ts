@@ -1,4 +1,5 @@
 import type { Ladder, Signal } from '@laneflow/core';
+import type { Attempt, SpanEvent } from './attempt-span.ts';
 import { signalTime } from './signal-time.ts';
 import { attemptSpanIdOf, runSpanIdOf, signalSpanIdOf, traceIdOf } from './trace-ids.ts';
 
@@ -20,23 +21,27 @@ export interface RunSpan {
   error?: string;
 }
 
-type Open = Omit<RunSpan, 'end' | 'events'> & {
-  end?: number;
-  last: number;
-  events: Array<RunSpan['events'][number]>;
-};
+/** The run's own span while it is open. */
+type OpenRun = Omit<RunSpan, 'end'> & { end?: number };
 
-/** Shared by every span and event without any: model-call spans have no events or links. */
+/** Shared by every span without links or events. */
 const NONE: readonly never[] = Object.freeze([]);
-const NO_ATTRIBUTES: Attributes = Object.freeze({});
+/** Shared by every attempt until its first event, which replaces it (never pushed to). */
+const NO_EVENTS: SpanEvent[] = [];
+
+/** Where finished spans go: attempts, most of a run's spans, as their records. */
+export interface RunSpanSink {
+  span: (span: RunSpan) => void;
+  attempt: (attempt: Attempt) => void;
+}
 
 interface RunState {
   traceId: string;
   dagId?: string;
-  run: Open;
+  run: OpenRun;
   ladder: Ladder;
   /** Each node's open attempt: a node has one at a time (the next is queued after it ends). */
-  attempts: Map<string, Open>;
+  attempts: Map<string, Attempt>;
   /** Each node's latest attempt, for the link from an escalation child. */
   latest: Map<string, number>;
 }
@@ -52,48 +57,27 @@ const time = (s: Signal) => signalTime(s.at);
  * `replay` rebuilds the open spans from a run's earlier signals without emitting anything (a run
  * resumed after a crash), so what `apply` emits next continues the same spans under the same ids.
  */
-export const createRunSpans = (emit: (span: RunSpan) => void) => {
+export const createRunSpans = (sink: RunSpanSink) => {
   const runs = new Map<string, RunState>();
 
-  const open = (
-    name: string,
-    kind: RunSpan['kind'],
-    traceId: string,
-    spanId: string,
-    parentSpanId: string | undefined,
-    at: number,
-    attributes: Attributes,
-  ): Open => {
-    return {
-      name,
-      kind,
-      traceId,
-      spanId,
-      parentSpanId,
-      start: at,
-      last: at,
-      attributes,
-      events: [],
-      links: NONE,
-    };
-  };
-
-  const close = (span: Open, end: number, quiet: boolean) => {
+  const close = (a: Attempt, end: number, quiet: boolean) => {
     if (quiet) return;
-    (span as RunSpan).end = Math.max(end, span.start);
-    emit(span as RunSpan);
+    a.end = Math.max(end, a.start);
+    sink.attempt(a);
   };
 
   /** Ends an attempt in its lane. Made once, not per signal: under tsx (keepNames) each closure
    * made also costs a property write. */
-  const endAttempt = (state: RunState, span: Open, lane: string, at: number, quiet: boolean) => {
-    span.attributes['laneflow.lane'] = lane;
-    state.attempts.delete(span.attributes['laneflow.node.id'] as string);
-    close(span, at, quiet);
+  const endAttempt = (state: RunState, a: Attempt, lane: string, at: number, quiet: boolean) => {
+    a.lane = lane;
+    state.attempts.delete(a.nodeId);
+    close(a, at, quiet);
   };
 
-  const event = (span: Open | undefined, s: Signal, name: string, attributes: Attributes) => {
-    span?.events.push({ name, time: time(s), attributes });
+  const event = (a: Attempt, s: Signal, name: string, attributes: Attributes) => {
+    const e: SpanEvent = { name, time: time(s), attributes };
+    if (a.events === NO_EVENTS) a.events = [e];
+    else a.events.push(e);
   };
 
   const apply = (s: Signal, quiet: boolean) => {
@@ -104,15 +88,16 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
       runs.set(s.runId, {
         traceId,
         ...(s.dagId && { dagId: s.dagId }),
-        run: open(
-          `run ${s.dagId ?? s.runId}`,
-          'internal',
+        run: {
+          name: `run ${s.dagId ?? s.runId}`,
+          kind: 'internal',
           traceId,
-          runSpanIdOf(s.runId),
-          undefined,
-          time(s),
+          spanId: runSpanIdOf(s.runId),
+          start: time(s),
           attributes,
-        ),
+          events: NONE,
+          links: NONE,
+        },
         ladder: s.ladder,
         attempts: new Map(),
         latest: new Map(),
@@ -128,61 +113,75 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
       state.run.attributes['laneflow.run.status'] = status;
       if (s.type === 'run.failed') state.run.error = s.error?.message ?? s.reason ?? 'run failed';
       if (s.reason) state.run.attributes['laneflow.run.reason'] = s.reason;
-      close(state.run, at, quiet);
+      if (!quiet) {
+        state.run.end = Math.max(at, state.run.start);
+        sink.span(state.run as RunSpan);
+      }
       runs.delete(s.runId);
       return;
     }
     if (s.type === 'node.queued') {
-      const tier = state.ladder[s.tier];
-      const attributes: Attributes = {
-        'laneflow.run.id': s.runId,
-        'laneflow.node.id': s.nodeId,
-        'laneflow.attempt': s.attempt,
-        'laneflow.tier': s.tier,
-      };
-      if (state.dagId) attributes['laneflow.dag.id'] = state.dagId;
-      if (tier) attributes['laneflow.tier.name'] = tier.name;
-      // A label that only repeats the id would add bytes to every span and nothing to the trace.
-      if (s.label && s.label !== s.nodeId) attributes['laneflow.node.label'] = s.label;
-      if (s.parentId) attributes['laneflow.node.parent_id'] = s.parentId;
-      if (s.spawnReason) attributes['laneflow.node.spawn_reason'] = s.spawnReason;
-      const span = open(
-        `node ${s.nodeId}`,
-        'internal',
-        state.traceId,
-        attemptSpanIdOf(s.runId, s.nodeId, s.attempt),
-        state.run.spanId,
-        at,
-        attributes,
-      );
       const parentAttempt = s.parentId ? state.latest.get(s.parentId) : undefined;
-      if (s.parentId && parentAttempt !== undefined)
-        span.links = [
-          {
-            spanId: attemptSpanIdOf(s.runId, s.parentId, parentAttempt),
-            attributes: { 'laneflow.link': s.spawnReason ?? 'spawn' },
-          },
-        ];
+      const a: Attempt = {
+        traceId: state.traceId,
+        spanId: attemptSpanIdOf(s.runId, s.nodeId, s.attempt),
+        parentSpanId: state.run.spanId,
+        runId: s.runId,
+        nodeId: s.nodeId,
+        attempt: s.attempt,
+        tier: s.tier,
+        dagId: state.dagId,
+        tierName: state.ladder[s.tier]?.name,
+        // A label that only repeats the id would add bytes to every span and nothing to the trace.
+        label: s.label && s.label !== s.nodeId ? s.label : undefined,
+        parentId: s.parentId || undefined,
+        spawnReason: s.spawnReason || undefined,
+        model: undefined,
+        start: at,
+        last: at,
+        end: at,
+        startedAt: undefined,
+        startedAfter: 0,
+        events: NO_EVENTS,
+        links:
+          s.parentId && parentAttempt !== undefined
+            ? [
+                {
+                  spanId: attemptSpanIdOf(s.runId, s.parentId, parentAttempt),
+                  attributes: { 'laneflow.link': s.spawnReason ?? 'spawn' },
+                },
+              ]
+            : NONE,
+        lane: undefined,
+        elapsedMs: undefined,
+        errorType: undefined,
+        willRetry: undefined,
+        skipReason: undefined,
+        error: undefined,
+      };
       // An attempt left open by a log that never ended it ends where the next one begins.
       const stale = state.attempts.get(s.nodeId);
       if (stale) close(stale, at, quiet);
-      state.attempts.set(s.nodeId, span);
+      state.attempts.set(s.nodeId, a);
       state.latest.set(s.nodeId, s.attempt);
       return;
     }
     const span = state.attempts.get(s.nodeId);
-    if (!span || span.attributes['laneflow.attempt'] !== s.attempt) return;
+    if (!span || span.attempt !== s.attempt) return;
     switch (s.type) {
       case 'node.started':
-        span.attributes['laneflow.tier'] = s.tier;
-        if (s.model) span.attributes['laneflow.model'] = s.model;
+        span.tier = s.tier;
+        if (s.model) span.model = s.model;
         // Marks when the attempt left the queue; its tier and model are the span's own attributes.
-        event(span, s, 'node.started', NO_ATTRIBUTES);
+        if (span.startedAt === undefined) {
+          span.startedAt = at;
+          span.startedAfter = span.events.length;
+        } else event(span, s, 'node.started', {});
         break;
       case 'usage': {
         const tier = state.ladder[s.tier];
         if (!quiet)
-          emit({
+          sink.span({
             name: `chat ${s.model}`,
             kind: 'client',
             traceId: span.traceId,
@@ -257,17 +256,17 @@ export const createRunSpans = (emit: (span: RunSpan) => void) => {
         endAttempt(state, span, 'escalated', at, quiet);
         break;
       case 'node.succeeded':
-        span.attributes['laneflow.elapsed_ms'] = s.elapsedMs;
+        span.elapsedMs = s.elapsedMs;
         endAttempt(state, span, 'succeeded', at, quiet);
         break;
       case 'node.failed':
-        span.attributes['error.type'] = s.error.code;
-        span.attributes['laneflow.will_retry'] = s.willRetry;
+        span.errorType = s.error.code;
+        span.willRetry = s.willRetry;
         span.error = s.error.message;
         endAttempt(state, span, 'failed', at, quiet);
         break;
       case 'node.skipped':
-        span.attributes['laneflow.skip_reason'] = s.reason;
+        span.skipReason = s.reason;
         endAttempt(state, span, 'skipped', at, quiet);
         break;
       case 'node.cancelled':

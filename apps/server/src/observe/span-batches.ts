@@ -4,6 +4,8 @@ import {
   createOtlpHttpExportDelegate,
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { writeAttempt } from './attempt-proto.ts';
+import type { Attempt } from './attempt-span.ts';
 import { type ProtoWriter, protoWriter } from './proto-writer.ts';
 import { type ExportScope, requestFrame } from './request-frame.ts';
 import type { RunSpan } from './run-spans.ts';
@@ -109,21 +111,35 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
     return Promise.all([...full.splice(0).map(send), exporting]).then(() => undefined);
   };
 
+  /** Whether one more span may wait; reports drops. */
+  const room = () => {
+    if (closed) return false;
+    if (queued >= maxQueue) {
+      if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
+      return false;
+    }
+    if (dropped > 0) {
+      warn(`run spans: dropped ${dropped} spans because the export queue was full`);
+      dropped = 0;
+    }
+    return true;
+  };
+  const added = () => {
+    queued++;
+    if (++filling >= maxBatch) seal();
+    schedule();
+  };
+
   return {
     add(span: RunSpan) {
-      if (closed) return;
-      if (queued >= maxQueue) {
-        if (dropped++ === 0) warn('run spans: the export queue is full, dropping spans');
-        return;
-      }
-      if (dropped > 0) {
-        warn(`run spans: dropped ${dropped} spans because the export queue was full`);
-        dropped = 0;
-      }
+      if (!room()) return;
       writeRunSpan(writer, span);
-      queued++;
-      if (++filling >= maxBatch) seal();
-      schedule();
+      added();
+    },
+    addAttempt(attempt: Attempt) {
+      if (!room()) return;
+      writeAttempt(writer, attempt);
+      added();
     },
     /** Sends every waiting span; resolves when they are exported, rejects if an export failed. */
     flush: sendAll,

@@ -8,7 +8,8 @@ import {
 } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { RunSpan } from './run-spans.ts';
+import { attemptSpan } from './attempt-span.ts';
+import type { RunSpanSink } from './run-spans.ts';
 import { fromRunSpan } from './sdk-span.ts';
 import { createRunSpanBatches } from './span-batches.ts';
 
@@ -40,9 +41,12 @@ export const createSpanExporter = (version: string, warn: (message: string) => v
   return {
     resource,
     http,
-    run: runs
-      ? (span: RunSpan) => runs.add(span)
-      : (span: RunSpan) => http.onEnd(fromRunSpan(span, resource, scope)),
+    run: (runs
+      ? { span: runs.add, attempt: runs.addAttempt }
+      : {
+          span: (span) => http.onEnd(fromRunSpan(span, resource, scope)),
+          attempt: (a) => http.onEnd(fromRunSpan(attemptSpan(a), resource, scope)),
+        }) satisfies RunSpanSink,
     flush: async () => {
       await Promise.all([http.forceFlush(), runs?.flush()]);
     },

@@ -23,48 +23,64 @@ const FLAGS = 0x101;
 const ERROR = 2;
 const KIND = { internal: 1, client: 3 } as const;
 
-/** Appends `span` as `ScopeSpans.spans` (field 2). */
-export const writeRunSpan = (w: ProtoWriter, span: RunSpan) => {
+/**
+ * Starts `ScopeSpans.spans` (field 2) with the span's ids, name, kind and times; returns where it
+ * began, for {@link endSpan}.
+ */
+export const beginSpan = (
+  w: ProtoWriter,
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  name: string,
+  kind: RunSpan['kind'],
+  start: number,
+  end: number,
+) => {
   tag(w, 2, 2);
   const s = begin(w, 2);
   tag(w, 1, 2);
-  hexBytes(w, span.traceId);
+  hexBytes(w, traceId);
   tag(w, 2, 2);
-  hexBytes(w, span.spanId);
-  if (span.parentSpanId) {
+  hexBytes(w, spanId);
+  if (parentSpanId) {
     tag(w, 4, 2);
-    hexBytes(w, span.parentSpanId);
+    hexBytes(w, parentSpanId);
   }
   tag(w, 5, 2);
-  string(w, span.name);
+  string(w, name);
   tag(w, 6, 0);
-  varint(w, KIND[span.kind]);
+  varint(w, KIND[kind]);
   tag(w, 7, 1);
-  fixed64Nanos(w, span.start);
+  fixed64Nanos(w, start);
   tag(w, 8, 1);
-  fixed64Nanos(w, span.end);
-  attributes(w, span.attributes, 9);
-  tag(w, 10, 0);
+  fixed64Nanos(w, end);
+  return s;
+};
+
+/** Appends an event as `Span.events` (field 11). */
+export const writeEvent = (w: ProtoWriter, e: RunSpan['events'][number]) => {
+  tag(w, 11, 2);
+  const at = begin(w);
+  tag(w, 1, 1);
+  fixed64Nanos(w, e.time);
+  tag(w, 2, 2);
+  string(w, e.name);
+  attributes(w, e.attributes, 3);
+  tag(w, 4, 0);
   varint(w, 0);
-  for (const e of span.events) {
-    tag(w, 11, 2);
-    const at = begin(w);
-    tag(w, 1, 1);
-    fixed64Nanos(w, e.time);
-    tag(w, 2, 2);
-    string(w, e.name);
-    attributes(w, e.attributes, 3);
-    tag(w, 4, 0);
-    varint(w, 0);
-    end(w, at);
-  }
+  end(w, at);
+};
+
+/** Appends the dropped events count, then the links (`Span.links`, field 13). */
+export const writeLinks = (w: ProtoWriter, traceId: string, links: RunSpan['links']) => {
   tag(w, 12, 0);
   varint(w, 0);
-  for (const l of span.links) {
+  for (const l of links) {
     tag(w, 13, 2);
     const at = begin(w);
     tag(w, 1, 2);
-    hexBytes(w, span.traceId);
+    hexBytes(w, traceId);
     tag(w, 2, 2);
     hexBytes(w, l.spanId);
     attributes(w, l.attributes, 4);
@@ -74,18 +90,42 @@ export const writeRunSpan = (w: ProtoWriter, span: RunSpan) => {
     fixed32(w, FLAGS);
     end(w, at);
   }
+};
+
+/** Ends the span {@link beginSpan} began with its dropped links count, status and flags. */
+export const endSpan = (w: ProtoWriter, s: number, error: string | undefined) => {
   tag(w, 14, 0);
   varint(w, 0);
   tag(w, 15, 2);
   const status = begin(w);
-  if (span.error) {
+  if (error) {
     tag(w, 2, 2);
-    string(w, span.error);
+    string(w, error);
   }
   tag(w, 3, 0);
-  varint(w, span.error !== undefined ? ERROR : 0);
+  varint(w, error !== undefined ? ERROR : 0);
   end(w, status);
   tag(w, 16, 5);
   fixed32(w, FLAGS);
   end(w, s, 2);
+};
+
+/** Appends `span` as `ScopeSpans.spans` (field 2). */
+export const writeRunSpan = (w: ProtoWriter, span: RunSpan) => {
+  const s = beginSpan(
+    w,
+    span.traceId,
+    span.spanId,
+    span.parentSpanId,
+    span.name,
+    span.kind,
+    span.start,
+    span.end,
+  );
+  attributes(w, span.attributes, 9);
+  tag(w, 10, 0);
+  varint(w, 0);
+  for (const e of span.events) writeEvent(w, e);
+  writeLinks(w, span.traceId, span.links);
+  endSpan(w, s, span.error);
 };
