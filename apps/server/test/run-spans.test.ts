@@ -3,6 +3,7 @@
 import { defaultLadder, makeSignal, type Signal, type SignalDraft, withSeq } from '@laneflow/core';
 import { describe, expect, it } from 'vitest';
 import { attemptSpan } from '../src/observe/attempt-span.ts';
+import { modelCallSpan } from '../src/observe/model-call.ts';
 import { createRunSpans, type RunSpan } from '../src/observe/run-spans.ts';
 
 const runId = 'r1';
@@ -41,7 +42,11 @@ const log = signals([
 
 const spansOf = (batches: Signal[][], replayed: Signal[] = []) => {
   const out: RunSpan[] = [];
-  const spans = createRunSpans({ span: (s) => out.push(s), attempt: (a) => out.push(attemptSpan(a)) });
+  const spans = createRunSpans({
+    span: (s) => out.push(s),
+    attempt: (a) => out.push(attemptSpan(a)),
+    modelCall: (c) => out.push(modelCallSpan(c)),
+  });
   spans.replay(replayed);
   for (const b of batches) spans.apply(b);
   return out;

@@ -4,9 +4,10 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeAttempt } from '../src/observe/attempt-proto.ts';
 import { type Attempt, attemptSpan } from '../src/observe/attempt-span.ts';
+import { type ModelCall, modelCallSpan } from '../src/observe/model-call.ts';
 import { protoWriter, written } from '../src/observe/proto-writer.ts';
+import { writeAttempt, writeModelCall } from '../src/observe/record-proto.ts';
 import { requestFrame } from '../src/observe/request-frame.ts';
 import type { RunSpan } from '../src/observe/run-spans.ts';
 import { fromRunSpan } from '../src/observe/sdk-span.ts';
@@ -88,7 +89,57 @@ const attempt: fc.Arbitrary<Attempt> = fc
     startedAfter: started ? started[1] % (a.events.length + 1) : 0,
   }));
 
+const modelCall: fc.Arbitrary<ModelCall> = fc
+  .record({
+    traceId: hex(16),
+    spanId: hex(8),
+    parentSpanId: hex(8),
+    start: time,
+    length: fc.integer({ min: 0, max: 600_000 }),
+    provider: text,
+    runId: text,
+    nodeId: text,
+    model: text,
+    attempt: fc.integer({ min: 1, max: 2 ** 31 }),
+    tier: fc.nat(),
+    inputTokens: fc.oneof(fc.nat(), fc.maxSafeNat()),
+    outputTokens: fc.nat(),
+    costUsd: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })),
+  })
+  .map(({ length, runId, nodeId, attempt, tier, model, inputTokens, outputTokens, costUsd, ...c }) => ({
+    ...c,
+    end: c.start + length,
+    usage: {
+      type: 'usage' as const,
+      seq: 1,
+      at: '2026-01-01T00:00:00.000Z',
+      runId,
+      nodeId,
+      attempt,
+      tier,
+      model,
+      inputTokens,
+      outputTokens,
+      costUsd,
+    },
+  }));
+
 describe('run spans in OTLP protobuf', () => {
+  it('write a model call as its span', () => {
+    fc.assert(
+      fc.property(fc.array(modelCall, { minLength: 1, maxLength: 4 }), (calls) => {
+        const ours = protoWriter(16);
+        const generic = protoWriter(16);
+        for (const c of calls) {
+          writeModelCall(ours, c);
+          writeRunSpan(generic, modelCallSpan(c));
+        }
+        expect(Buffer.from(written(ours)).equals(Buffer.from(written(generic)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('write a node attempt as its span', () => {
     fc.assert(
       fc.property(fc.array(attempt, { minLength: 1, maxLength: 4 }), (attempts) => {

@@ -35,6 +35,7 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { attemptSpan } from '../../../apps/server/src/observe/attempt-span.ts';
+import { modelCallSpan } from '../../../apps/server/src/observe/model-call.ts';
 import { createRunSpans } from '../../../apps/server/src/observe/run-spans.ts';
 import { fromRunSpan } from '../../../apps/server/src/observe/sdk-span.ts';
 import { spanResource } from '../../../apps/server/src/observe/span-exporter.ts';
@@ -78,6 +79,7 @@ const sdkTracing = () => {
   const spans = createRunSpans({
     span: (s) => batch.onEnd(fromRunSpan(s, resource, scope)),
     attempt: (a) => batch.onEnd(fromRunSpan(attemptSpan(a), resource, scope)),
+    modelCall: (c) => batch.onEnd(fromRunSpan(modelCallSpan(c), resource, scope)),
   });
   return {
     onCommitted: (_runId: string, b: readonly Signal[]) => spans.apply(b),

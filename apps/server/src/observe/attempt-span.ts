@@ -5,7 +5,7 @@ export type SpanEvent = RunSpan['events'][number];
 /**
  * A node attempt, from `node.queued` to its terminal lane, as fields rather than an attribute record
  * and events: one object per attempt, not six, for as long as the attempt is open (every node of a
- * wide DAG is queued at once). Written to protobuf as it is (`attempt-proto.ts`); {@link attemptSpan}
+ * wide DAG is queued at once). Written to protobuf as it is (`record-proto.ts`); {@link attemptSpan}
  * makes it a span. Every field is set when it is made, so all attempts share one shape.
  */
 export interface Attempt {

@@ -1,5 +1,6 @@
 import type { Ladder, Signal } from '@laneflow/core';
 import type { Attempt, SpanEvent } from './attempt-span.ts';
+import type { ModelCall } from './model-call.ts';
 import { signalTime } from './signal-time.ts';
 import { attemptSpanIdOf, runSpanIdOf, signalSpanIdOf, traceIdOf } from './trace-ids.ts';
 
@@ -29,10 +30,11 @@ const NONE: readonly never[] = Object.freeze([]);
 /** Shared by every attempt until its first event, which replaces it (never pushed to). */
 const NO_EVENTS: SpanEvent[] = [];
 
-/** Where finished spans go: attempts, most of a run's spans, as their records. */
+/** Where finished spans go: attempts and model calls, nearly all of a run's, as their records. */
 export interface RunSpanSink {
   span: (span: RunSpan) => void;
   attempt: (attempt: Attempt) => void;
+  modelCall: (call: ModelCall) => void;
 }
 
 interface RunState {
@@ -178,35 +180,19 @@ export const createRunSpans = (sink: RunSpanSink) => {
           span.startedAfter = span.events.length;
         } else event(span, s, 'node.started', {});
         break;
-      case 'usage': {
-        const tier = state.ladder[s.tier];
+      case 'usage':
         if (!quiet)
-          sink.span({
-            name: `chat ${s.model}`,
-            kind: 'client',
+          sink.modelCall({
             traceId: span.traceId,
             spanId: signalSpanIdOf(s.runId, s.seq),
             parentSpanId: span.spanId,
             // The call ended at its signal; it began after the attempt's previous signal.
             start: span.last,
             end: Math.max(at, span.last),
-            attributes: {
-              'gen_ai.operation.name': 'chat',
-              'gen_ai.provider.name': tier?.provider ?? 'unknown',
-              'gen_ai.request.model': s.model,
-              'gen_ai.usage.input_tokens': s.inputTokens,
-              'gen_ai.usage.output_tokens': s.outputTokens,
-              'laneflow.tier': s.tier,
-              'laneflow.cost_usd': s.costUsd,
-              'laneflow.run.id': s.runId,
-              'laneflow.node.id': s.nodeId,
-              'laneflow.attempt': s.attempt,
-            },
-            events: NONE,
-            links: NONE,
+            provider: state.ladder[s.tier]?.provider ?? 'unknown',
+            usage: s,
           });
         break;
-      }
       case 'confidence.rated':
         event(span, s, 'gate.rated', {
           'laneflow.gate.round': s.round,

@@ -4,9 +4,10 @@ import {
   createOtlpHttpExportDelegate,
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { writeAttempt } from './attempt-proto.ts';
 import type { Attempt } from './attempt-span.ts';
+import type { ModelCall } from './model-call.ts';
 import { type ProtoWriter, protoWriter } from './proto-writer.ts';
+import { writeAttempt, writeModelCall } from './record-proto.ts';
 import { type ExportScope, requestFrame } from './request-frame.ts';
 import type { RunSpan } from './run-spans.ts';
 import { writeRunSpan } from './span-proto.ts';
@@ -139,6 +140,11 @@ export const createRunSpanBatches = (scope: ExportScope, warn: (message: string)
     addAttempt(attempt: Attempt) {
       if (!room()) return;
       writeAttempt(writer, attempt);
+      added();
+    },
+    addModelCall(call: ModelCall) {
+      if (!room()) return;
+      writeModelCall(writer, call);
       added();
     },
     /** Sends every waiting span; resolves when they are exported, rejects if an export failed. */

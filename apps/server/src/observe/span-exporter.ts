@@ -9,6 +9,7 @@ import {
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { attemptSpan } from './attempt-span.ts';
+import { modelCallSpan } from './model-call.ts';
 import type { RunSpanSink } from './run-spans.ts';
 import { fromRunSpan } from './sdk-span.ts';
 import { createRunSpanBatches } from './span-batches.ts';
@@ -42,10 +43,11 @@ export const createSpanExporter = (version: string, warn: (message: string) => v
     resource,
     http,
     run: (runs
-      ? { span: runs.add, attempt: runs.addAttempt }
+      ? { span: runs.add, attempt: runs.addAttempt, modelCall: runs.addModelCall }
       : {
           span: (span) => http.onEnd(fromRunSpan(span, resource, scope)),
           attempt: (a) => http.onEnd(fromRunSpan(attemptSpan(a), resource, scope)),
+          modelCall: (c) => http.onEnd(fromRunSpan(modelCallSpan(c), resource, scope)),
         }) satisfies RunSpanSink,
     flush: async () => {
       await Promise.all([http.forceFlush(), runs?.flush()]);

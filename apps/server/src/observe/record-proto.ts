@@ -1,11 +1,13 @@
 /**
- * A node attempt written to OTLP protobuf from its record: the bytes `writeRunSpan` writes for its
- * `attemptSpan`, without making the span, its attribute record and its events, and with each key's
- * bytes looked up once.
+ * Node attempts and model calls, nearly all of a run's spans, written to OTLP protobuf from their
+ * records: the bytes `writeRunSpan` writes for the span each record makes (`attemptSpan`,
+ * `modelCallSpan`), without making the span, its attribute record and its events, and with each
+ * key's bytes looked up once.
  */
 
 import type { Attempt } from './attempt-span.ts';
 import { attribute, keyField } from './attribute-proto.ts';
+import type { ModelCall } from './model-call.ts';
 import { type ProtoWriter, tag, varint } from './proto-writer.ts';
 import { beginSpan, endSpan, writeEvent, writeLinks } from './span-proto.ts';
 
@@ -25,7 +27,14 @@ const K = {
   willRetry: keyField('laneflow.will_retry'),
   skipReason: keyField('laneflow.skip_reason'),
   lane: keyField('laneflow.lane'),
+  operation: keyField('gen_ai.operation.name'),
+  provider: keyField('gen_ai.provider.name'),
+  requestModel: keyField('gen_ai.request.model'),
+  inputTokens: keyField('gen_ai.usage.input_tokens'),
+  outputTokens: keyField('gen_ai.usage.output_tokens'),
+  costUsd: keyField('laneflow.cost_usd'),
 };
+const NO_LINKS: Attempt['links'] = [];
 const STARTED = { name: 'node.started', time: 0, attributes: {} };
 
 /** Appends a node attempt as `ScopeSpans.spans`. */
@@ -59,4 +68,24 @@ export const writeAttempt = (w: ProtoWriter, a: Attempt) => {
   }
   writeLinks(w, a.traceId, a.links);
   endSpan(w, s, a.error);
+};
+
+/** Appends a model call as `ScopeSpans.spans`. */
+export const writeModelCall = (w: ProtoWriter, c: ModelCall) => {
+  const u = c.usage;
+  const s = beginSpan(w, c.traceId, c.spanId, c.parentSpanId, `chat ${u.model}`, 'client', c.start, c.end);
+  attribute(w, 9, K.operation, 'chat');
+  attribute(w, 9, K.provider, c.provider);
+  attribute(w, 9, K.requestModel, u.model);
+  attribute(w, 9, K.inputTokens, u.inputTokens);
+  attribute(w, 9, K.outputTokens, u.outputTokens);
+  attribute(w, 9, K.tier, u.tier);
+  attribute(w, 9, K.costUsd, u.costUsd);
+  attribute(w, 9, K.runId, u.runId);
+  attribute(w, 9, K.nodeId, u.nodeId);
+  attribute(w, 9, K.attempt, u.attempt);
+  tag(w, 10, 0);
+  varint(w, 0);
+  writeLinks(w, c.traceId, NO_LINKS);
+  endSpan(w, s, undefined);
 };
