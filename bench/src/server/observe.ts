@@ -4,8 +4,8 @@
  * logs (spans exported over OTLP/HTTP to a sink in another process), the traces both as the server
  * exports them (written to protobuf as each span ends) and as OpenTelemetry SDK spans through the
  * SDK's batch processor and OTLP exporter, as the server did before; then the SSE bench's live run
- * with tracing off and on. Variants alternate within each repetition so load drift
- * hits them alike. CPU is counted for the whole process (every thread; a variant's spans are flushed
+ * with tracing off and on. Variants alternate within each repetition, and each repetition starts one
+ * variant later, so load drift and position hit them alike. CPU is counted for the whole process (every thread; a variant's spans are flushed
  * before it is read) and for the main thread alone, the one that commits.
  *
  * Spans go out as the server sends them by default (OTLP/HTTP protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=
@@ -190,7 +190,11 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
     variants.map((v) => [v, { rates: [], cpuUs: [], mainUs: [], gcUs: [] }]),
   );
   for (let r = 0; r < reps; r++)
-    for (const variant of variants) {
+    // Each repetition starts with the next variant, so none always runs first or after the same one.
+    for (const variant of [
+      ...variants.slice(r % variants.length),
+      ...variants.slice(0, r % variants.length),
+    ]) {
       await db.query('truncate table signals, approvals, runs cascade');
       const pool = Math.ceil((80_000 * seconds) / template.length) + concurrency;
       const dag = fanoutDag('bench', nodes);

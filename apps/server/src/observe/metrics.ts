@@ -156,11 +156,40 @@ export const createMetrics = (src: MetricSources) => {
       commitSize.observe(size);
       commitSeconds.observe(seconds);
     },
-    /** Counts a committed batch; never throws. */
+    /**
+     * Counts a committed batch; never throws. prom-client hashes the labels of every `inc`, and a
+     * batch's model calls nearly always share a tier and model and its nodes a lane, so each run of
+     * equal labels is summed and counted once.
+     */
     onCommitted(_runId: string, batch: readonly Signal[]) {
+      let lane = '';
+      let lanes = 0;
+      let calls = 0;
+      let callTier = 0;
+      let callModel = '';
+      let input = 0;
+      let output = 0;
+      let usd = 0;
+      const countLanes = () => {
+        if (lanes > 0) nodeTerminal.inc({ lane }, lanes);
+        lanes = 0;
+      };
+      const countCalls = () => {
+        if (calls === 0) return;
+        const tier = String(callTier);
+        modelCalls.inc({ tier, model: callModel }, calls);
+        tokens.inc({ tier, direction: 'input' }, input);
+        tokens.inc({ tier, direction: 'output' }, output);
+        cost.inc({ tier }, usd);
+        calls = input = output = usd = 0;
+      };
       for (const s of batch) {
-        const lane = terminalLane[s.type];
-        if (lane) nodeTerminal.inc({ lane });
+        const terminal = terminalLane[s.type];
+        if (terminal) {
+          if (terminal !== lane) countLanes();
+          lane = terminal;
+          lanes++;
+        }
         switch (s.type) {
           case 'run.started':
             runsStarted.inc();
@@ -187,16 +216,19 @@ export const createMetrics = (src: MetricSources) => {
           case 'approval.decided':
             observeWait(s.approvalId, s.decision, Date.parse(s.at));
             break;
-          case 'usage': {
-            const tier = String(s.tier);
-            modelCalls.inc({ tier, model: s.model });
-            tokens.inc({ tier, direction: 'input' }, s.inputTokens);
-            tokens.inc({ tier, direction: 'output' }, s.outputTokens);
-            cost.inc({ tier }, s.costUsd);
+          case 'usage':
+            if (s.tier !== callTier || s.model !== callModel) countCalls();
+            callTier = s.tier;
+            callModel = s.model;
+            calls++;
+            input += s.inputTokens;
+            output += s.outputTokens;
+            usd += s.costUsd;
             break;
-          }
         }
       }
+      countLanes();
+      countCalls();
     },
   };
 };

@@ -73,22 +73,37 @@ export const double = (w: ProtoWriter, v: number) => {
   w.pos += 8;
 };
 
+/** The last whole second written as nanoseconds, in 32-bit words: span times come in runs of one. */
+let second = Number.NaN;
+let secondLow = 0;
+let secondHigh = 0;
+
 /**
  * Epoch milliseconds as fixed64 nanoseconds. The product overflows a double's exact range, so whole
- * seconds are split in 16-bit halves, each multiplied by 1e9 exactly, and recombined into two words.
+ * seconds are split in 16-bit halves, each multiplied by 1e9 exactly, and recombined into two words;
+ * the sub-second nanoseconds are then added to the low word with its carry.
  */
 export const fixed64Nanos = (w: ProtoWriter, ms: number) => {
   const seconds = Math.floor(ms / 1000);
-  const nanos = Math.round((ms - seconds * 1000) * 1e6);
-  const low16 = (seconds & 0xffff) * 1e9 + nanos;
-  const high = Math.floor(seconds / 0x10000) * 1e9;
-  // seconds * 1e9 + nanos = high * 2^16 + low16; carry in 32-bit words.
-  const lowWord = (high % 0x10000) * 0x10000 + (low16 % 0x100000000);
-  const highWord =
-    Math.floor(high / 0x10000) + Math.floor(low16 / 0x100000000) + Math.floor(lowWord / 0x100000000);
+  if (seconds !== second) {
+    const low16 = (seconds & 0xffff) * 1e9;
+    const high = Math.floor(seconds / 0x10000) * 1e9;
+    // seconds * 1e9 = high * 2^16 + low16; carry in 32-bit words.
+    const lowWord = (high % 0x10000) * 0x10000 + (low16 % 0x100000000);
+    second = seconds;
+    secondLow = lowWord % 0x100000000;
+    secondHigh =
+      Math.floor(high / 0x10000) + Math.floor(low16 / 0x100000000) + Math.floor(lowWord / 0x100000000);
+  }
+  let low = secondLow + Math.round((ms - seconds * 1000) * 1e6);
+  let high = secondHigh;
+  if (low >= 0x100000000) {
+    low -= 0x100000000;
+    high++;
+  }
   ensure(w, 8);
-  u32(w.buf, w.pos, lowWord % 0x100000000);
-  u32(w.buf, w.pos + 4, highWord >>> 0);
+  u32(w.buf, w.pos, low);
+  u32(w.buf, w.pos + 4, high >>> 0);
   w.pos += 8;
 };
 
@@ -116,12 +131,34 @@ export const string = (w: ProtoWriter, s: string) => {
   w.pos = at;
 };
 
-/** Each hex digit's value by its char code (ids are lowercase; uppercase reads the same). */
-const NIBBLE = new Uint8Array(128);
-for (let i = 0; i < 16; i++) {
-  NIBBLE[i.toString(16).charCodeAt(0)] = i;
-  NIBBLE[i.toString(16).toUpperCase().charCodeAt(0)] = i;
+/** `prefix` and `s` as one length-prefixed UTF-8 string, without joining them when both are ASCII. */
+export const prefixed = (w: ProtoWriter, prefix: string, s: string) => {
+  const n = prefix.length + s.length;
+  ensure(w, 10 + n);
+  const start = w.pos;
+  varint(w, n);
+  const b = w.buf;
+  let at = w.pos;
+  for (let i = 0; i < n; i++) {
+    const c = i < prefix.length ? prefix.charCodeAt(i) : s.charCodeAt(i - prefix.length);
+    if (c >= 0x80) {
+      w.pos = start;
+      string(w, prefix + s);
+      return;
+    }
+    b[at++] = c;
+  }
+  w.pos = at;
+};
+
+/** Each byte's value by the char codes of its two hex digits (ids are lowercase; uppercase reads the same). */
+const PAIR = new Uint8Array(1 << 14);
+for (let i = 0; i < 256; i++) {
+  const [hi, lo] = i.toString(16).padStart(2, '0');
+  for (const h of [hi, hi?.toUpperCase()] as string[])
+    for (const l of [lo, lo?.toUpperCase()] as string[]) PAIR[(h.charCodeAt(0) << 7) | l.charCodeAt(0)] = i;
 }
+
 /** A length-prefixed byte string from hex digits (trace and span ids). */
 export const hexBytes = (w: ProtoWriter, hex: string) => {
   const n = hex.length >> 1;
@@ -130,8 +167,7 @@ export const hexBytes = (w: ProtoWriter, hex: string) => {
   let at = w.pos;
   b[at++] = n;
   for (let i = 0; i < 2 * n; i += 2)
-    b[at++] =
-      (NIBBLE[hex.charCodeAt(i) & 0x7f] as number) * 16 + (NIBBLE[hex.charCodeAt(i + 1) & 0x7f] as number);
+    b[at++] = PAIR[((hex.charCodeAt(i) & 0x7f) << 7) | (hex.charCodeAt(i + 1) & 0x7f)] as number;
   w.pos = at;
 };
 

@@ -39,7 +39,7 @@ const STARTED = { name: 'node.started', time: 0, attributes: {} };
 
 /** Appends a node attempt as `ScopeSpans.spans`. */
 export const writeAttempt = (w: ProtoWriter, a: Attempt) => {
-  const s = beginSpan(w, a.traceId, a.spanId, a.parentSpanId, `node ${a.nodeId}`, 'internal', a.start, a.end);
+  const s = beginSpan(w, a.traceId, a.spanId, a.parentSpanId, 'node ', 'internal', a.start, a.end, a.nodeId);
   attribute(w, 9, K.runId, a.runId);
   attribute(w, 9, K.nodeId, a.nodeId);
   attribute(w, 9, K.attempt, a.attempt);
@@ -73,7 +73,7 @@ export const writeAttempt = (w: ProtoWriter, a: Attempt) => {
 /** Appends a model call as `ScopeSpans.spans`. */
 export const writeModelCall = (w: ProtoWriter, c: ModelCall) => {
   const u = c.usage;
-  const s = beginSpan(w, c.traceId, c.spanId, c.parentSpanId, `chat ${u.model}`, 'client', c.start, c.end);
+  const s = beginSpan(w, c.traceId, c.spanId, c.parentSpanId, 'chat ', 'client', c.start, c.end, u.model);
   attribute(w, 9, K.operation, 'chat');
   attribute(w, 9, K.provider, c.provider);
   attribute(w, 9, K.requestModel, u.model);

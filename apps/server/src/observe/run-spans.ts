@@ -61,6 +61,16 @@ const time = (s: Signal) => signalTime(s.at);
  */
 export const createRunSpans = (sink: RunSpanSink) => {
   const runs = new Map<string, RunState>();
+  /** The run the last signal belonged to: a batch is one run's. */
+  let lastId = '';
+  let last: RunState | undefined;
+  const stateOf = (runId: string) => {
+    if (runId !== lastId) {
+      lastId = runId;
+      last = runs.get(runId);
+    }
+    return last;
+  };
 
   const close = (a: Attempt, end: number, quiet: boolean) => {
     if (quiet) return;
@@ -104,9 +114,10 @@ export const createRunSpans = (sink: RunSpanSink) => {
         attempts: new Map(),
         latest: new Map(),
       });
+      lastId = '';
       return;
     }
-    const state = runs.get(s.runId);
+    const state = stateOf(s.runId);
     if (!state) return;
     const at = time(s);
     if (s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled') {
@@ -120,6 +131,7 @@ export const createRunSpans = (sink: RunSpanSink) => {
         sink.span(state.run as RunSpan);
       }
       runs.delete(s.runId);
+      lastId = '';
       return;
     }
     if (s.type === 'node.queued') {

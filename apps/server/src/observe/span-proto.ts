@@ -7,20 +7,53 @@
 import { attributes } from './attribute-proto.ts';
 import {
   begin,
+  bytes,
   end,
   fixed32,
   fixed64Nanos,
   hexBytes,
   type ProtoWriter,
+  prefixed,
+  protoWriter,
   string,
   tag,
   varint,
+  written,
 } from './proto-writer.ts';
 import type { RunSpan } from './run-spans.ts';
 
 /** Span flags: sampled, and "whether the parent is remote" is known (it is not). */
 const FLAGS = 0x101;
 const ERROR = 2;
+
+/** The last trace id written and its field's bytes: a run's spans share one and mostly come together. */
+let traceHex = '';
+let traceField = new Uint8Array(0);
+const writeTraceId = (w: ProtoWriter, traceId: string) => {
+  if (traceId !== traceHex) {
+    const f = protoWriter(18);
+    tag(f, 1, 2);
+    hexBytes(f, traceId);
+    traceHex = traceId;
+    traceField = Uint8Array.from(written(f));
+  }
+  bytes(w, traceField);
+};
+
+/** What ends a span without an error: no links dropped, status unset, flags. */
+const OK_TAIL = (() => {
+  const w = protoWriter(16);
+  tag(w, 14, 0);
+  varint(w, 0);
+  tag(w, 15, 2);
+  const status = begin(w);
+  tag(w, 3, 0);
+  varint(w, 0);
+  end(w, status);
+  tag(w, 16, 5);
+  fixed32(w, FLAGS);
+  return Uint8Array.from(written(w));
+})();
 const KIND = { internal: 1, client: 3 } as const;
 
 /**
@@ -36,11 +69,12 @@ export const beginSpan = (
   kind: RunSpan['kind'],
   start: number,
   end: number,
+  /** Written after `name` as part of it (`node ` and the node id), so the two are never joined. */
+  nameRest = '',
 ) => {
   tag(w, 2, 2);
   const s = begin(w, 2);
-  tag(w, 1, 2);
-  hexBytes(w, traceId);
+  writeTraceId(w, traceId);
   tag(w, 2, 2);
   hexBytes(w, spanId);
   if (parentSpanId) {
@@ -48,7 +82,7 @@ export const beginSpan = (
     hexBytes(w, parentSpanId);
   }
   tag(w, 5, 2);
-  string(w, name);
+  prefixed(w, name, nameRest);
   tag(w, 6, 0);
   varint(w, KIND[kind]);
   tag(w, 7, 1);
@@ -94,6 +128,11 @@ export const writeLinks = (w: ProtoWriter, traceId: string, links: RunSpan['link
 
 /** Ends the span {@link beginSpan} began with its dropped links count, status and flags. */
 export const endSpan = (w: ProtoWriter, s: number, error: string | undefined) => {
+  if (error === undefined) {
+    bytes(w, OK_TAIL);
+    end(w, s, 2);
+    return;
+  }
   tag(w, 14, 0);
   varint(w, 0);
   tag(w, 15, 2);
@@ -103,7 +142,7 @@ export const endSpan = (w: ProtoWriter, s: number, error: string | undefined) =>
     string(w, error);
   }
   tag(w, 3, 0);
-  varint(w, error !== undefined ? ERROR : 0);
+  varint(w, ERROR);
   end(w, status);
   tag(w, 16, 5);
   fixed32(w, FLAGS);
