@@ -61,11 +61,21 @@ const mainCpuUs = () => {
  * garbage the one before it left: the SDK-span variant leaves the most.
  */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-/** Milliseconds spent in garbage-collection pauses so far (the main thread's). */
-let gcMs = 0;
+/** The main thread's garbage-collection pauses, as start and duration (ms, `performance.now()`). */
+let pauses: Array<[number, number]> = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcMs += e.duration;
+  for (const e of list.getEntries()) pauses.push([e.startTime, e.duration]);
 }).observe({ entryTypes: ['gc'] });
+/**
+ * Milliseconds of pauses that began in [from, to). Entries arrive on a later turn of the event loop,
+ * late when the loop is busy (PGlite runs on it), so they are read by time, after a pause to land.
+ */
+const gcPausesMs = async (from: number, to: number) => {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const ms = pauses.filter(([at]) => at >= from && at < to).reduce((sum, [, d]) => sum + d, 0);
+  pauses = pauses.filter(([at]) => at >= to);
+  return ms;
+};
 const processCpuUs = () => {
   const c = process.cpuUsage();
   return c.user + c.system;
@@ -205,7 +215,6 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       collect();
       const c0 = processCpuUs();
       const m0 = mainCpuUs();
-      const g0 = gcMs;
       const t0 = performance.now();
       const deadline = t0 + seconds * 1000;
       /** The batches runs cut off by the deadline did not commit. */
@@ -232,6 +241,7 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       await flushes[variant]?.();
       const main = (mainCpuUs() - m0) / committed;
       const cpu = (processCpuUs() - c0) / committed;
+      const gcMs = await gcPausesMs(t0, performance.now());
       // Runs end, untimed, as a server's do: a run left open would keep its spans in memory for
       // the rest of the bench, and each repetition would leave more.
       for (const run of unfinished) for (const b of run.rest) await appenders[variant](run.id, b);
@@ -240,7 +250,7 @@ for (const backend of (flag('backends') ?? 'pglite').split(',')) {
       cell.rates.push(committed / elapsed);
       cell.cpuUs.push(cpu);
       cell.mainUs.push(main);
-      cell.gcUs.push(((gcMs - g0) * 1000) / committed);
+      cell.gcUs.push((gcMs * 1000) / committed);
       log(
         `${backend} ${variant} rep ${r + 1}: ${fmt(committed / elapsed)} signals/s, CPU µs/signal ${cpu.toFixed(1)} (main thread ${main.toFixed(1)}), load ${load()}`,
       );

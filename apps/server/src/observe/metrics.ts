@@ -184,20 +184,21 @@ export const createMetrics = (src: MetricSources) => {
         calls = input = output = usd = 0;
       };
       for (const s of batch) {
-        const terminal = terminalLane[s.type];
+        const { type } = s;
+        const terminal = terminalLane[type];
         if (terminal) {
           if (terminal !== lane) countLanes();
           lane = terminal;
           lanes++;
         }
-        switch (s.type) {
+        switch (type) {
           case 'run.started':
             runsStarted.inc();
             break;
           case 'run.succeeded':
           case 'run.failed':
           case 'run.cancelled':
-            runsFinished.inc({ status: s.type.slice(4) });
+            runsFinished.inc({ status: type.slice(4) });
             break;
           case 'node.escalated':
             escalations.inc({ trigger: s.request.trigger, route: s.route });
@@ -207,7 +208,7 @@ export const createMetrics = (src: MetricSources) => {
             break;
           case 'confidence.passed':
           case 'confidence.escalated':
-            gateOutcomes.inc({ outcome: s.type.slice(11) });
+            gateOutcomes.inc({ outcome: type.slice(11) });
             break;
           case 'node.awaiting_approval':
             asked.set(s.approvalId, Date.parse(s.at));

@@ -9,22 +9,23 @@ export const runLog =
   (log: Logger, traceIdOf?: (runId: string) => string) =>
   (runId: string, batch: readonly Signal[]): void => {
     for (const s of batch) {
+      const { type } = s;
       if (
-        s.type === 'run.started' ||
-        s.type === 'run.succeeded' ||
-        s.type === 'run.failed' ||
-        s.type === 'run.cancelled'
+        type === 'run.started' ||
+        type === 'run.succeeded' ||
+        type === 'run.failed' ||
+        type === 'run.cancelled'
       ) {
         const fields = {
           runId,
           ...(traceIdOf && { traceId: traceIdOf(runId) }),
-          ...(s.type === 'run.started' && s.dagId && { dagId: s.dagId }),
+          ...(type === 'run.started' && s.dagId && { dagId: s.dagId }),
           ...('error' in s && s.error && { error: s.error }),
           ...('reason' in s && s.reason && { reason: s.reason }),
         };
-        if (s.type === 'run.failed') log.warn(fields, 'run failed');
-        else log.info(fields, s.type === 'run.started' ? 'run started' : `run ${s.type.slice(4)}`);
-      } else if (s.type === 'node.failed')
+        if (type === 'run.failed') log.warn(fields, 'run failed');
+        else log.info(fields, type === 'run.started' ? 'run started' : `run ${type.slice(4)}`);
+      } else if (type === 'node.failed')
         log.warn(
           {
             runId,

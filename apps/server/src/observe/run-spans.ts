@@ -93,7 +93,9 @@ export const createRunSpans = (sink: RunSpanSink) => {
   };
 
   const apply = (s: Signal, quiet: boolean) => {
-    if (s.type === 'run.started') {
+    // Read once: signals of each type have their own shape, so every read of a field is a lookup.
+    const { type } = s;
+    if (type === 'run.started') {
       const traceId = traceIdOf(s.runId);
       const attributes: Attributes = { 'laneflow.run.id': s.runId };
       if (s.dagId) attributes['laneflow.dag.id'] = s.dagId;
@@ -120,11 +122,11 @@ export const createRunSpans = (sink: RunSpanSink) => {
     const state = stateOf(s.runId);
     if (!state) return;
     const at = time(s);
-    if (s.type === 'run.succeeded' || s.type === 'run.failed' || s.type === 'run.cancelled') {
+    if (type === 'run.succeeded' || type === 'run.failed' || type === 'run.cancelled') {
       for (const a of state.attempts.values()) close(a, at, quiet);
-      const status = s.type.slice(4);
+      const status = type.slice(4);
       state.run.attributes['laneflow.run.status'] = status;
-      if (s.type === 'run.failed') state.run.error = s.error?.message ?? s.reason ?? 'run failed';
+      if (type === 'run.failed') state.run.error = s.error?.message ?? s.reason ?? 'run failed';
       if (s.reason) state.run.attributes['laneflow.run.reason'] = s.reason;
       if (!quiet) {
         state.run.end = Math.max(at, state.run.start);
@@ -134,7 +136,7 @@ export const createRunSpans = (sink: RunSpanSink) => {
       lastId = '';
       return;
     }
-    if (s.type === 'node.queued') {
+    if (type === 'node.queued') {
       const parentAttempt = s.parentId ? state.latest.get(s.parentId) : undefined;
       const a: Attempt = {
         traceId: state.traceId,
@@ -182,7 +184,7 @@ export const createRunSpans = (sink: RunSpanSink) => {
     }
     const span = state.attempts.get(s.nodeId);
     if (!span || span.attempt !== s.attempt) return;
-    switch (s.type) {
+    switch (type) {
       case 'node.started':
         span.tier = s.tier;
         if (s.model) span.model = s.model;
@@ -215,7 +217,7 @@ export const createRunSpans = (sink: RunSpanSink) => {
         break;
       case 'confidence.passed':
       case 'confidence.escalated':
-        event(span, s, s.type === 'confidence.passed' ? 'gate.passed' : 'gate.escalated', {
+        event(span, s, type === 'confidence.passed' ? 'gate.passed' : 'gate.escalated', {
           'laneflow.gate.overall': s.overall,
           'laneflow.gate.target': s.target,
           'laneflow.gate.rounds': s.rounds,
