@@ -2,12 +2,13 @@
  * Escalation economics: the suite's DAG, 1,000+ runs per strategy through the real executor on
  * virtual time, with published per-model accuracy and prices (see published.ts, suite.ts).
  *
- *   pnpm --filter @laneflow/bench bench:economics [--runs=1000] [--seed=1] [--gate=perfect] [--tries=3] [--no-write]
+ *   pnpm --filter @laneflow/bench bench:economics [--runs=1000] [--seed=1] [--gate=perfect] [--tries=3]
+ *     [--suite=all] [--no-write]
  *
  * Prints the tables; unless --no-write, replaces the results block of bench/economics.md and writes
  * bench/economics-learning-curve.svg and bench/economics-cost-quality.svg. For comparison, --gate=perfect
- * (a gate that never errs) and --tries=N (gate rounds per tier, default 3) each replace only their
- * own block of the file.
+ * (a gate that never errs), --tries=N (gate rounds per tier, default 3) and --suite=all (all ten
+ * datasets of the published setting instead of six) each replace only their own block of the file.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ import {
 } from './plots.ts';
 import { inputsTable, reportTables, type StrategyResult } from './report.ts';
 import { alwaysTop, cascade, fixedStart, hindsight, type Strategy } from './strategies.ts';
-import { defaultTries, gateNoise, perfectGate, profiles } from './suite.ts';
+import { allDatasets, defaultTries, gateNoise, perfectGate, profiles } from './suite.ts';
 import { cumulativeCost, mixedFigures, profileFigures, rollingCost } from './summary.ts';
 import { targetsText } from './targets.ts';
 
@@ -39,11 +40,13 @@ const perfect = arg('gate') === 'perfect';
 const noise = perfect ? perfectGate : gateNoise;
 const tries = Number(arg('tries') ?? defaultTries);
 /** The results block this configuration writes. */
-const variant = perfect
-  ? 'results-perfect-gate'
-  : tries !== defaultTries
-    ? `results-${tries}-tries`
-    : 'results';
+const variant = allDatasets
+  ? 'results-all-datasets'
+  : perfect
+    ? 'results-perfect-gate'
+    : tries !== defaultTries
+      ? `results-${tries}-tries`
+      : 'results';
 const curveWidth = 25;
 /** The targets allow the policy this many runs of history. */
 const warmup = 50;
@@ -81,7 +84,7 @@ const windows = [
 ];
 const tables = reportTables(results, windows, oracle.chosen, warmup);
 const targets = targetsText(cheap.runs, top.runs, policy.runs, warmup);
-const machine = `Generated ${started.toISOString().slice(0, 16)} UTC at commit ${commit} by \`pnpm --filter @laneflow/bench bench:economics --runs=${runs} --seed=${seed}\` (Node ${process.version}, load ${load.toFixed(1)} on ${os.cpus().length} cores; the figures are on virtual time and do not depend on the load).`;
+const machine = `Generated ${started.toISOString().slice(0, 16)} UTC at commit ${commit} by \`pnpm --filter @laneflow/bench bench:economics --runs=${runs} --seed=${seed}${allDatasets ? ' --suite=all' : ''}\` (Node ${process.version}, load ${load.toFixed(1)} on ${os.cpus().length} cores; the figures are on virtual time and do not depend on the load).`;
 const block = [
   machine,
   '',
@@ -92,8 +95,8 @@ const block = [
   tables,
   '',
   targets,
-  // Routing alone, without a gate: the same for every gate, so only in the main block.
-  ...(variant === 'results' ? ['', oracleText(seed, runs)] : []),
+  // Routing alone, without a gate: the same for every gate, so only where the suite differs.
+  ...(variant === 'results' || allDatasets ? ['', oracleText(seed, runs)] : []),
 ].join('\n');
 console.log(`\n${block}`);
 

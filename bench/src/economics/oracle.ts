@@ -36,7 +36,7 @@ export const oracleText = (seed: number, runs: number): string => {
     );
   }
   lines.push(
-    `| **all six (one run)** | **$${(top / runs).toFixed(4)}** | **$${(oracle / runs).toFixed(4)}** | **${((1 - oracle / top) * 100).toFixed(1)}%** |`,
+    `| **every node (one run)** | **$${(top / runs).toFixed(4)}** | **$${(oracle / runs).toFixed(4)}** | **${((1 - oracle / top) * 100).toFixed(1)}%** |`,
   );
   return [
     '### What a per-question oracle router would save (one call per question, no gate)',

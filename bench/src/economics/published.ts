@@ -21,7 +21,17 @@ export const prices: Record<ModelKey, { model: string; inputPer1M: number; outpu
   'gpt-5': { model: 'gpt-5-medium', inputPer1M: 1.25, outputPer1M: 10 },
 };
 
-export type DatasetKey = 'mmlu-pro' | 'aime' | 'gpqa' | 'tau2' | 'simpleqa' | 'hle';
+export type DatasetKey =
+  | 'mmlu-pro'
+  | 'aime'
+  | 'gpqa'
+  | 'tau2'
+  | 'simpleqa'
+  | 'hle'
+  | 'livemathbench'
+  | 'livecodebench'
+  | 'swe-bench'
+  | 'arena-hard';
 
 /**
  * Per dataset: its size (README.md, "Datasets → Performance-Cost Setting (10 Datasets)", Samples),
@@ -72,5 +82,29 @@ export const datasets: Record<
     samples: 2158,
     accuracyPct: { 'deepseek-v3': 3.61, 'deepseek-r1': 15.99, 'gpt-5': 26.32 },
     totalCostUsd: { 'deepseek-v3': 1.93, 'deepseek-r1': 72.03, 'gpt-5': 137.59 },
+  },
+  livemathbench: {
+    name: 'LiveMathBench',
+    samples: 121,
+    accuracyPct: { 'deepseek-v3': 61.98, 'deepseek-r1': 77.69, 'gpt-5': 79.34 },
+    totalCostUsd: { 'deepseek-v3': 0.17, 'deepseek-r1': 2.7, 'gpt-5': 4.09 },
+  },
+  livecodebench: {
+    name: 'LiveCodeBench',
+    samples: 1055,
+    accuracyPct: { 'deepseek-v3': 66.64, 'deepseek-r1': 80.09, 'gpt-5': 86.45 },
+    totalCostUsd: { 'deepseek-v3': 1.53, 'deepseek-r1': 30.46, 'gpt-5': 54.92 },
+  },
+  'swe-bench': {
+    name: 'SWE-Bench',
+    samples: 500,
+    accuracyPct: { 'deepseek-v3': 25.0, 'deepseek-r1': 28.6, 'gpt-5': 15.8 },
+    totalCostUsd: { 'deepseek-v3': 2.31, 'deepseek-r1': 10.03, 'gpt-5': 24.27 },
+  },
+  'arena-hard': {
+    name: 'ArenaHard',
+    samples: 750,
+    accuracyPct: { 'deepseek-v3': 60.13, 'deepseek-r1': 63.53, 'gpt-5': 69.73 },
+    totalCostUsd: { 'deepseek-v3': 0.8, 'deepseek-r1': 8.52, 'gpt-5': 27.85 },
   },
 };
