@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Auth } from './auth.ts';
+import { NotCommittedError } from './committed-commands.ts';
 import { securityHeaders } from './headers.ts';
 import { errorResponse, HttpError } from './http-error.ts';
 import { type Logger, silentLogger } from './observe/log.ts';
@@ -16,7 +17,7 @@ import { type Env, type RouteDeps, router } from './routes/route.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { NotCommittedError, type RunManager } from './runs.ts';
+import type { RunManager } from './runs.ts';
 import type { Store } from './store.ts';
 import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
 

@@ -16,7 +16,9 @@ import {
   type TierPolicyOptions,
   usesStartTierPolicy,
 } from '@laneflow/core';
+import { cancelCommitted, decideCommitted } from './committed-commands.ts';
 import { type Logger, silentLogger } from './observe/log.ts';
+import { createRunWakers } from './run-wakers.ts';
 import type { Store } from './store.ts';
 
 export interface RunManagerOptions {
@@ -43,12 +45,8 @@ export interface ClusterHooks {
 }
 
 const terminal = new Set(['succeeded', 'failed', 'cancelled']);
-const runEnd = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
 /** How often a run whose commit failed is tried again from its committed signals. */
 const RETRY_AFTER_LOG_FAILURE_MS = 2000;
-
-/** A write was accepted but the store did not commit it (a storage outage): nothing of it is kept. */
-export class NotCommittedError extends Error {}
 
 /**
  * Owns the runs executing in this process: starts them with a log that commits each batch to the
@@ -65,19 +63,11 @@ export const createRunManager = ({
   tierPolicy,
 }: RunManagerOptions) => {
   const live = new Map<string, RunHandle>();
-  const wakers = new Map<string, Set<() => void>>();
-  /** Highest seq another process told us it committed, per run (cluster mode). */
-  const committedElsewhere = new Map<string, number>();
+  const wakers = createRunWakers();
+  const { wake } = wakers;
   /** Runs to rebuild from the store once it commits again, and the timer that will try. */
   const retrying = new Map<string, ReturnType<typeof setTimeout>>();
   let stopped = false;
-
-  const wake = (runId: string) => {
-    const set = wakers.get(runId);
-    if (!set) return;
-    wakers.delete(runId);
-    for (const w of set) w();
-  };
 
   const launch = (
     runId: string,
@@ -200,15 +190,7 @@ export const createRunManager = ({
     resume,
 
     /** Another process committed `runId`'s signals up to `seq` (cluster mode): wakes watchers here. */
-    committed(runId: string, seq: number) {
-      if (seq > (committedElsewhere.get(runId) ?? 0)) {
-        committedElsewhere.delete(runId);
-        committedElsewhere.set(runId, seq);
-        if (committedElsewhere.size > 10_000)
-          committedElsewhere.delete(committedElsewhere.keys().next().value as string);
-      }
-      wake(runId);
-    },
+    committed: wakers.committedElsewhere,
 
     live: (runId: string) => live.get(runId),
 
@@ -227,18 +209,7 @@ export const createRunManager = ({
     waitForSignal(runId: string, after: number, ms: number): Promise<void> {
       const handle = live.get(runId);
       if (handle && handle.signals.length > after) return Promise.resolve();
-      if ((committedElsewhere.get(runId) ?? 0) > after) return Promise.resolve();
-      return new Promise((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          wakers.get(runId)?.delete(done);
-          resolve();
-        }
-        const set = wakers.get(runId) ?? new Set();
-        wakers.set(runId, set);
-        set.add(done);
-      });
+      return wakers.wait(runId, after, ms);
     },
 
     /** True once the run has ended and `after` covers its last signal. */
@@ -268,7 +239,7 @@ export const createRunManager = ({
 
     /**
      * Cancels a run executing here, or (cluster mode) wherever it executes. Resolves once the run's
-     * end is committed; throws {@link NotCommittedError} when the store failed to commit it.
+     * end is committed; throws `NotCommittedError` when the store failed to commit it.
      */
     async cancel(runId: string, reason?: string): Promise<boolean> {
       if (!live.has(runId) && cluster) return cluster.cancel(runId, reason);
@@ -326,35 +297,13 @@ export const createRunManager = ({
     input: DecisionInput,
   ): Promise<DecideResult | undefined> {
     const handle = live.get(runId);
-    if (!handle) return undefined;
-    const r = handle.decide(approvalId, input);
-    if (r.ok && !r.duplicate) {
-      const isIt = (s: Signal) => s.type === 'approval.decided' && s.approvalId === approvalId;
-      await new Promise<void>((resolve) => {
-        const stop = handle.subscribe((s) => {
-          if (isIt(s)) done();
-        });
-        function done() {
-          stop();
-          resolve();
-        }
-        // Already committed, or never will be (the run ended on a log failure).
-        if (handle.signals.some(isIt)) done();
-        void handle.result.then(done);
-      });
-      if (!handle.signals.some(isIt))
-        throw new NotCommittedError(`the decision on ${approvalId} could not be stored; decide again`);
-    }
-    return r;
+    return handle && decideCommitted(handle, approvalId, input);
   }
 
   async function cancelHere(runId: string, reason?: string): Promise<boolean> {
     const handle = live.get(runId);
     if (!handle) return false;
-    handle.cancel(reason);
-    await handle.result;
-    if (!runEnd.has(handle.signals[handle.signals.length - 1]?.type ?? ''))
-      throw new NotCommittedError(`the cancellation of run ${runId} could not be stored; cancel again`);
+    await cancelCommitted(handle, runId, reason);
     return true;
   }
 };
