@@ -131,11 +131,12 @@ describe('remote transport against a server process, through a flaky TCP proxy',
     await ended(direct, runId);
     const all = await allSignals(direct, runId);
     const told = { rewound: 0, skipped: 0 };
-    // Every reconnect asks to resume after the seq it has; the proxy lies to the server about it.
+    // Every reconnect asks to resume after the seq it has; the proxy lies to the server about it,
+    // rewinding and skipping ahead in turn, by a random amount.
     proxy.rewriteRequests((text) =>
       text.replace(/last-event-id: (\d+)/i, (_, seq: string) => {
         const n = Number(seq);
-        const lie = Math.max(0, n + (Math.random() < 0.5 ? -random(1, 8) : random(1, 6)));
+        const lie = told.rewound <= told.skipped ? Math.max(0, n - random(1, 8)) : n + random(1, 6);
         if (lie < n) told.rewound++;
         if (lie > n) told.skipped++;
         return `last-event-id: ${lie}`;
