@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Attempt, attemptSpan } from '../src/observe/attempt-span.ts';
 import { type ModelCall, modelCallSpan } from '../src/observe/model-call.ts';
-import { protoWriter, written } from '../src/observe/proto-writer.ts';
+import { type ProtoWriter, protoWriter, written } from '../src/observe/proto-writer.ts';
 import { writeAttempt, writeModelCall } from '../src/observe/record-proto.ts';
 import { requestFrame } from '../src/observe/request-frame.ts';
 import type { RunSpan } from '../src/observe/run-spans.ts';
@@ -124,36 +124,29 @@ const modelCall: fc.Arbitrary<ModelCall> = fc
     },
   }));
 
-describe('run spans in OTLP protobuf', () => {
-  it('write a model call as its span', () => {
-    fc.assert(
-      fc.property(fc.array(modelCall, { minLength: 1, maxLength: 4 }), (calls) => {
-        const ours = protoWriter(16);
-        const generic = protoWriter(16);
-        for (const c of calls) {
-          writeModelCall(ours, c);
-          writeRunSpan(generic, modelCallSpan(c));
-        }
-        expect(Buffer.from(written(ours)).equals(Buffer.from(written(generic)))).toBe(true);
-      }),
-      { numRuns: 300 },
-    );
-  });
+/** Records written straight to protobuf are byte for byte the spans they make, written generically. */
+const writesAsItsSpan = <T>(
+  record: fc.Arbitrary<T>,
+  write: (w: ProtoWriter, r: T) => void,
+  spanOf: (r: T) => RunSpan,
+) =>
+  fc.assert(
+    fc.property(fc.array(record, { minLength: 1, maxLength: 4 }), (records) => {
+      const ours = protoWriter(16);
+      const generic = protoWriter(16);
+      for (const r of records) {
+        write(ours, r);
+        writeRunSpan(generic, spanOf(r));
+      }
+      expect(Buffer.from(written(ours)).equals(Buffer.from(written(generic)))).toBe(true);
+    }),
+    { numRuns: 300 },
+  );
 
-  it('write a node attempt as its span', () => {
-    fc.assert(
-      fc.property(fc.array(attempt, { minLength: 1, maxLength: 4 }), (attempts) => {
-        const ours = protoWriter(16);
-        const generic = protoWriter(16);
-        for (const a of attempts) {
-          writeAttempt(ours, a);
-          writeRunSpan(generic, attemptSpan(a));
-        }
-        expect(Buffer.from(written(ours)).equals(Buffer.from(written(generic)))).toBe(true);
-      }),
-      { numRuns: 300 },
-    );
-  });
+describe('run spans in OTLP protobuf', () => {
+  it('write a model call as its span', () => writesAsItsSpan(modelCall, writeModelCall, modelCallSpan));
+
+  it('write a node attempt as its span', () => writesAsItsSpan(attempt, writeAttempt, attemptSpan));
 
   it('are what the OpenTelemetry serializer writes for the same spans', () => {
     fc.assert(

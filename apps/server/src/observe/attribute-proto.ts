@@ -5,6 +5,7 @@
  */
 import type { AttributeValue } from '@opentelemetry/api';
 import {
+  ascii,
   begin,
   double,
   end,
@@ -65,57 +66,46 @@ export const keyField = (key: string): Uint8Array => {
   return field;
 };
 
-/** Writes `KeyValue` `field` for a short ASCII string in one pass; false (nothing written) otherwise. */
-const shortString = (w: ProtoWriter, field: number, k: Uint8Array, v: string): boolean => {
-  const n = v.length;
-  const kv = k.length + 3 + n;
-  if (kv >= 0x80) return false;
-  ensure(w, kv + 2);
+/**
+ * Starts `KeyValue` `field` whose `AnyValue` takes `valueBytes` bytes, both lengths one byte (the
+ * caller checks they fit): its tag, length, key (`k`, a {@link keyField}) and the value's length.
+ */
+const head = (w: ProtoWriter, field: number, k: Uint8Array, valueBytes: number) => {
+  ensure(w, k.length + valueBytes + 3);
   const b = w.buf;
   let at = w.pos;
   b[at++] = (field << 3) | 2;
-  b[at++] = kv;
+  b[at++] = k.length + 1 + valueBytes;
   b.set(k, at);
   at += k.length;
-  b[at++] = n + 2;
-  b[at++] = 0x0a;
-  b[at++] = n;
-  for (let i = 0; i < n; i++) {
-    const c = v.charCodeAt(i);
-    if (c >= 0x80) return false;
-    b[at++] = c;
-  }
+  b[at++] = valueBytes;
   w.pos = at;
-  return true;
+};
+
+/** Writes `KeyValue` `field` for a short ASCII string in one pass; false (nothing written) otherwise. */
+const shortString = (w: ProtoWriter, field: number, k: Uint8Array, v: string): boolean => {
+  const n = v.length;
+  if (k.length + 3 + n >= 0x80) return false;
+  const start = w.pos;
+  head(w, field, k, n + 2);
+  const b = w.buf;
+  b[w.pos] = 0x0a;
+  b[w.pos + 1] = n;
+  const at = ascii(b, w.pos + 2, v);
+  w.pos = at < 0 ? start : at;
+  return at >= 0;
 };
 
 /** Writes `KeyValue` `field` for an integer in [0, 2^28) in one pass. */
 const smallInt = (w: ProtoWriter, field: number, k: Uint8Array, v: number) => {
-  const size = varintSize(v);
-  ensure(w, k.length + size + 4);
-  const b = w.buf;
-  let at = w.pos;
-  b[at++] = (field << 3) | 2;
-  b[at++] = k.length + 2 + size;
-  b.set(k, at);
-  at += k.length;
-  b[at++] = 1 + size;
-  b[at++] = 0x18;
-  w.pos = at;
+  head(w, field, k, 1 + varintSize(v));
+  tag(w, 3, 0);
   varint(w, v);
 };
 
 /** Writes `KeyValue` `field` for a double in one pass. */
 const shortDouble = (w: ProtoWriter, field: number, k: Uint8Array, v: number) => {
-  ensure(w, k.length + 12);
-  const b = w.buf;
-  let at = w.pos;
-  b[at++] = (field << 3) | 2;
-  b[at++] = k.length + 10;
-  b.set(k, at);
-  at += k.length;
-  b[at++] = 9;
-  w.pos = at;
+  head(w, field, k, 9);
   tag(w, 4, 1);
   double(w, v);
 };

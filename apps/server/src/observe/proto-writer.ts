@@ -107,49 +107,42 @@ export const fixed64Nanos = (w: ProtoWriter, ms: number) => {
   w.pos += 8;
 };
 
-/** A length-prefixed UTF-8 string; ASCII, the common case, is copied a char at a time. */
-export const string = (w: ProtoWriter, s: string) => {
-  const n = s.length;
-  // Room for the longest length prefix too, so writing it cannot move the buffer.
-  ensure(w, 10 + n);
-  const start = w.pos;
-  varint(w, n);
-  const b = w.buf;
-  let at = w.pos;
-  for (let i = 0; i < n; i++) {
+/**
+ * Copies `s` to `at` a char at a time when it is ASCII, the common case; returns where it ends, or -1
+ * at its first other char (the bytes before it are written).
+ */
+export const ascii = (b: Buffer, at: number, s: string): number => {
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      w.pos = start;
-      const bytes = Buffer.byteLength(s);
-      varint(w, bytes);
-      ensure(w, bytes);
-      w.pos += w.buf.write(s, w.pos);
-      return;
-    }
+    if (c >= 0x80) return -1;
     b[at++] = c;
   }
-  w.pos = at;
+  return at;
 };
 
 /** `prefix` and `s` as one length-prefixed UTF-8 string, without joining them when both are ASCII. */
 export const prefixed = (w: ProtoWriter, prefix: string, s: string) => {
   const n = prefix.length + s.length;
+  // Room for the longest length prefix too, so writing it cannot move the buffer.
   ensure(w, 10 + n);
   const start = w.pos;
   varint(w, n);
-  const b = w.buf;
-  let at = w.pos;
-  for (let i = 0; i < n; i++) {
-    const c = i < prefix.length ? prefix.charCodeAt(i) : s.charCodeAt(i - prefix.length);
-    if (c >= 0x80) {
-      w.pos = start;
-      string(w, prefix + s);
-      return;
-    }
-    b[at++] = c;
+  let at = ascii(w.buf, w.pos, prefix);
+  if (at >= 0) at = ascii(w.buf, at, s);
+  if (at >= 0) {
+    w.pos = at;
+    return;
   }
-  w.pos = at;
+  const text = prefix + s;
+  const bytes = Buffer.byteLength(text);
+  w.pos = start;
+  varint(w, bytes);
+  ensure(w, bytes);
+  w.pos += w.buf.write(text, w.pos);
 };
+
+/** A length-prefixed UTF-8 string. */
+export const string = (w: ProtoWriter, s: string) => prefixed(w, '', s);
 
 /** Each byte's value by the char codes of its two hex digits (ids are lowercase; uppercase reads the same). */
 const PAIR = new Uint8Array(1 << 14);

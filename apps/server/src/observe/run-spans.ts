@@ -61,16 +61,6 @@ const time = (s: Signal) => signalTime(s.at);
  */
 export const createRunSpans = (sink: RunSpanSink) => {
   const runs = new Map<string, RunState>();
-  /** The run the last signal belonged to: a batch is one run's. */
-  let lastId = '';
-  let last: RunState | undefined;
-  const stateOf = (runId: string) => {
-    if (runId !== lastId) {
-      lastId = runId;
-      last = runs.get(runId);
-    }
-    return last;
-  };
 
   const close = (a: Attempt, end: number, quiet: boolean) => {
     if (quiet) return;
@@ -116,10 +106,9 @@ export const createRunSpans = (sink: RunSpanSink) => {
         attempts: new Map(),
         latest: new Map(),
       });
-      lastId = '';
       return;
     }
-    const state = stateOf(s.runId);
+    const state = runs.get(s.runId);
     if (!state) return;
     const at = time(s);
     if (type === 'run.succeeded' || type === 'run.failed' || type === 'run.cancelled') {
@@ -133,7 +122,6 @@ export const createRunSpans = (sink: RunSpanSink) => {
         sink.span(state.run as RunSpan);
       }
       runs.delete(s.runId);
-      lastId = '';
       return;
     }
     if (type === 'node.queued') {
