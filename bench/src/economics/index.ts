@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { learned } from './learned.ts';
 import { type RunOutcome, runOnce } from './measure.ts';
-import { oracleText } from './oracle.ts';
+import { ceilingText, oracleText } from './oracle.ts';
 import {
   type CurvePoint,
   costQualitySpec,
@@ -96,7 +96,7 @@ const block = [
   '',
   targets,
   // Routing alone, without a gate: the same for every gate, so only where the suite differs.
-  ...(variant === 'results' || allDatasets ? ['', oracleText(seed, runs)] : []),
+  ...(variant === 'results' || allDatasets ? ['', ceilingText(), '', oracleText(seed, runs)] : []),
 ].join('\n');
 console.log(`\n${block}`);
 

@@ -1,6 +1,6 @@
 import { isCorrect } from './provider.ts';
 import { datasets, type ModelKey } from './published.ts';
-import { suite, tierModels, topTier } from './suite.ts';
+import { accuracyOf, suite, tierModels, tierNames, topTier } from './suite.ts';
 
 /** Derived USD of one answer: Table 10's total over the dataset's size. */
 const answerUsd = (dataset: keyof typeof datasets, tier: number) =>
@@ -40,6 +40,51 @@ export const oracleText = (seed: number, runs: number): string => {
   );
   return [
     '### What a per-question oracle router would save (one call per question, no gate)',
+    '',
+    ...lines,
+  ].join('\n');
+};
+
+/**
+ * The most a start tier can save, in closed form from the published figures: a gate that never errs,
+ * one round per tier (the cheapest a climb can be) and, for each node, the start tier with the
+ * lowest expected cost, against always top under the same gate (one call). Under the nested-difficulty
+ * model a climb from `s` calls tier `t` when every tier from `s` below it answered wrongly, with
+ * probability 1 − max(accuracy of those tiers), and ends correct at least as often as the top tier.
+ * It is a ceiling for the suite: a gate that never errs gives every strategy the same answers.
+ */
+export const ceilingText = (): string => {
+  const lines = [
+    '| node | one call to the top tier (USD per question) | best start tier | its expected cost | saving |',
+    '| --- | --: | --- | --: | --: |',
+  ];
+  let top = 0;
+  let best = 0;
+  for (const n of suite) {
+    const climb = (start: number) => {
+      let usd = 0;
+      let solved = 0;
+      for (let tier = start; tier <= topTier; tier++) {
+        usd += answerUsd(n.dataset, tier) * (1 - solved);
+        solved = Math.max(solved, accuracyOf(n.dataset, tier));
+      }
+      return usd;
+    };
+    const costs = tierModels.map((_, tier) => climb(tier));
+    const start = costs.indexOf(Math.min(...costs));
+    const t = answerUsd(n.dataset, topTier);
+    const b = costs[start] as number;
+    top += t;
+    best += b;
+    lines.push(
+      `| ${n.id} | $${t.toFixed(5)} | ${tierNames[start]} | $${b.toFixed(5)} | ${((1 - b / t) * 100).toFixed(1)}% |`,
+    );
+  }
+  lines.push(
+    `| **every node (one run)** | **$${top.toFixed(4)}** | | **$${best.toFixed(4)}** | **${((1 - best / top) * 100).toFixed(1)}%** |`,
+  );
+  return [
+    '### The most any start tier could save (a gate that never errs, one round per tier, the best start per node)',
     '',
     ...lines,
   ].join('\n');
