@@ -257,6 +257,35 @@ describe.each(backends)('SSE on %s', (backend) => {
     });
   });
 
+  it('refuses a resume position past the last committed signal, naming the field, live or finished', async () => {
+    const runId = await start(approvalDag('past'));
+    await waitForSignal(call, runId, (s) => s.type === 'node.awaiting_approval', 'approval');
+    const lastSeq = (await allSignals(call, runId)).length;
+    const refused = async (opts: { lastEventId?: number; after?: number }, field: string) => {
+      const res = await openEvents(srv.url, runId, opts);
+      const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
+      expect(res.status).toBe(400);
+      expect(body.error.issues[0]).toMatchObject({
+        path: field,
+        message: expect.stringContaining(`${lastSeq}`),
+      });
+    };
+    // A waiting run: following from 100 would have withheld every signal still to come.
+    await refused({ lastEventId: lastSeq + 1 }, 'Last-Event-ID');
+    await refused({ after: 100 }, 'after');
+    await refused({ after: 1, lastEventId: lastSeq + 1 }, 'Last-Event-ID');
+    // Exactly at the last signal is where a reconnecting client stands: it follows what comes next.
+    const ctrl = new AbortController();
+    const res = await openEvents(srv.url, runId, { lastEventId: lastSeq, signal: ctrl.signal });
+    expect(res.status).toBe(200);
+    ctrl.abort();
+    expect((await call('POST', `/api/runs/${runId}/cancel`, { body: {} })).status).toBe(202);
+    await waitForRunEnd(call, runId);
+    const final = (await allSignals(call, runId)).length;
+    const res2 = await openEvents(srv.url, runId, { after: final + 1 });
+    expect(res2.status).toBe(400);
+  });
+
   it('ends the stream of a cancelled run after its cancellation signals', async () => {
     const runId = await start(approvalDag('cancelled'));
     await waitForSignal(call, runId, (s) => s.type === 'node.awaiting_approval', 'approval');

@@ -195,8 +195,18 @@ export const runRoutes = ({ store, runs, ladder, heartbeatMs, streams }: RouteDe
   });
   r.openapi(events, async (c) => {
     const { id } = c.req.valid('param');
-    const after = resumeHeader(c.req.header('last-event-id')) ?? c.req.valid('query').after ?? 0;
-    if (!(await store.runSummary(id))) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    const header = resumeHeader(c.req.header('last-event-id'));
+    const after = header ?? c.req.valid('query').after ?? 0;
+    const run = await store.runSummary(id);
+    if (!run) throw new HttpError(404, 'not_found', `no run "${id}"`);
+    // A client can only have seen committed signals, and the summary's seq commits with them: a
+    // position past it was never sent, and following from it would skip the signals still to come.
+    if (after > run.lastSeq) {
+      const field = header === undefined ? 'after' : 'Last-Event-ID';
+      throw new HttpError(400, 'invalid_request', `${field} ${after} is past the run's last signal`, [
+        { path: field, code: 'past_last_seq', message: `must be at most ${run.lastSeq}, the run's last seq` },
+      ]);
+    }
     return streamRun(c, runs, id, after, heartbeatMs, streams) as never;
   });
   r.openapi(cancel, async (c) => {
