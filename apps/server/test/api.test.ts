@@ -65,6 +65,11 @@ describe.each(backends)('API on %s', (backend) => {
         'provider',
       ]);
     expect((await call('GET', '/api/ladder', { token: null })).status).toBe(401);
+    // The scheme is case-insensitive; the token is not.
+    const lower = { token: null, headers: { authorization: `bearer ${tok.viewer}` } };
+    expect((await call('GET', '/api/ladder', lower)).status).toBe(200);
+    const wrongCase = { token: null, headers: { authorization: `BEARER ${tok.viewer.toUpperCase()}` } };
+    expect((await call('GET', '/api/ladder', wrongCase)).status).toBe(401);
   });
 
   it('creates, versions, lists and deletes DAGs', async () => {
@@ -122,6 +127,44 @@ describe.each(backends)('API on %s', (backend) => {
     const recreated = await call('POST', '/api/dags', { body: dag });
     expect(recreated.status).toBe(201);
     expect(recreated.body.version).toBe(3);
+  });
+
+  it('saves over a DAG only from its newest version; without a version, unconditionally', async () => {
+    const dag = approvalDag('stale');
+    expect((await call('POST', '/api/dags', { body: dag })).status).toBe(201);
+    // Two editors open version 1; the first save wins, the second is refused naming the field.
+    const first = await call('PUT', '/api/dags/stale', { body: { ...dag, version: 1, name: 'first' } });
+    expect(first.status).toBe(200);
+    expect(first.body.version).toBe(2);
+    for (const base of [1, 99]) {
+      const late = await call('PUT', '/api/dags/stale', { body: { ...dag, version: base, name: 'second' } });
+      expect(late.status).toBe(409);
+      expect(late.body.error).toMatchObject({
+        code: 'stale_version',
+        issues: [{ path: 'version', code: 'stale_version', message: 'the newest version is 2' }],
+      });
+    }
+    expect((await call('GET', '/api/dags/stale')).body).toMatchObject({ version: 2, name: 'first' });
+    // From the newest version, and without one (a script's save), it saves.
+    expect((await call('PUT', '/api/dags/stale', { body: { ...dag, version: 2 } })).body.version).toBe(3);
+    expect((await call('PUT', '/api/dags/stale', { body: dag })).body.version).toBe(4);
+    // A DAG with no version yet has no work to lose: any base saves it as version 1.
+    expect(
+      (await call('PUT', '/api/dags/fresh', { body: { ...quickDag('fresh'), version: 7 } })).body.version,
+    ).toBe(1);
+
+    // At once from the same base: exactly one save, the rest refused; unconditional saves all land.
+    const racing = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call('PUT', '/api/dags/stale', { body: { ...dag, version: 4, name: `r${i}` } }),
+      ),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([200, ...Array(7).fill(409)]);
+    const all = await Promise.all(
+      Array.from({ length: 8 }, () => call('PUT', '/api/dags/stale', { body: dag })),
+    );
+    expect(all.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(all.map((r) => r.body.version).sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
   it('starts runs from a dagId and from an inline DAG; lists them by status with a cursor', async () => {

@@ -20,6 +20,16 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
+/**
+ * The 409 of a save whose `version` (the one the edit started from) is no longer the DAG's newest,
+ * worded alike by every DAG store so a client can show it and offer to save over it.
+ */
+export const staleVersionError = (dagId: string, base: number, newest: number) => ({
+  code: 'stale_version' as const,
+  message: `DAG "${dagId}" was saved as version ${newest} after the version ${base} this edit started from`,
+  issues: [{ path: 'version', code: 'stale_version', message: `the newest version is ${newest}` }],
+});
+
 export const HealthSchema = z.object({
   ok: z.literal(true),
   version: z.string(),

@@ -14,6 +14,7 @@ import {
   type Signal,
   StartTierSchema,
   snapshotNodes,
+  staleVersionError,
   startRun,
   summarizeIssues,
   type TierHistory,
@@ -179,6 +180,11 @@ export const createLocalTransport = (
     async saveDag(input) {
       const spec = validDag(input);
       const prev = (await store.dags()).find((x) => x.id === spec.id);
+      // As on the server: an edit of an older version must not silently replace the newer one.
+      if (spec.version !== undefined && prev && prev.version !== spec.version) {
+        const e = staleVersionError(spec.id, spec.version, prev.version);
+        throw new HttpError(409, e.code, e.message, e.issues);
+      }
       const version = (prev?.version ?? 0) + 1;
       const rec: DagRecord = {
         id: spec.id,

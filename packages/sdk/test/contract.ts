@@ -83,6 +83,21 @@ export const transportContract = (name: string, factory: TransportFactory) =>
       await httpError(t.deleteDag(spec.id), 404, 'not_found');
     });
 
+    it('refuses a save from a version that is no longer the newest, naming the field', async () => {
+      const spec = chainDag(uniqueId('stale'), 'First');
+      const v1 = await t.saveDag(spec);
+      // Someone saves from version 1; an edit that also started from it is refused, not applied.
+      expect((await t.saveDag({ ...v1.spec, name: 'Theirs' })).version).toBe(2);
+      const stale = await httpError(t.saveDag({ ...v1.spec, name: 'Mine' }), 409, 'stale_version');
+      expect(stale.issues).toEqual([
+        { path: 'version', code: 'stale_version', message: 'the newest version is 2' },
+      ]);
+      expect((await t.getDag(spec.id)).name).toBe('Theirs');
+      // Saving over it is a save without a base version.
+      const { version: _, ...mine } = v1.spec;
+      expect(await t.saveDag({ ...mine, name: 'Mine' })).toMatchObject({ version: 3, name: 'Mine' });
+    });
+
     it('rejects an invalid DAG with 400 invalid_dag and the issues, on save and on start', async () => {
       const empty = await httpError(
         t.saveDag({ id: uniqueId('empty'), nodes: [] } as never),

@@ -20,6 +20,7 @@ import { NodeSearch } from './node-search.tsx';
 import { Palette } from './palette.tsx';
 import { freeSpot } from './placement.ts';
 import { ProblemsPanel } from './problems-panel.tsx';
+import { saveEdited } from './save-edited.ts';
 import { useEditor } from './store.ts';
 import { Toolbar } from './toolbar.tsx';
 import { confirmDiscard, draftKey, useAutosave, useLeaveWarning } from './unsaved.ts';
@@ -147,7 +148,11 @@ const Editor = ({ dagId, version }: { dagId?: string; version?: number }) => {
     if (!transport || !dag) return;
     try {
       const sent = useEditor.getState().doc;
-      const rec = await transport.saveDag(dag);
+      const rec = await saveEdited(transport, dag, useEditor.getState().source);
+      if (!rec) {
+        setMessage({ ok: false, text: 'Not saved. Your edits are still here, and kept as a draft.' });
+        return;
+      }
       const key = draftKey(useEditor.getState());
       useEditor.getState().markSaved(sent, { dagId: rec.id, version: rec.version });
       void deleteDraft(key).catch(() => {});

@@ -8,9 +8,11 @@ import {
   dagEconomics,
   EconomicsQuerySchema,
   IdParamSchema,
+  staleVersionError,
   validateDag,
 } from '@laneflow/core';
 import { z } from 'zod';
+import { StaleVersionError } from '../dag-store.ts';
 import { createDagVersionStore } from '../dag-versions.ts';
 import { checkEndpoints } from '../endpoints.ts';
 import { HttpError } from '../http-error.ts';
@@ -56,12 +58,13 @@ const create = route({
 const put = route({
   method: 'put',
   path: '/api/dags/{id}',
-  summary: 'Save a new version',
+  summary:
+    'Save a new version; 409 when `version` in the body (the one the edit started from) is not the newest',
   role: 'operator',
   request: { params: IdParams },
   body: { schema: DagSpecSchema },
   ok: { status: 200, schema: DagRecordSchema },
-  errors: [413],
+  errors: [409, 413],
 });
 const remove = route({
   method: 'delete',
@@ -130,7 +133,14 @@ export const dagRoutes = ({ store, ladder }: RouteDeps) => {
       throw new HttpError(400, 'invalid_request', `body id "${spec.id}" does not match the URL's "${id}"`, [
         { path: 'id', code: 'mismatch', message: 'must equal the id in the URL' },
       ]);
-    return c.json(await store.saveDag(spec), 200);
+    // The body's version is the one the edit started from; without it the save is unconditional.
+    try {
+      return c.json(await store.saveDag(spec, spec.version), 200);
+    } catch (err) {
+      if (!(err instanceof StaleVersionError)) throw err;
+      const e = staleVersionError(id, spec.version as number, err.newest);
+      throw new HttpError(409, e.code, e.message, e.issues);
+    }
   });
   r.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
