@@ -11,7 +11,6 @@ import {
   backends,
   type Call,
   openEvents,
-  parseSse,
   quickDag,
   removeTempDirs,
   startTestServer,
@@ -82,6 +81,17 @@ describe.each(backends)('trust on %s', (backend) => {
       'id',
     );
     expect(e.issues[0].code).toBe('unstorable_text');
+    // A "__proto__" key would be dropped by any copy into an object: refused, not silently lost.
+    const proto = await refusedAndNothingStored(
+      () =>
+        call('POST', '/api/runs', {
+          body: JSON.parse('{"dagId":"flow","inputs":{"__proto__":{"polluted":1}}}'),
+        }),
+      400,
+      'invalid_request',
+      'inputs.__proto__',
+    );
+    expect(proto.issues[0].code).toBe('reserved_key');
     await refusedAndNothingStored(() => call('DELETE', '/api/dags/%00'), 400, 'invalid_request', 'id');
     await refusedAndNothingStored(
       () => call('POST', `/api/runs/${finishedRun}/approvals/x%00`, { body: { decision: 'approved' } }),
@@ -173,12 +183,14 @@ describe.each(backends)('trust on %s', (backend) => {
         'invalid_request',
         'cursor',
       );
-    // The highest position a seq can have: past the end of a finished run, the stream still ends.
-    const res = await openEvents(srv.url, finishedRun, { lastEventId: 2147483647 });
-    expect(res.status).toBe(200);
-    const items = [];
-    for await (const item of parseSse(res.body as ReadableStream<Uint8Array>)) items.push(item);
-    expect(items).toEqual([{ kind: 'event', event: 'end', data: JSON.stringify({ lastSeq: 2147483647 }) }]);
+    // The highest position a seq can have passes the range check, and is refused as past the run's end.
+    const past = await refusedAndNothingStored(
+      () => call('GET', `/api/runs/${finishedRun}/events`, { headers: { 'last-event-id': '2147483647' } }),
+      400,
+      'invalid_request',
+      'Last-Event-ID',
+    );
+    expect(past.issues[0].code).toBe('past_last_seq');
   });
 
   it('accepts a query-string token on the event stream only, not on routes named "events"', async () => {

@@ -37,7 +37,17 @@ export const StorableTextSchema = z.string().superRefine((s, ctx) => {
 export const storableIssues = (value: unknown, prefix: PropertyKey[] = []): Issue[] =>
   problems(value, prefix).map((p) => ({ path: formatPath(p.path), code: p.code, message: p.message }));
 
-type Problem = { path: PropertyKey[]; code: 'unstorable_text' | 'too_deep'; message: string };
+type Problem = {
+  path: PropertyKey[];
+  code: 'unstorable_text' | 'too_deep' | 'reserved_key';
+  message: string;
+};
+
+/**
+ * JSON can name a key `__proto__`, but a JavaScript object that copies it (zod's records, a spread)
+ * sets its prototype instead: the value would be lost without a word, so it is refused.
+ */
+const RESERVED_KEY = '__proto__';
 
 const problems = (value: unknown, prefix: PropertyKey[]): Problem[] => {
   const out: Problem[] = [];
@@ -61,6 +71,14 @@ const problems = (value: unknown, prefix: PropertyKey[]): Problem[] => {
     const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as readonly [PropertyKey, unknown];
+      if (key === RESERVED_KEY) {
+        out.push({
+          path: [...path, key],
+          code: 'reserved_key',
+          message: 'the key "__proto__" cannot be kept by a JavaScript object; rename it',
+        });
+        continue;
+      }
       if (typeof key === 'string') {
         const problem = textProblem(key);
         if (problem) {

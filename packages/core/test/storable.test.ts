@@ -27,7 +27,11 @@ const cleanJson = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(cleanString, tie('value'), { maxKeys: 4 }),
+    fc.dictionary(
+      cleanString.filter((k) => k !== '__proto__'),
+      tie('value'),
+      { maxKeys: 4 },
+    ),
   ),
 })).value;
 
@@ -58,6 +62,21 @@ describe('storable text and bounded JSON', () => {
         expect(issues.every((i) => i.code === 'unstorable_text')).toBe(true);
       }),
     );
+  });
+
+  it('refuses a "__proto__" key, which copying into an object would drop, by its path', () => {
+    const doc = JSON.parse('{"inputs":{"constructor":1,"__proto__":{"polluted":1}}}');
+    expect(storableIssues(doc)).toEqual([
+      { path: 'inputs.__proto__', code: 'reserved_key', message: expect.stringContaining('"__proto__"') },
+    ]);
+    const run = StartRunBodySchema.safeParse(JSON.parse('{"dagId":"x","inputs":{"__proto__":{"a":1}}}'));
+    expect(fromZodIssues(run.error?.issues ?? [])).toEqual([
+      expect.objectContaining({ path: 'inputs.__proto__', code: 'reserved_key' }),
+    ]);
+    // Other names of Object.prototype are ordinary keys.
+    expect(
+      StartRunBodySchema.safeParse({ dagId: 'x', inputs: { constructor: 1, toString: 'x' } }).success,
+    ).toBe(true);
   });
 
   it('bounds nesting without recursion, however deep', () => {
