@@ -86,7 +86,8 @@ export const createApp = (o: AppOptions) => {
 
   const authenticate: MiddlewareHandler<Env> = async (c, next) => {
     const header = c.req.header('authorization');
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // The scheme's name is case-insensitive (RFC 7235): "bearer" is "Bearer".
+    const bearer = header && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // EventSource cannot send headers, so the event stream, and nothing else, also accepts the token
     // as a query parameter (a DAG or approval whose id is "events" is not the event stream).
     const token =

@@ -7,6 +7,7 @@ import {
   summarizeIssues,
   type TierPolicyOptions,
 } from '@laneflow/core';
+import { parseTokenEnv } from './auth.ts';
 import { readWebhooks, type Webhook } from './webhooks/config.ts';
 
 export interface ServerConfig {
@@ -116,7 +117,8 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       .map((s) => s.trim())
       .filter(Boolean),
     maxBodyBytes: positiveInt('LANEFLOW_MAX_BODY_BYTES', env.LANEFLOW_MAX_BODY_BYTES, 1_048_576),
-    ...(env.LANEFLOW_TOKENS && { tokensEnv: env.LANEFLOW_TOKENS }),
+    // Checked here, so a malformed entry stops the start as bad configuration, before any store opens.
+    ...(env.LANEFLOW_TOKENS && parseTokenEnv(env.LANEFLOW_TOKENS) && { tokensEnv: env.LANEFLOW_TOKENS }),
     loadExamples: !values['no-examples'],
     ...(values['rotate-admin-token'] && { rotateAdminToken: true }),
     webhooks: readWebhooks(env),
