@@ -77,3 +77,66 @@ test('11 the DAG library: find, versions with changes, restore, open by link, du
   await expect(server.getByTestId('dag-row-e2e-library-copy')).toHaveCount(0);
   expect((await api('/api/dags/e2e-library-copy')).status).toBe(404);
 });
+
+test('11b a save from an older version asks before it replaces the newer one; Cancel keeps the edits', async ({
+  page,
+}) => {
+  const dag = { ...v1, id: 'e2e-stale', name: 'Stale brief' };
+  expect((await api('/api/dags', { method: 'POST', body: dag })).status).toBe(201);
+  await signIn(page, '#/dags');
+  await page.getByTestId('dags-remote').getByRole('link', { name: 'Open Stale brief' }).click();
+  await expect(page).toHaveURL(/#\/editor\/e2e-stale\/1$/);
+  const name = page.getByRole('region', { name: 'DAG settings' }).getByLabel('Name', { exact: true });
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  const saved = (text: string) => page.getByRole('status').filter({ hasText: text });
+
+  // Saves in a row from this editor each start from the one before: none of them asks.
+  await name.fill('Mine');
+  await save.click();
+  await expect(saved('Saved e2e-stale v2 on the server.')).toBeVisible();
+  await name.fill('Mine again');
+  await save.click();
+  await expect(saved('Saved e2e-stale v3 on the server.')).toBeVisible();
+
+  // Someone else saves version 4 from version 3; this editor's next save started from 3 too.
+  const theirs = await api('/api/dags/e2e-stale', {
+    method: 'PUT',
+    body: { ...dag, name: 'Theirs', version: 3 },
+  });
+  expect(theirs.status).toBe(200);
+  await name.fill('Mine, late');
+  await save.click();
+  const ask = page.getByRole('alertdialog');
+  await expect(ask).toContainText('e2e-stale changed since you opened it');
+  await expect(ask).toContainText('was saved as version 4 after the version 3 this edit started from');
+  await screenshot(page, '11-stale-save');
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert')).toContainText('Not saved. Your edits are still here');
+  await expect(name).toHaveValue('Mine, late');
+  expect((await api<{ version: number; name: string }>('/api/dags/e2e-stale')).body).toMatchObject({
+    version: 4,
+    name: 'Theirs',
+  });
+
+  // Saving over it is a choice; their version stays in the history.
+  await save.click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Save as newest' }).click();
+  await expect(saved('Saved e2e-stale v5 on the server.')).toBeVisible();
+  const versions = await api<{ versions: { version: number; name: string }[] }>(
+    '/api/dags/e2e-stale/versions',
+  );
+  expect(versions.body.versions.slice(0, 2)).toEqual([
+    expect.objectContaining({ version: 5, name: 'Mine, late' }),
+    expect.objectContaining({ version: 4, name: 'Theirs' }),
+  ]);
+});
+
+test('11c a 128-character id wraps in the library instead of pushing the page sideways', async ({ page }) => {
+  const id = `e2e-${'long'.repeat(31)}`;
+  expect((await api('/api/dags', { method: 'POST', body: { ...v1, id, name: 'Long id' } })).status).toBe(201);
+  await signIn(page, '#/dags');
+  await expect(page.getByTestId(`dag-row-${id}`)).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeInViewport();
+});
