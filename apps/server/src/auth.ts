@@ -87,12 +87,26 @@ export const createAuth = async (
   }
   const load = async () => (await store.tokens()).map((t) => ({ ...t, digest: Buffer.from(t.hash, 'hex') }));
   let known = await load();
+  /** What open connections (event streams) hold, each with the principal that opened it. */
+  const held = new Map<() => void, string>();
   return {
     /** The admin token this start created (printed once as a login URL), if it made one. */
     firstAdmin,
     /** Re-reads the stored tokens, after one was created or revoked through the API. */
     async refresh() {
       known = await load();
+      // A revoked token's open event streams close now, not only its next request.
+      const names = new Set(known.map((t) => t.name));
+      for (const [close, name] of held)
+        if (!names.has(name)) {
+          held.delete(close);
+          close();
+        }
+    },
+    /** Holds `close` for `principal` until released; calls it if the principal's token is revoked. */
+    hold(principal: Principal, close: () => void): () => void {
+      held.set(close, principal.name);
+      return () => held.delete(close);
     },
     /** A new random token `name` with `role`, stored as its hash; the token is returned once. */
     async create(name: string, role: Role): Promise<string> {

@@ -47,12 +47,15 @@ export const streamRun = (
   after: number,
   heartbeatMs: number,
   open?: { inc(): void; dec(): void },
+  hold?: (close: () => void) => () => void,
 ) =>
   streamSSE(c, async (stream) => {
     open?.inc();
+    const release = hold?.(() => stream.abort());
     try {
       await pump(stream, runs, runId, after, heartbeatMs);
     } finally {
+      release?.();
       open?.dec();
     }
   });

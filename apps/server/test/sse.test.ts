@@ -286,6 +286,35 @@ describe.each(backends)('SSE on %s', (backend) => {
     expect(res2.status).toBe(400);
   });
 
+  it('closes a stream when its token is revoked, and the token cannot open another', async () => {
+    const runId = await start(approvalDag('revoked'));
+    await waitForSignal(call, runId, (s) => s.type === 'node.awaiting_approval', 'approval');
+    const created = await call('POST', '/api/tokens', {
+      body: { name: `watcher-${backend}`, role: 'viewer' },
+    });
+    expect(created.status).toBe(201);
+    const token = created.body.token as string;
+    const res = await openEvents(srv.url, runId, { token });
+    expect(res.status).toBe(200);
+    const items: SseItem[] = [];
+    let revokedAt = 0;
+    for await (const item of parseSse(res.body as ReadableStream<Uint8Array>)) {
+      items.push(item);
+      // Once the backlog is in and the stream waits (a heartbeat), the token is revoked.
+      if (item.kind === 'comment' && revokedAt === 0) {
+        revokedAt = Date.now();
+        expect((await call('DELETE', `/api/tokens/watcher-${backend}`)).status).toBe(204);
+      }
+    }
+    // The run still waits for its approval: the stream ended because the token went, without `end`.
+    expect(revokedAt).toBeGreaterThan(0);
+    expect(Date.now() - revokedAt).toBeLessThan(5_000);
+    expect(items.some((i) => i.kind === 'event' && i.event === 'end')).toBe(false);
+    expect(signalsOf(items).length).toBe((await allSignals(call, runId)).length);
+    expect((await openEvents(srv.url, runId, { token })).status).toBe(401);
+    expect((await call('POST', `/api/runs/${runId}/cancel`, { body: {} })).status).toBe(202);
+  });
+
   it('ends the stream of a cancelled run after its cancellation signals', async () => {
     const runId = await start(approvalDag('cancelled'));
     await waitForSignal(call, runId, (s) => s.type === 'node.awaiting_approval', 'approval');

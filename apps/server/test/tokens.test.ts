@@ -16,7 +16,11 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
   const withServer = async <T>(
     storage: { dataDir: string; databaseUrl?: string },
     opts: { tokensEnv?: string; rotateAdminToken?: boolean },
-    check: (status: (token: string) => Promise<number>, loginUrl: string | undefined) => Promise<T>,
+    check: (
+      status: (token: string) => Promise<number>,
+      loginUrl: string | undefined,
+      call: ReturnType<typeof client>,
+    ) => Promise<T>,
   ): Promise<T> => {
     const server = await startServer({
       host: '127.0.0.1',
@@ -31,7 +35,11 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
     });
     try {
       const call = client(server.url);
-      return await check(async (token) => (await call('GET', '/api/me', { token })).status, server.loginUrl);
+      return await check(
+        async (token) => (await call('GET', '/api/me', { token })).status,
+        server.loginUrl,
+        call,
+      );
     } finally {
       await server.close();
     }
@@ -90,6 +98,26 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
       expect(loginUrl).toBeUndefined();
       expect(await status(rotated)).toBe(401);
       expect(await status('ops-1')).toBe(200);
+    });
+  });
+
+  it('keeps at least one admin: the only admin token cannot be revoked', async () => {
+    const storage = await storageFor(backend, `last_admin_${backend}`);
+    await withServer(storage, {}, async (status, loginUrl, call) => {
+      const admin = tokenOf(loginUrl);
+      const alone = await call('DELETE', '/api/tokens/admin', { token: admin });
+      expect(alone.status).toBe(409);
+      expect(alone.body.error.code).toBe('last_admin');
+      expect(await status(admin)).toBe(200);
+      const second = await call('POST', '/api/tokens', {
+        token: admin,
+        body: { name: 'second', role: 'admin' },
+      });
+      expect(second.status).toBe(201);
+      // With another admin, either may go; then the one left stays.
+      expect((await call('DELETE', '/api/tokens/admin', { token: second.body.token })).status).toBe(204);
+      expect(await status(admin)).toBe(401);
+      expect((await call('DELETE', '/api/tokens/second', { token: second.body.token })).status).toBe(409);
     });
   });
 });

@@ -117,7 +117,7 @@ const cancel = route({
 });
 
 /** Runs: start, list, snapshot, committed signals, the live stream, cancel. */
-export const runRoutes = ({ store, runs, ladder, heartbeatMs, streams }: RouteDeps) => {
+export const runRoutes = ({ store, runs, auth, ladder, heartbeatMs, streams }: RouteDeps) => {
   const r = router();
   r.openapi(start, async (c) => {
     const b = await body(c, StartRunBodySchema);
@@ -207,7 +207,10 @@ export const runRoutes = ({ store, runs, ladder, heartbeatMs, streams }: RouteDe
         { path: field, code: 'past_last_seq', message: `must be at most ${run.lastSeq}, the run's last seq` },
       ]);
     }
-    return streamRun(c, runs, id, after, heartbeatMs, streams) as never;
+    const principal = c.get('principal');
+    return streamRun(c, runs, id, after, heartbeatMs, streams, (close) =>
+      auth.hold(principal, close),
+    ) as never;
   });
   r.openapi(cancel, async (c) => {
     const { id } = c.req.valid('param');

@@ -52,7 +52,8 @@ export const tokenRoutes = ({ store, auth }: RouteDeps) => {
   });
   r.openapi(revoke, async (c) => {
     const { name } = c.req.valid('param');
-    const held = (await store.tokens()).find((t) => t.name === name);
+    const tokens = await store.tokens();
+    const held = tokens.find((t) => t.name === name);
     if (!held) throw new HttpError(404, 'not_found', `no token named "${name}"`);
     if (tokenSource(held.id) === 'env')
       throw new HttpError(
@@ -60,6 +61,9 @@ export const tokenRoutes = ({ store, auth }: RouteDeps) => {
         'from_environment',
         `"${name}" comes from LANEFLOW_TOKENS: remove it there and restart`,
       );
+    // Without an admin nobody could create or revoke a token until a restart made a new one.
+    if (held.role === 'admin' && tokens.filter((t) => t.role === 'admin').length === 1)
+      throw new HttpError(409, 'last_admin', `"${name}" is the only admin token: create another admin first`);
     await store.deleteToken(held.id);
     await auth.refresh();
     return c.body(null, 204);
