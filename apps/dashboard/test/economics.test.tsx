@@ -37,8 +37,14 @@ const economics: DagEconomics = dagEconomics(
       runs: 3,
       totalRuns: 3,
       tiers: {
-        small: stats({ runs: 2, passes: 0, escalations: 2, triggers: { low_confidence: 1.5, error: 0.5 } }),
-        medium: stats({ runs: 3, passes: 3, costUsd: 0.03 }),
+        small: stats({
+          runs: 2,
+          passes: 0,
+          rounds: 4,
+          escalations: 2,
+          triggers: { low_confidence: 1.5, error: 0.5 },
+        }),
+        medium: stats({ runs: 3, passes: 3, rounds: 3, costUsd: 0.03 }),
       },
     },
   },
@@ -105,9 +111,13 @@ describe('economics view: data shaping', () => {
       '2 finished runs cost $0.0500; all on the top tier they would have cost $0.2000 (75% saved)',
     );
     const cell = (tier: string) => screen.getByTestId('pass-hard').querySelector(`td[data-tier="${tier}"]`);
-    expect(cell('small')?.textContent).toBe('0% (0 of 2)');
+    expect(cell('small')?.textContent).toBe('0% (0 of 2 recent)');
     expect(cell('large')?.textContent).toBe('–');
-    expect(screen.getByTestId('pass-hard').textContent).toContain('100% (3 of 3)');
+    expect(screen.getByTestId('pass-hard').textContent).toContain('100% (3 of 3 recent)');
+    // `easy` passed without a rated round: it has no gate, and the cell says so.
+    expect(screen.getByTestId('pass-easy').querySelector('td[data-tier="small"]')?.textContent).toBe(
+      '100% (3 of 3 recent; no gate)',
+    );
     expect(screen.getByTestId('economics-escalation-table').textContent).toContain(
       'low_confidence 1.5, error 0.5',
     );

@@ -42,7 +42,10 @@ export const CostTable = ({ economics }: { economics: DagEconomics }) => {
   );
 };
 
-/** Gate pass rate per node and tier, with the (decayed) recent runs behind each rate. */
+/**
+ * Gate pass rate per node and tier, with the recent runs behind each rate: decayed sums, so "recent"
+ * (as the inspector says it). A node that passed without a rated round has no gate, and says so.
+ */
 export const PassTable = ({ economics }: { economics: DagEconomics }) => (
   <table className="lf-table" data-testid="economics-pass-table">
     <caption className="lf-sr-only">Gate pass rate per node and tier</caption>
@@ -72,7 +75,8 @@ export const PassTable = ({ economics }: { economics: DagEconomics }) => (
                     <>
                       {pct(s.passRate * 100)}{' '}
                       <span className="lf-muted">
-                        ({weight(s.passes)} of {weight(s.runs)})
+                        ({weight(s.passes)} of {weight(s.runs)} recent
+                        {s.rounds === 0 && s.passes > 0 ? '; no gate' : ''})
                       </span>
                     </>
                   ) : (
@@ -112,7 +116,7 @@ export const EscalationTable = ({ economics }: { economics: DagEconomics }) => {
             <td>
               {pct(r.ratePct)}{' '}
               <span className="lf-muted">
-                ({weight(r.escalations)} of {weight(r.runs)})
+                ({weight(r.escalations)} of {weight(r.runs)} recent)
               </span>
             </td>
             <td>{r.triggers.map((t) => `${t.trigger} ${weight(t.count)}`).join(', ')}</td>
