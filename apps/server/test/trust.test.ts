@@ -159,6 +159,21 @@ describe.each(backends)('trust on %s', (backend) => {
       'invalid_request',
       'limit',
     );
+    // However a count is wrong (empty, repeated, a fraction, a word), the message states the rule.
+    for (const q of ['limit=', 'limit=1&limit=2', 'limit=2.5', 'limit=ten', 'limit=1e9'])
+      expect(
+        (await refusedAndNothingStored(() => call('GET', `/api/runs?${q}`), 400, 'invalid_request', 'limit'))
+          .issues[0].message,
+        q,
+      ).toBe('must be a whole number from 1 to 500');
+    const version = await refusedAndNothingStored(
+      () => call('GET', '/api/dags/flow/versions/99999999999999999999'),
+      400,
+      'invalid_request',
+      'version',
+    );
+    expect(version.issues).toHaveLength(1);
+    expect(version.issues[0].message).toBe('must be a whole number from 1 to 2147483647');
     for (const id of ['99999999999', '-1', '1e400', 'abc'])
       await refusedAndNothingStored(
         () => call('GET', `/api/runs/${finishedRun}/events`, { headers: { 'last-event-id': id } }),

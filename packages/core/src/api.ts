@@ -51,10 +51,24 @@ export type DagSummary = z.infer<typeof DagSummarySchema>;
 /** Ids a client names in a path or a body: text a store can hold, of a bounded length. */
 export const IdParamSchema = StorableTextSchema.min(1).max(256);
 
+/**
+ * A whole number from a path, query string or header, with one message for every way it can be
+ * wrong (not a number, a fraction, a list of repeats, out of range), so the client reads the rule.
+ */
+export const wholeNumberParam = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  // `abort`: the first failed check is the only issue (1e20 is neither a safe integer nor in range).
+  return z.coerce
+    .number({ error })
+    .int({ error, abort: true })
+    .min(min, { error, abort: true })
+    .max(max, { error, abort: true });
+};
+
 /** Seqs are PostgreSQL `int`s: a resume position past this is not one a run can reach. */
 export const maxSeq = 2_147_483_647;
 /** A resume position: the seq of the last signal a client has (0 = from the start). */
-export const SeqPositionSchema = z.coerce.number().int().nonnegative().max(maxSeq);
+export const SeqPositionSchema = wholeNumberParam(0, maxSeq);
 
 export const StartRunBodySchema = storable(
   z
@@ -93,7 +107,7 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 
 export const RunListQuerySchema = z.object({
   status: RunStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: wholeNumberParam(1, 500).default(50),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: StorableTextSchema.max(512).optional(),
 });
@@ -147,7 +161,7 @@ export const snapshotNodes = (view: RunView): SnapshotNode[] =>
 
 export const SignalsQuerySchema = z.object({
   after: SeqPositionSchema.default(0),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  limit: wholeNumberParam(1, 5000).default(1000),
 });
 
 export const CancelBodySchema = storable(
@@ -184,7 +198,7 @@ export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
 export const ApprovalListQuerySchema = z.object({
   status: ApprovalStatusSchema.default('pending'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: wholeNumberParam(1, 500).default(100),
 });
 export const ApprovalListSchema = z.object({ approvals: z.array(ApprovalRecordSchema) });
 
@@ -316,4 +330,4 @@ export const DagEconomicsSchema = z.object({
 export type DagEconomics = z.infer<typeof DagEconomicsSchema>;
 
 /** `?runs=` of the economics: how many recent runs' costs (default 200). */
-export const EconomicsQuerySchema = z.object({ runs: z.coerce.number().int().min(1).max(5000).default(200) });
+export const EconomicsQuerySchema = z.object({ runs: wholeNumberParam(1, 5000).default(200) });

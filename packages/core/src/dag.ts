@@ -14,13 +14,17 @@ export const NodeIdSchema = z
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, _ or -');
 
 /** A tier by ladder index (0 = cheapest) or by name. Names are resolved when the run starts. */
-export const TierRefSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+export const TierRefSchema = z.union([z.number().int().nonnegative(), z.string().min(1)], {
+  error: 'must be a tier name or a tier index (0 is the cheapest)',
+});
 export type TierRef = z.infer<typeof TierRefSchema>;
 
 /** `startTier: "auto"`: the start-tier policy picks the tier from the node's history. */
 export const autoTier = 'auto';
 /** Where a node starts: a tier, or `"auto"` (which therefore never names a rung there). */
-export const StartTierSchema = z.union([z.literal(autoTier), TierRefSchema]);
+export const StartTierSchema = z.union([z.literal(autoTier), TierRefSchema], {
+  error: 'must be "auto", a tier name or a tier index (0 is the cheapest)',
+});
 export type StartTier = z.infer<typeof StartTierSchema>;
 
 export const defaultGateCategories = ['correctness', 'completeness', 'evidence', 'risk'];

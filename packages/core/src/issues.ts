@@ -24,5 +24,12 @@ export const fromZodIssues = (issues: ReadonlyArray<z.core.$ZodIssue>, prefix: P
 export const summarizeIssues = (issues: ReadonlyArray<Issue>): string =>
   issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
 
+/** The one-line message of a refused DAG: its first problems, each naming its field. */
+export const invalidDagMessage = (issues: ReadonlyArray<Issue>): string => {
+  const shown = issues.slice(0, 3);
+  const more = issues.length - shown.length;
+  return `invalid DAG: ${summarizeIssues(shown)}${more > 0 ? ` (and ${more} more)` : ''}`;
+};
+
 /** Result of validating untrusted input: a value, or every issue found. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };

@@ -331,6 +331,21 @@ describe('validateDag: tiers', () => {
     ]);
   });
 
+  it('a tier that is neither a name nor a whole index says what it must be', () => {
+    expect(issuesOf(dag([llm('a', 'x', { startTier: 1.5 as never, maxTier: true as never })]))).toEqual([
+      {
+        path: 'nodes.0.startTier',
+        code: 'invalid_union',
+        message: 'must be "auto", a tier name or a tier index (0 is the cheapest)',
+      },
+      {
+        path: 'nodes.0.maxTier',
+        code: 'invalid_union',
+        message: 'must be a tier name or a tier index (0 is the cheapest)',
+      },
+    ]);
+  });
+
   it('maxTier index past the end of the ladder: nodes.N.maxTier / unknown_tier', () => {
     expect(pathsAndCodes(dag([llm('a'), llm('b', 'x', { maxTier: 3 })], [], { ladder }))).toEqual([
       'nodes.1.maxTier unknown_tier',

@@ -1,6 +1,7 @@
 import {
   type DagRecord,
   type DagSpec,
+  invalidDagMessage,
   type Ladder,
   observeRun,
   type Provider,
@@ -168,8 +169,7 @@ export const createLocalTransport = (
 
   const validDag = (spec: unknown): DagSpec => {
     const r = validateDag(spec);
-    if (!r.ok)
-      throw new HttpError(400, 'invalid_dag', `invalid DAG: ${r.issues.length} problem(s)`, r.issues);
+    if (!r.ok) throw new HttpError(400, 'invalid_dag', invalidDagMessage(r.issues), r.issues);
     return r.value;
   };
 

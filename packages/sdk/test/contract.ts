@@ -119,6 +119,10 @@ export const transportContract = (name: string, factory: TransportFactory) =>
       };
       const cycle = await httpError(t.saveDag(cyclic as never), 400, 'invalid_dag');
       expect(cycle.issues).toContainEqual(expect.objectContaining({ path: 'edges', code: 'cycle' }));
+      // The message itself names the field and the problem, alike on every transport.
+      const edgeIssue = cycle.issues.find((i) => i.path === 'edges');
+      expect(cycle.message).toContain(`edges: ${edgeIssue?.message}`);
+      expect(cycle.message).toMatch(/^invalid DAG: /);
       await httpError(t.getDag(cyclic.id), 404);
 
       const inline = await httpError(t.startRun({ dag: cyclic as never }), 400, 'invalid_dag');

@@ -8,8 +8,10 @@ import {
   dagEconomics,
   EconomicsQuerySchema,
   IdParamSchema,
+  invalidDagMessage,
   staleVersionError,
   validateDag,
+  wholeNumberParam,
 } from '@laneflow/core';
 import { z } from 'zod';
 import { StaleVersionError } from '../dag-store.ts';
@@ -21,12 +23,12 @@ import { type RouteDeps, route, router } from './route.ts';
 
 const IdParams = z.object({ id: IdParamSchema });
 /** Versions are positive int4 in the store; anything else names no version. */
-const VersionParams = IdParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
+const VersionParams = IdParams.extend({ version: wholeNumberParam(1, 2_147_483_647) });
 
 /** DAG bodies are checked by `validateDag`, which reports every problem with its path. */
 const validDag = (input: unknown): DagSpec => {
   const r = validateDag(input);
-  if (!r.ok) throw new HttpError(400, 'invalid_dag', `invalid DAG: ${r.issues.length} problem(s)`, r.issues);
+  if (!r.ok) throw new HttpError(400, 'invalid_dag', invalidDagMessage(r.issues), r.issues);
   return r.value;
 };
 

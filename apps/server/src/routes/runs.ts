@@ -3,6 +3,7 @@ import {
   CancelBodySchema,
   type DagSpec,
   IdParamSchema,
+  invalidDagMessage,
   isHumanTier,
   type Ladder,
   lanes,
@@ -40,7 +41,7 @@ const resumeHeader = (raw: string | undefined): number | undefined => {
   const r = SeqPositionSchema.safeParse(raw);
   if (r.success) return r.data;
   throw new HttpError(400, 'invalid_request', `Last-Event-ID "${raw.slice(0, 40)}" is not a seq`, [
-    { path: 'Last-Event-ID', code: 'invalid_seq', message: `must be an integer from 0 to ${maxSeq}` },
+    { path: 'Last-Event-ID', code: 'invalid_seq', message: `must be a whole number from 0 to ${maxSeq}` },
   ]);
 };
 
@@ -130,8 +131,7 @@ export const runRoutes = ({ store, runs, auth, ladder, heartbeatMs, streams }: R
       dagVersion = rec.version;
     } else {
       const r = validateDag(b.dag);
-      if (!r.ok)
-        throw new HttpError(400, 'invalid_dag', `invalid DAG: ${r.issues.length} problem(s)`, r.issues);
+      if (!r.ok) throw new HttpError(400, 'invalid_dag', invalidDagMessage(r.issues), r.issues);
       dag = r.value;
     }
     const inputs = runInputs(dag, b.inputs);
