@@ -124,8 +124,8 @@ test('21 escalation economics: an auto node learns to start at medium on the ser
   await expect(costFigure.getByTestId('economics-cost-table').locator('tbody tr')).toHaveCount(8);
   const hard = page.getByTestId('pass-hard');
   await expect(hard.locator('td').first()).toHaveText('8');
-  await expect(hard.locator('td[data-tier="small"]')).toHaveText(/^0% \(0 of [\d.]+\)$/);
-  await expect(hard.locator('td[data-tier="medium"]')).toHaveText(/^100% \([\d.]+ of [\d.]+\)$/);
+  await expect(hard.locator('td[data-tier="small"]')).toHaveText(/^0% \(0 of [\d.]+ recent\)$/);
+  await expect(hard.locator('td[data-tier="medium"]')).toHaveText(/^100% \([\d.]+ of [\d.]+ recent\)$/);
   await expect(page.getByTestId('pass-easy').locator('td[data-tier="small"]')).toHaveText(/^100% /);
   await expect(page.getByRole('img', { name: 'Gate pass rate per node and tier' })).toBeVisible();
   const escalations = page.getByTestId('economics-escalation-table');

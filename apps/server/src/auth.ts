@@ -63,7 +63,11 @@ export const tokenSource = (id: string): 'env' | 'api' | 'first-start' =>
 export const createAuth = async (
   store: Store,
   envTokens: ReturnType<typeof parseTokenEnv>,
-  opts: { rotateAdmin?: boolean } = {},
+  opts: {
+    rotateAdmin?: boolean;
+    /** Tells the other processes on the same store that the tokens changed (cluster mode). */
+    announce?: () => Promise<void>;
+  } = {},
 ) => {
   await store.replaceEnvTokens(
     envTokens.map((t) => ({
@@ -89,20 +93,27 @@ export const createAuth = async (
   let known = await load();
   /** What open connections (event streams) hold, each with the principal that opened it. */
   const held = new Map<() => void, string>();
+  /** Re-reads the stored tokens, after one was created or revoked (here, or in another process). */
+  const refresh = async () => {
+    known = await load();
+    // A revoked token's open event streams close now, not only its next request.
+    const names = new Set(known.map((t) => t.name));
+    for (const [close, name] of held)
+      if (!names.has(name)) {
+        held.delete(close);
+        close();
+      }
+  };
+  /** The stored tokens changed here: reload them, and have every other process reload them too. */
+  const changed = async () => {
+    await refresh();
+    await opts.announce?.();
+  };
   return {
     /** The admin token this start created (printed once as a login URL), if it made one. */
     firstAdmin,
-    /** Re-reads the stored tokens, after one was created or revoked through the API. */
-    async refresh() {
-      known = await load();
-      // A revoked token's open event streams close now, not only its next request.
-      const names = new Set(known.map((t) => t.name));
-      for (const [close, name] of held)
-        if (!names.has(name)) {
-          held.delete(close);
-          close();
-        }
-    },
+    changed,
+    refresh,
     /** Holds `close` for `principal` until released; calls it if the principal's token is revoked. */
     hold(principal: Principal, close: () => void): () => void {
       held.set(close, principal.name);
@@ -112,7 +123,7 @@ export const createAuth = async (
     async create(name: string, role: Role): Promise<string> {
       const token = newToken();
       await store.putToken({ id: apiId(name), name, role, hash: hashToken(token).toString('hex') });
-      known = await load();
+      await changed();
       return token;
     },
     authenticate(token: string | undefined): Principal | undefined {

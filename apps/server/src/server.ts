@@ -58,7 +58,9 @@ export const startServer = async (
   });
   const auth = await createAuth(store, parseTokenEnv(config.tokensEnv), {
     ...(config.rotateAdminToken && { rotateAdmin: true }),
+    ...(cluster && { announce: cluster.announceTokens }),
   });
+  cluster?.onTokens(() => auth.refresh());
   if (config.loadExamples)
     for (const raw of exampleDags) {
       const r = validateDag(raw);

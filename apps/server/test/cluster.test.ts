@@ -229,5 +229,19 @@ describe('several processes on one PostgreSQL', () => {
     );
     expect(firstQueued).toMatchObject({ nodeId: 'a', tier: 2 });
     await call1('POST', `/api/runs/${tieredId}/cancel`, { body: {} });
+
+    // ---- a token made or revoked on one process holds on every other at once ---------------------
+    const made = await call1('POST', '/api/tokens', { body: { name: 'shared-reader', role: 'viewer' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const reader = made.body.token as string;
+    const call4: Call = client(p4.url, token);
+    const statusOn4 = async () => (await call4('GET', '/api/me', { token: reader })).status;
+    await waitFor(async () => (await statusOn4()) === 200, 'the new token to work on p4', 5_000);
+    expect((await call4('DELETE', '/api/tokens/shared-reader')).status).toBe(204);
+    await waitFor(
+      async () => (await call1('GET', '/api/me', { token: reader })).status === 401,
+      'p1 to refuse it',
+      5_000,
+    );
   });
 });

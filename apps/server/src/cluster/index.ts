@@ -24,6 +24,8 @@ export const SIGNALS_CHANNEL = 'laneflow_signals';
 const CONTROL_CHANNEL = 'laneflow_control';
 const REPLY_CHANNEL = 'laneflow_reply';
 const JOBS_CHANNEL = 'laneflow_jobs';
+/** A token was created or revoked in one process: every other one reloads its tokens. */
+const TOKENS_CHANNEL = 'laneflow_tokens';
 const QUEUE = 'laneflow-run';
 const terminal = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -81,6 +83,7 @@ export const createCluster = async (o: ClusterOptions) => {
   const notify = (channel: string, payload: string) =>
     notifier.query('select pg_notify($1, $2)', [channel, payload]).then(() => undefined);
 
+  let tokensChanged: (() => Promise<void>) | undefined;
   const replies = new Map<string, (result: unknown) => void>();
   const ask = async (msg: Control): Promise<unknown> => {
     const answer = new Promise<unknown>((resolve) => {
@@ -135,6 +138,8 @@ export const createCluster = async (o: ClusterOptions) => {
         const at = payload.lastIndexOf(':');
         runs?.committed(payload.slice(0, at), Number(payload.slice(at + 1)));
       } else if (n.channel === JOBS_CHANNEL) kick();
+      else if (n.channel === TOKENS_CHANNEL)
+        void tokensChanged?.().catch((e) => log(`tokens: ${(e as Error).message}`));
       else if (n.channel === REPLY_CHANNEL) {
         const r = JSON.parse(payload) as { id: string; result: unknown };
         replies.get(r.id)?.(r.result);
@@ -144,7 +149,7 @@ export const createCluster = async (o: ClusterOptions) => {
       log(`bad notification on ${n.channel}: ${err}`);
     }
   });
-  for (const ch of [SIGNALS_CHANNEL, CONTROL_CHANNEL, REPLY_CHANNEL, JOBS_CHANNEL])
+  for (const ch of [SIGNALS_CHANNEL, CONTROL_CHANNEL, REPLY_CHANNEL, JOBS_CHANNEL, TOKENS_CHANNEL])
     await listener.query(`listen ${ch}`);
   listener.on('error', (err) => log(`listener: ${err.message}`));
   locks.on('error', (err) => log(`lock connection: ${err.message}`));
@@ -236,6 +241,12 @@ export const createCluster = async (o: ClusterOptions) => {
       runs = r;
       store = s;
       kick();
+    },
+    /** Tells every process (this one too) that the stored tokens changed; each calls `onTokens`. */
+    announceTokens: () => notify(TOKENS_CHANNEL, ''),
+    /** What to do when some process changed the stored tokens (reload them). */
+    onTokens(fn: () => Promise<void>) {
+      tokensChanged = fn;
     },
     /** Runs queued for a process to pick up. */
     queueDepth: (): Promise<number> => boss.getQueueSize(QUEUE),

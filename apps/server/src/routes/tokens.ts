@@ -65,7 +65,7 @@ export const tokenRoutes = ({ store, auth }: RouteDeps) => {
     if (held.role === 'admin' && tokens.filter((t) => t.role === 'admin').length === 1)
       throw new HttpError(409, 'last_admin', `"${name}" is the only admin token: create another admin first`);
     await store.deleteToken(held.id);
-    await auth.refresh();
+    await auth.changed();
     return c.body(null, 204);
   });
   return r;
