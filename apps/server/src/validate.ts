@@ -3,6 +3,9 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './http-error.ts';
 
+/** `application/json`, or a JSON-based type such as `application/merge-patch+json`, with parameters. */
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 const refuse = (where: string, issues: Issue[]): never => {
   throw new HttpError(400, 'invalid_request', `invalid ${where}: ${summarizeIssues(issues)}`, issues);
 };
@@ -19,6 +22,15 @@ const check = <S extends z.ZodType>(schema: S, value: unknown, where: string) =>
  */
 export const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
   const text = await c.req.text();
+  // A body is JSON and says so: text/plain or a form (which a page on any origin can send without
+  // asking) is refused before anything reads it.
+  const type = c.req.header('content-type');
+  if (text.trim() !== '' && !(type && JSON_TYPE.test(type)))
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `send the body as application/json (Content-Type ${type ? `"${type.slice(0, 60)}"` : 'missing'})`,
+    );
   let json: unknown;
   try {
     json = text.trim() === '' ? undefined : JSON.parse(text);

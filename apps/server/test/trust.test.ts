@@ -73,6 +73,34 @@ describe.each(backends)('trust on %s', (backend) => {
   });
   afterAll(() => srv?.close());
 
+  it('takes a body only as JSON that says so: 415 for text, a form or no type, and nothing stored', async () => {
+    const raw = JSON.stringify({ dagId: 'flow' });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined])
+      await refusedAndNothingStored(
+        async () => {
+          const res = await fetch(`${srv.url}/api/runs`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${tok.admin}`, ...(type && { 'content-type': type }) },
+            body: raw,
+          });
+          return { status: res.status, body: await res.json(), headers: res.headers };
+        },
+        415,
+        'unsupported_media_type',
+      );
+    const ok = await call('POST', '/api/runs', {
+      raw,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(ok.status).toBe(201);
+    // A request without a body needs no type.
+    const cancel = await fetch(`${srv.url}/api/runs/${ok.body.runId}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tok.admin}` },
+    });
+    expect(cancel.status).toBe(202);
+  });
+
   it('refuses text the store cannot hold in path, query and body fields, naming the field', async () => {
     const e = await refusedAndNothingStored(
       () => call('GET', '/api/dags/a%00b'),

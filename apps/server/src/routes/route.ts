@@ -108,7 +108,9 @@ export const route = <R extends Omit<RouteConfig, 'responses'>>(
         }),
       },
       ...Object.fromEntries(
-        [...new Set([400, 401, ...(role === 'public' ? [] : [403]), ...errors])].map((s) => [s, error]),
+        [...new Set([400, 401, ...(role === 'public' ? [] : [403]), ...(body ? [415] : []), ...errors])].map(
+          (s) => [s, error],
+        ),
       ),
     },
   } as RouteConfig) as unknown as R & RouteConfig;
