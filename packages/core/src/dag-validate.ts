@@ -209,12 +209,30 @@ const checkTiers = (dag: DagSpec): Issue[] => {
   return out;
 };
 
-/** Defaults declared in an input schema, and the DAG's own inputs, must pass it. */
+/**
+ * Defaults declared in an input schema, and the DAG's own inputs, must pass it; and each field must
+ * let some value pass, or every run of the DAG would be refused.
+ */
 const checkInputSchema = (dag: DagSpec): Issue[] => {
   const schema = dag.inputSchema;
   if (!schema) return [];
   const out: Issue[] = [];
   for (const [name, field] of Object.entries(schema.properties)) {
+    const at = ['inputSchema', 'properties', name];
+    for (const [min, max] of [
+      ['minimum', 'maximum'],
+      ['minLength', 'maxLength'],
+    ] as const) {
+      const low = field[min];
+      const high = field[max];
+      if (low !== undefined && high !== undefined && high < low)
+        out.push(issue([...at, max], 'impossible_input', `is below ${min} ${low}: no value could pass`));
+    }
+    const { enum: choices, default: _, ...rule } = field;
+    choices?.forEach((v, i) => {
+      for (const x of checkRunInput(rule, v, ''))
+        out.push(issue([...at, 'enum', i], 'impossible_input', `${x.message}, so it can never be chosen`));
+    });
     if (field.default !== undefined)
       out.push(...checkRunInput(field, field.default, `inputSchema.properties.${name}.default`));
     const given = dag.inputs?.[name];

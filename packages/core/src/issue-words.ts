@@ -149,6 +149,11 @@ const docProblem = (i: Issue, path: string[]): Problem => {
     return at(
       `The DAG has fields laneflow does not know: ${[...i.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]).join(', ')}.`,
     );
+  // inputSchema.properties.<name>.<rule…>: the run input by its name, then the rule.
+  if (field === 'inputSchema' && path[1] === 'properties' && path[2] !== undefined)
+    return at(
+      `Run input "${path[2]}"${path.length > 3 ? `, ${fieldWords(path.slice(3).join('.'))},` : ''} ${bound(i.message) ?? i.message}.`,
+    );
   return at(`The DAG's ${fieldWords(path.join('.'))}: ${bound(i.message) ?? i.message}.`);
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DagSpecInput, resolveRunInputs, validateDag } from '../src/index.ts';
+import { type DagSpecInput, describeIssue, resolveRunInputs, validateDag } from '../src/index.ts';
 
 const dag = (extra: Partial<DagSpecInput> = {}): DagSpecInput => ({
   id: 'brief',
@@ -75,6 +75,45 @@ describe('run inputs', () => {
     const paths = !r.ok ? r.issues.map((i) => i.path) : [];
     expect(paths).toContain('inputSchema.properties.bad');
     expect(paths).toContain('inputSchema.required.0');
+  });
+
+  it('refuses a field no value could pass: bounds the wrong way round, choices outside the rule', () => {
+    const r = validateDag(
+      dag({
+        inputSchema: {
+          type: 'object',
+          properties: {
+            title: { type: 'string', minLength: 10, maxLength: 2 },
+            score: { type: 'number', minimum: 5, maximum: 1 },
+            level: { type: 'integer', enum: [1, 'two', 3.5], maximum: 2 },
+            fine: { type: 'string', minLength: 2, maxLength: 2, enum: ['ok'] },
+          },
+        } as never,
+      }),
+    );
+    expect(!r.ok && r.issues.map((i) => [i.path, i.code, i.message])).toEqual([
+      [
+        'inputSchema.properties.title.maxLength',
+        'impossible_input',
+        'is below minLength 10: no value could pass',
+      ],
+      ['inputSchema.properties.score.maximum', 'impossible_input', 'is below minimum 5: no value could pass'],
+      [
+        'inputSchema.properties.level.enum.1',
+        'impossible_input',
+        'must be a whole number, so it can never be chosen',
+      ],
+      [
+        'inputSchema.properties.level.enum.2',
+        'impossible_input',
+        'must be a whole number, so it can never be chosen',
+      ],
+    ]);
+    // The editor's sentence names the run input, then the rule.
+    const first = !r.ok ? r.issues[0] : undefined;
+    expect(first && describeIssue({ nodes: [] } as never, first).text).toBe(
+      'Run input "title", maxLength, is below minLength 10: no value could pass.',
+    );
   });
 
   it('checks defaults and the DAG inputs against the schema', () => {
