@@ -41,6 +41,20 @@ export interface AppOptions {
   httpTracing?: MiddlewareHandler;
 }
 
+/** Whether a router path (`/api/dags/:id`) names `path`: same segments, a `:param` any non-empty one. */
+const servesPath = (pattern: string, path: string): boolean => {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return (
+    want.length === got.length && want.every((p, i) => (p.startsWith(':') ? got[i] !== '' : p === got[i]))
+  );
+};
+
+/** The methods some route (not middleware) serves `path` with. */
+const methodsServing = (routes: readonly { method: string; path: string }[], path: string): string[] => [
+  ...new Set(routes.filter((r) => r.method !== 'ALL' && servesPath(r.path, path)).map((r) => r.method)),
+];
+
 /** The one route that accepts `?access_token=` (EventSource cannot send headers). */
 const EVENTS_ROUTE = /^\/api\/runs\/[^/]+\/events$/;
 
@@ -59,7 +73,19 @@ export const createApp = (o: AppOptions) => {
     (o.log ?? silentLogger).error({ err, method: c.req.method, path: c.req.path }, 'internal error');
     return errorResponse(c, 500, 'internal', 'internal error');
   });
-  app.notFound((c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => {
+    // A path the API serves, asked with another method, is 405 with the methods it takes.
+    const allowed = methodsServing(app.routes, c.req.path);
+    if (allowed.length === 0)
+      return errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
+    c.header('Allow', allowed.join(', '));
+    return errorResponse(
+      c,
+      405,
+      'method_not_allowed',
+      `${c.req.method} is not served at ${c.req.path}: use ${allowed.join(' or ')}`,
+    );
+  });
   if (o.httpTracing) app.use('*', o.httpTracing);
   app.use('*', securityHeaders);
 

@@ -65,6 +65,14 @@ describe.each(backends)('API on %s', (backend) => {
         'provider',
       ]);
     expect((await call('GET', '/api/ladder', { token: null })).status).toBe(401);
+    // A path the API serves, with a method it does not take: 405 and what it takes; else 404.
+    const patch = await call('PATCH', '/api/dags/some-dag');
+    expect(patch.status).toBe(405);
+    expect(patch.headers.get('allow')).toBe('GET, PUT, DELETE');
+    expect(patch.body.error).toMatchObject({ code: 'method_not_allowed' });
+    expect((await call('POST', '/api/ladder')).headers.get('allow')).toBe('GET');
+    expect((await call('GET', '/api/nothing-here')).status).toBe(404);
+    expect((await call('GET', '/api/dags/a/b/c')).status).toBe(404);
     // The scheme is case-insensitive; the token is not.
     const lower = { token: null, headers: { authorization: `bearer ${tok.viewer}` } };
     expect((await call('GET', '/api/ladder', lower)).status).toBe(200);
