@@ -70,7 +70,7 @@ describe('problems in plain words', () => {
         }),
       ),
     ).toEqual([
-      "The DAG's id may only use letters, digits, _ and -.",
+      "The DAG's id may only use A-Z, a-z, 0-9, _ and -.",
       'inputs cannot be called "inputs": that name is reserved for templates.',
       'Two nodes are called "a": each needs its own id.',
     ]);

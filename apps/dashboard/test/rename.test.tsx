@@ -78,7 +78,7 @@ describe('idProblem', () => {
     expect(idProblem(d, 'plan', 'outline')).toBeUndefined();
     expect(idProblem(d, 'plan', '')).toBe('A node needs an id.');
     expect(idProblem(d, 'plan', 'my plan')).toBe(
-      'Use only letters, digits, _ and - (at most 128), with no spaces.',
+      'Use only A-Z, a-z, 0-9, _ and - (at most 128), with no spaces.',
     );
     expect(idProblem(d, 'plan', 'inputs')).toBe('"inputs" is reserved for templates.');
     expect(idProblem(d, 'plan', 'write')).toBe('Another node is already called "write".');

@@ -243,7 +243,7 @@ export const TokenListSchema = z.object({ tokens: z.array(TokenSummarySchema) })
 /** Token names are shown in every decision (`by`) and name a token in the URL to revoke it. */
 export const TokenNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 letters, digits, _ . @ or -');
+  .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 characters from A-Z, a-z, 0-9 and _ . @ -');
 
 export const CreateTokenBodySchema = storable(z.strictObject({ name: TokenNameSchema, role: RoleSchema }));
 export type CreateTokenBody = z.infer<typeof CreateTokenBodySchema>;

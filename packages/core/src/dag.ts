@@ -11,7 +11,7 @@ export const dagLimits = { nodes: 10_000, edges: 50_000 } as const;
 /** Node ids appear in templates (`{{plan.topics}}`), so they are restricted to a safe alphabet. */
 export const NodeIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, _ or -');
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 characters from A-Z, a-z, 0-9, _ and -');
 
 /** A tier by ladder index (0 = cheapest) or by name. Names are resolved when the run starts. */
 export const TierRefSchema = z.union([z.number().int().nonnegative(), z.string().min(1)], {

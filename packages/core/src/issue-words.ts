@@ -85,7 +85,7 @@ const nodeProblem = (doc: WordedDoc, i: Issue, index: number, rest: string[]): P
     case 'reserved_id':
       return at(`${name} cannot be called "${node?.id}": that name is reserved for templates.`);
     case 'invalid_format':
-      if (field === 'id') return at(`${name}'s id may only use letters, digits, _ and -.`);
+      if (field === 'id') return at(`${name}'s id may only use A-Z, a-z, 0-9, _ and -.`);
       break;
     case 'bad_reference': {
       const ref = /^\{\{([^}]+)\}\}/.exec(i.message)?.[1] ?? '';
@@ -143,7 +143,7 @@ const docProblem = (i: Issue, path: string[]): Problem => {
     return at(
       /received undefined/.test(i.message)
         ? 'The DAG needs an id.'
-        : "The DAG's id may only use letters, digits, _ and -.",
+        : "The DAG's id may only use A-Z, a-z, 0-9, _ and -.",
     );
   if (i.code === 'unrecognized_keys')
     return at(

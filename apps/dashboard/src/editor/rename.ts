@@ -60,7 +60,7 @@ export const idProblem = (doc: EditorDoc, from: string, to: string): string | un
   if (to === from) return undefined;
   if (to === '') return 'A node needs an id.';
   if (!NodeIdSchema.safeParse(to).success)
-    return 'Use only letters, digits, _ and - (at most 128), with no spaces.';
+    return 'Use only A-Z, a-z, 0-9, _ and - (at most 128), with no spaces.';
   if ((reservedRoots as readonly string[]).includes(to)) return `"${to}" is reserved for templates.`;
   if (doc.nodes.some((n) => n.id === to)) return `Another node is already called "${to}".`;
   return undefined;
