@@ -77,4 +77,13 @@ test('10b saving names the DAG and its version in the URL; a link to a missing D
   await page.getByRole('link', { name: 'Open the DAG library' }).click();
   await expect(page).toHaveURL(/#\/dags$/);
   await expect(page.getByTestId('dags-local')).toContainText('e2e-url-named');
+
+  // A link to a run that is not there says so too, and leads on to the runs.
+  await page.goto(`${new URL(page.url()).origin}/#/run/local/no-such-run`);
+  await expect(page.getByRole('heading', { name: 'No run “no-such-run”' })).toBeVisible();
+  await expect(page.getByTestId('missing-run')).toContainText(
+    'There is no run with this id in this browser.',
+  );
+  await page.getByRole('link', { name: 'Open the runs list' }).click();
+  await expect(page).toHaveURL(/#\/runs$/);
 });

@@ -1,20 +1,17 @@
 import { hrefFor } from '../route.ts';
+import { MissingPage } from '../ui/missing-page.tsx';
 
-/** A link to a DAG that is not (or no longer) in the store: says so, and offers ways on. */
+/** A link to a DAG that is not (or no longer) in the store. */
 export const MissingDag = ({ dagId, where }: { dagId: string; where: string }) => (
-  <section className="lf-page lf-empty-page" aria-labelledby="missing-title" data-testid="missing-dag">
-    <h1 id="missing-title">No DAG called “{dagId}”</h1>
-    <p>
-      There is no DAG with this id in {where}. It may have been deleted, or the link may be mistyped or meant
-      for another server.
-    </p>
-    <p className="lf-actions">
-      <a className="lf-button primary" href={hrefFor({ page: 'dags' })}>
-        Open the DAG library
-      </a>
-      <a className="lf-button" href={hrefFor({ page: 'editor' })}>
-        Back to the editor
-      </a>
-    </p>
-  </section>
+  <MissingPage
+    testId="missing-dag"
+    title={`No DAG called “${dagId}”`}
+    links={[
+      { href: hrefFor({ page: 'dags' }), text: 'Open the DAG library' },
+      { href: hrefFor({ page: 'editor' }), text: 'Back to the editor' },
+    ]}
+  >
+    There is no DAG with this id in {where}. It may have been deleted, or the link may be mistyped or meant
+    for another server.
+  </MissingPage>
 );

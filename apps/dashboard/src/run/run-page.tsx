@@ -1,4 +1,4 @@
-import type { RunTransport } from '@laneflow/sdk';
+import { HttpError, type RunTransport } from '@laneflow/sdk';
 import { useCancelRun, useRun, useStartRun } from '@laneflow/sdk/react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
@@ -10,6 +10,7 @@ import { Timeline } from '../timeline/timeline.tsx';
 import { CostPanel } from './cost-panel.tsx';
 import { Legend } from './legend.tsx';
 import { createLiveOutput, LiveOutputContext } from './live-output.ts';
+import { MissingRun } from './missing-run.tsx';
 import { ReplayBar } from './replay-bar.tsx';
 import { RunContext } from './run-context.ts';
 import { RunGraph } from './run-graph.tsx';
@@ -28,6 +29,8 @@ const LiveRun = ({
   const snapshot = useQuery({
     queryKey: ['laneflow-run', mode, runId],
     queryFn: () => transport.getRun(runId),
+    // A run that is not there will not appear by asking again.
+    retry: (count, err) => count < 1 && !(err instanceof HttpError && err.status === 404),
   });
   const live = useRun(transport, runId);
   // Text streamed by running nodes, shown as it comes (not while scrubbing a finished run).
@@ -43,6 +46,8 @@ const LiveRun = ({
   // While scrubbing, everything shows the re-projected past, read-only (no approving history).
   const replaying = replay.view !== undefined;
   const ctx = useMemo(() => ({ transport, runId, readOnly: replaying }), [transport, runId, replaying]);
+  if (snapshot.error instanceof HttpError && snapshot.error.status === 404)
+    return <MissingRun runId={runId} where={mode === 'local' ? 'this browser' : 'the server'} />;
   if (snapshot.error) return <p className="lf-error lf-page">{(snapshot.error as Error).message}</p>;
   if (!snapshot.data) return <p className="lf-page lf-muted">Loading run…</p>;
   const view = replay.view ?? live.view;
