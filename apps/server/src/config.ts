@@ -10,6 +10,28 @@ import {
 import { parseTokenEnv } from './auth.ts';
 import { readWebhooks, type Webhook } from './webhooks/config.ts';
 
+/**
+ * `LANEFLOW_CORS_ORIGINS`: comma-separated origins (`https://app.example.com`), each compared with a
+ * browser's `Origin` header as written, so anything but a bare scheme, host and port would match
+ * nothing: refused at start rather than failing every cross-origin request later.
+ */
+const corsOrigins = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(origin);
+      } catch {}
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin)
+        throw new Error(
+          `LANEFLOW_CORS_ORIGINS: "${origin}" is not an origin; write scheme, host and port only, e.g. https://app.example.com`,
+        );
+      return origin;
+    });
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -112,10 +134,7 @@ export const readConfig = (argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     dataDir: values['data-dir'] ?? env.LANEFLOW_DATA_DIR ?? './.laneflow',
     ...(env.DATABASE_URL && { databaseUrl: env.DATABASE_URL }),
     ladder,
-    corsOrigins: (env.LANEFLOW_CORS_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    corsOrigins: corsOrigins(env.LANEFLOW_CORS_ORIGINS),
     maxBodyBytes: positiveInt('LANEFLOW_MAX_BODY_BYTES', env.LANEFLOW_MAX_BODY_BYTES, 1_048_576),
     // Checked here, so a malformed entry stops the start as bad configuration, before any store opens.
     ...(env.LANEFLOW_TOKENS && parseTokenEnv(env.LANEFLOW_TOKENS) && { tokensEnv: env.LANEFLOW_TOKENS }),

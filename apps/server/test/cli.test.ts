@@ -61,10 +61,12 @@ describe('laneflow help and usage', { timeout: 180_000 }, () => {
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('--no-such-flag');
     // Bad configuration is a bad call too, whichever variable holds it.
-    for (const env of [{ LANEFLOW_TOKENS: 'ci:boss:lf_x' }, { LANEFLOW_LADDER: '[' }] as Record<
-      string,
-      string
-    >[]) {
+    for (const env of [
+      { LANEFLOW_TOKENS: 'ci:boss:lf_x' },
+      { LANEFLOW_LADDER: '[' },
+      { LANEFLOW_CORS_ORIGINS: 'https://ok.example, notaurl' },
+      { LANEFLOW_CORS_ORIGINS: 'https://app.example/path' },
+    ] as Record<string, string>[]) {
       const bad = await laneflow(['serve', '--port', '0', '--data-dir', join(dir, 'never')], env);
       expect(bad.code, JSON.stringify(env)).toBe(2);
       expect(bad.stderr).toContain(Object.keys(env)[0]);
