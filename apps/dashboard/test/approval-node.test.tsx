@@ -13,9 +13,14 @@ const rejectedReview = () => {
   const { signals, push } = recorder();
   push('run.started', { dagId: 'demo', ladder: defaultLadder });
   push('node.queued', { nodeId: 'review', attempt: 1, tier: 0, label: 'Review' });
-  const started = push('node.started', { nodeId: 'review', attempt: 1, tier: 0 });
-  push('node.awaiting_approval', { nodeId: 'review', attempt: 1, approvalId: 'ap1', prompt: 'Ship it?' });
-  const decidedAt = new Date(Date.parse(started.at) + 5000).toISOString();
+  // As the executor runs an approval node: no node.started, it waits from the start.
+  const asked = push('node.awaiting_approval', {
+    nodeId: 'review',
+    attempt: 1,
+    approvalId: 'ap1',
+    prompt: 'Ship it?',
+  });
+  const decidedAt = new Date(Date.parse(asked.at) + 5000).toISOString();
   signals.push({
     type: 'approval.decided',
     runId: 'run-1',

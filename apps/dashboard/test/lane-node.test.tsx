@@ -52,6 +52,29 @@ describe('LaneNode', () => {
     expect(lanes.filter((l) => laneStyles[l].dashed)).toEqual(['skipped']);
   });
 
+  it('times an approval node by the wait it had, and other nodes by their work', () => {
+    const approval = props('succeeded');
+    approval.data.kind = 'approval';
+    approval.data.node.elapsedMs = 0;
+    approval.data.node.waitedMs = 5000;
+    const work = props('succeeded');
+    work.data.node.elapsedMs = 1200;
+    work.data.node.waitedMs = 5000;
+    render(
+      <Providers>
+        <LaneNode {...approval} />
+      </Providers>,
+    );
+    expect(screen.getByTestId('node-n-succeeded').textContent).toContain('5.0 s');
+    cleanup();
+    render(
+      <Providers>
+        <LaneNode {...work} />
+      </Providers>,
+    );
+    expect(screen.getByTestId('node-n-succeeded').textContent).toContain('1.2 s');
+  });
+
   it('shows Approve/Reject on a node awaiting approval', () => {
     const p = props('awaiting_approval');
     p.data.node.pendingApproval = { approvalId: 'a1', prompt: 'ok?', since: '2025-01-01T00:00:00.000Z' };

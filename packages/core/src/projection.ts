@@ -103,6 +103,14 @@ const applyEvents = (view: RunView, s: Signal): void => {
   }
 };
 
+/** A wait for a decision ended at `at`: its time joins the node's `waitedMs`. */
+const endWait = (node: NodeView, at: string): void => {
+  const since = node.pendingApproval?.since;
+  if (since === undefined) return;
+  node.waitedMs = (node.waitedMs ?? 0) + Math.max(0, Date.parse(at) - Date.parse(since));
+  node.pendingApproval = undefined;
+};
+
 const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
   const prevAttempt = node.attempt;
   const prevLane = node.lane;
@@ -117,6 +125,8 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
     node.error = undefined;
     node.endedAt = undefined;
     node.elapsedMs = undefined;
+    // Only nodes that waited carry the field: the rest keep their shape.
+    if (node.waitedMs !== undefined) node.waitedMs = undefined;
   }
   node.rev++;
   switch (s.type) {
@@ -149,7 +159,7 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
       };
       return;
     case 'approval.decided':
-      node.pendingApproval = undefined;
+      endWait(node, s.at);
       node.decision = s;
       return;
     case 'node.succeeded':
@@ -164,7 +174,7 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
       return;
     case 'node.escalated':
       // An approval that timed out with `onTimeout: escalate` ends here, without approval.decided.
-      node.pendingApproval = undefined;
+      endWait(node, s.at);
       node.escalation = {
         route: s.route,
         reason: s.reason,
@@ -191,7 +201,7 @@ const applyNode = (view: RunView, node: NodeView, s: Signal): void => {
       node.endedAt = s.at;
       return;
     case 'node.cancelled':
-      node.pendingApproval = undefined;
+      endWait(node, s.at);
       if (s.reason !== undefined) node.cancelReason = s.reason;
       node.endedAt = s.at;
       return;

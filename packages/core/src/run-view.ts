@@ -43,6 +43,8 @@ export interface NodeView extends LaneState {
   startedAt?: string;
   endedAt?: string;
   elapsedMs?: number;
+  /** Time spent waiting for people's decisions, summed over the attempt's ended waits. */
+  waitedMs?: number;
   output?: Json;
   error?: ErrorInfo;
   pendingApproval?: PendingApproval;

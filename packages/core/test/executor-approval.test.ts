@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../src/index.ts';
+import { createVirtualClock, projectRun, type Signal } from '../src/index.ts';
 import { buildDag, ladderOf, only, pick, start, trace, typesOf } from './run-helpers.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -420,5 +420,21 @@ describe('decide()', () => {
     await run.done();
     const ids = pick(run.signals, 'node.awaiting_approval').map((s) => s.approvalId);
     expect(new Set(ids).size).toBe(2);
+  });
+});
+
+describe('how long a node waited for people', () => {
+  it('sums each ended wait into waitedMs, live and when projected again; an approval node works 0 ms', async () => {
+    const clock = createVirtualClock(T0, { auto: false });
+    const dag = buildDag({ nodes: [{ id: 'ok', kind: 'approval', prompt: 'Ship it?' }], edges: [] });
+    const run = start(dag, { clock });
+    const asked = await run.next('node.awaiting_approval');
+    expect(run.handle.view.nodes.get('ok')?.waitedMs).toBeUndefined();
+    clock.advance(5000);
+    run.handle.decide(asked.approvalId, { decision: 'approved', by: 'ann' });
+    await run.done();
+    const live = run.handle.view.nodes.get('ok');
+    expect(live).toMatchObject({ lane: 'succeeded', waitedMs: 5000, elapsedMs: 0 });
+    expect(projectRun(run.signals).nodes.get('ok')?.waitedMs).toBe(5000);
   });
 });

@@ -39,11 +39,11 @@ const StreamedSoFar = ({ nodeId }: { nodeId: string }) => {
 };
 
 /** How long a person took, or has been taking: from the wait's start to its end, else to now. */
-const Waited = ({ from, until }: { from: string; until: string | undefined }) => {
+/** A wait still open: how long so far, ticking while the run is live (not while replaying). */
+const Waiting = ({ since }: { since: string }) => {
   const { readOnly } = useRunContext();
-  const now = useNow(until === undefined && !readOnly);
-  const end = until ? Date.parse(until) : now;
-  return <>{formatMs(Math.max(0, end - Date.parse(from)))}</>;
+  const now = useNow(!readOnly);
+  return <>{formatMs(Math.max(0, now - Date.parse(since)))}</>;
 };
 
 /** Everything about one node: lane, attempt, tier, timings, approval, escalation, rating, output, usage. */
@@ -54,7 +54,7 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
   // A person's work (an approval node, the ladder's human rung) has no model tier and no run time:
   // what it has is a wait, and who ended it.
   const human = kind === 'approval' || tier?.provider === 'human';
-  const waitedFrom = node.pendingApproval?.since ?? node.startedAt;
+  const waitingSince = node.pendingApproval?.since;
   const rejection = node.decision?.decision === 'rejected' && node.error?.code === 'rejected';
   return (
     <div data-testid="node-details" data-lane={node.lane}>
@@ -113,11 +113,11 @@ export const NodeDetails = ({ dag, view, node }: { dag: DagSpec; view: RunView; 
             <dd>{formatClock(node.endedAt)}</dd>
           </>
         )}
-        {human && waitedFrom && (
+        {human && (waitingSince !== undefined || node.waitedMs !== undefined) && (
           <>
             <dt>Waited</dt>
             <dd data-testid="node-waited">
-              <Waited from={waitedFrom} until={node.decision?.at ?? node.endedAt} />
+              {waitingSince !== undefined ? <Waiting since={waitingSince} /> : formatMs(node.waitedMs ?? 0)}
             </dd>
           </>
         )}

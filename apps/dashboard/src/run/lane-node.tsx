@@ -64,7 +64,8 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
         {node.attempt > 1 && <span>#{node.attempt}</span>}
         {node.lane === 'running' && node.startedAt ? <Elapsed since={node.startedAt} /> : null}
         {node.lane !== 'running' && node.elapsedMs !== undefined ? (
-          <span>{formatMs(node.elapsedMs)}</span>
+          // An approval node does no work of its own: its time is the person's wait.
+          <span>{formatMs(kind === 'approval' ? (node.waitedMs ?? node.elapsedMs) : node.elapsedMs)}</span>
         ) : null}
       </div>
       {node.lane === 'running' && <OutputPreview nodeId={node.id} />}
