@@ -23,6 +23,9 @@ const PGLITE_COMMIT_LINGER_MS = 4;
 
 export const version = '0.1.0';
 
+/** Shorter tokens from the environment are guessable; they work, with a warning at start. */
+const MIN_TOKEN_CHARS = 24;
+
 /**
  * Opens the store, migrates it, loads the example DAGs, resumes unfinished runs and listens.
  * Resolves once the server accepts connections.
@@ -56,7 +59,14 @@ export const startServer = async (
     ...(cluster && { notifyChannel: SIGNALS_CHANNEL }),
     ...(halfLifeRuns !== undefined && { halfLifeRuns }),
   });
-  const auth = await createAuth(store, parseTokenEnv(config.tokensEnv), {
+  const envTokens = parseTokenEnv(config.tokensEnv);
+  for (const t of envTokens)
+    if (t.token.length < MIN_TOKEN_CHARS)
+      log.warn(
+        { token: t.name },
+        `LANEFLOW_TOKENS: the token of "${t.name}" has ${t.token.length} characters; use ${MIN_TOKEN_CHARS} or more random ones (openssl rand -base64 24)`,
+      );
+  const auth = await createAuth(store, envTokens, {
     ...(config.rotateAdminToken && { rotateAdmin: true }),
     ...(cluster && { announce: cluster.announceTokens }),
   });

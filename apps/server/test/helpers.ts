@@ -12,8 +12,13 @@ export type Backend = 'pglite' | 'postgres';
 export const backends: Backend[] = ['pglite', 'postgres'];
 
 /** LANEFLOW_TOKENS-style principals, one per role. */
-export const tokensEnv = 'alice:viewer:tok1,bob:approver:tok2,ops:operator:tok3,root:admin:tok4';
-export const tok = { viewer: 'tok1', approver: 'tok2', operator: 'tok3', admin: 'tok4' } as const;
+export const tok = {
+  viewer: 'tok1-viewer-5c1e0a94d2b7',
+  approver: 'tok2-approver-8f3d61a0c4e9',
+  operator: 'tok3-operator-27b9e4f10d6a',
+  admin: 'tok4-admin-e0a3c7d95b182f',
+} as const;
+export const tokensEnv = `alice:viewer:${tok.viewer},bob:approver:${tok.approver},ops:operator:${tok.operator},root:admin:${tok.admin}`;
 
 const temps: string[] = [];
 export const tempDir = (prefix: string): string => {

@@ -6,6 +6,7 @@ import { defaultLadder } from '@laneflow/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTokenEnv } from '../src/auth.ts';
 import { openDb } from '../src/db.ts';
+import { createLogger } from '../src/observe/log.ts';
 import { startServer } from '../src/server.ts';
 import { type Backend, backends, client, removeTempDirs, storageFor } from './helpers.ts';
 
@@ -123,6 +124,30 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
 });
 
 describe('LANEFLOW_TOKENS', () => {
+  it('warns at start about a short token, naming its entry and never the token', async () => {
+    const lines: string[] = [];
+    const server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: 'memory://',
+      ladder: defaultLadder,
+      corsOrigins: [],
+      maxBodyBytes: 1_048_576,
+      loadExamples: false,
+      tokensEnv: 'ci:operator:short-one,root:admin:a-long-random-token-of-32-chars!',
+      logger: createLogger({ LANEFLOW_LOG_LEVEL: 'warn' }, { write: (l: string) => void lines.push(l) }),
+    });
+    await server.close();
+    const warned = lines.map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(warned).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: expect.stringContaining('the token of "ci" has 9 characters; use 24 or more'),
+      }),
+    ]);
+    expect(lines.join('')).not.toContain('short-one');
+  });
+
   it('refuses a repeated name or token with a message naming the entry', () => {
     expect(() => parseTokenEnv('a:viewer:t1,a:admin:t2')).toThrow('"a" repeats an earlier entry');
     expect(() => parseTokenEnv('a:viewer:t1,b:admin:t1')).toThrow('"b" repeats an earlier entry');
