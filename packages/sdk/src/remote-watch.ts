@@ -20,9 +20,17 @@ export const defaultReconnect: ReconnectPolicy = {
   maxAttempts: Number.POSITIVE_INFINITY,
 };
 
+/**
+ * A resume position past the run's last signal: the watch sends only seqs the server sent it, and
+ * those are committed, so the position must have been changed on the way (a proxy). Another attempt
+ * sends it again.
+ */
+const isMangledPosition = (err: HttpError) => err.issues.some((i) => i.code === 'past_last_seq');
+
 /** Errors that another attempt cannot fix. */
 const isFatal = (err: unknown) =>
-  err instanceof ValidationError || (err instanceof HttpError && [400, 401, 403, 404].includes(err.status));
+  err instanceof ValidationError ||
+  (err instanceof HttpError && [400, 401, 403, 404].includes(err.status) && !isMangledPosition(err));
 
 /** Waits `ms`, or less if `signal` aborts; leaves no listener behind (a watch may sleep thousands of times). */
 const sleep = (ms: number, signal: AbortSignal) =>

@@ -156,6 +156,26 @@ describe('remote transport against a server process, through a flaky TCP proxy',
     }
   });
 
+  it('sends its position again when the server refuses a changed one as past the run end', async () => {
+    const { runId } = await direct.startRun({ dag: fanOutDag(5, 10) });
+    await ended(direct, runId);
+    const all = await allSignals(direct, runId);
+    let told = 0;
+    // The first request's position is pushed past the run's end on the way; later ones pass as sent.
+    proxy.rewriteRequests((text) =>
+      told++ > 0 ? text : text.replace(/last-event-id: (\d+)/i, () => `last-event-id: ${all.length + 50}`),
+    );
+    try {
+      const r = watchRecording(proxied, runId);
+      const signals = await r.done;
+      expect(told).toBeGreaterThan(1);
+      expect(seqs(signals)).toEqual(oneTo(all.length));
+      expect(r.states).toContain('reconnecting');
+    } finally {
+      proxy.rewriteRequests(null);
+    }
+  });
+
   it('survives a server crash and restart mid-run: the watch delivers exactly 1..N of the final run', async () => {
     const { runId } = await direct.startRun({ dag: fanOutDag(60, 500) });
     const r = watchRecording(proxied, runId);
