@@ -61,6 +61,29 @@ describe('OpenAPI document', () => {
     expect(doc.security).toEqual([{ bearer: [] }]);
   });
 
+  it('resolves every $ref inside the document (the recursive JSON value is one shared component)', () => {
+    const refs = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === '$ref' && typeof x === 'string') refs.add(x);
+          else walk(x);
+        }
+    };
+    walk(doc);
+    expect(refs.size).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref, ref).toMatch(/^#\//);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((o, key) => (o as Record<string, unknown> | undefined)?.[key], doc);
+      expect(target, ref).toBeDefined();
+    }
+    expect(JSON.stringify(doc)).not.toContain('"definitions"');
+  });
+
   it('documents every route of the contract', () => {
     expect(operations(doc)).toEqual(expect.arrayContaining(designRoutes));
   });

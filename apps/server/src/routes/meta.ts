@@ -1,7 +1,7 @@
 import { HealthSchema, type Ladder, PublicLadderSchema, WhoAmISchema } from '@laneflow/core';
 import { z } from 'zod';
 import type { Store } from '../store.ts';
-import { route, router } from './route.ts';
+import { route, router, sharedSchemaComponents } from './route.ts';
 
 const health = route({
   method: 'get',
@@ -61,11 +61,20 @@ export const meRoute = () => router().openapi(me, (c) => c.json(c.get('principal
 export const documentRoute = (app: ReturnType<typeof router>, version: string) => {
   let cached: unknown;
   return router().openapi(doc, (c) => {
-    cached ??= app.getOpenAPIDocument({
-      openapi: '3.0.3',
-      info: { title: 'laneflow', version },
-      security: [{ bearer: [] }],
-    });
+    if (cached === undefined) {
+      const generated = app.getOpenAPIDocument({
+        openapi: '3.0.3',
+        info: { title: 'laneflow', version },
+        security: [{ bearer: [] }],
+      });
+      cached = {
+        ...generated,
+        components: {
+          ...generated.components,
+          schemas: { ...generated.components?.schemas, ...sharedSchemaComponents() },
+        },
+      };
+    }
     return c.json(cached as Record<string, unknown>, 200);
   });
 };

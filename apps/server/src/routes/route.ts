@@ -54,7 +54,41 @@ const requireRole =
  * values in signals and DAGs, which the OpenAPI generator would follow forever.
  */
 const jsonSchema = (s: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+  hoistDefinitions(z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' }));
+
+/**
+ * Recursive parts (the JSON value) that zod puts in a schema's own `definitions`, each kept once for
+ * the document's `components.schemas`: a `#/definitions/…` reference inside an operation would point
+ * at the document's root, where nothing is.
+ */
+const sharedSchemas = new Map<string, string>();
+
+const hoistDefinitions = (schema: Record<string, unknown>): Record<string, unknown> => {
+  const { definitions, ...rest } = schema as { definitions?: Record<string, unknown> };
+  if (!definitions) return schema;
+  let text = JSON.stringify(rest);
+  for (const [key, def] of Object.entries(definitions)) {
+    const local = `"#/definitions/${key}"`;
+    // A definition refers to itself by its local key: compared without it, equal parts share a name.
+    const shape = JSON.stringify(def).replaceAll(local, '"#self"');
+    let name = [...sharedSchemas].find(([, s]) => s === shape)?.[0];
+    if (!name) {
+      name = sharedSchemas.size === 0 ? 'Json' : `Shared${sharedSchemas.size}`;
+      sharedSchemas.set(name, shape);
+    }
+    text = text.replaceAll(local, `"#/components/schemas/${name}"`);
+  }
+  return JSON.parse(text) as Record<string, unknown>;
+};
+
+/** The shared parts as the document's `components.schemas` entries. */
+export const sharedSchemaComponents = (): Record<string, unknown> =>
+  Object.fromEntries(
+    [...sharedSchemas].map(([name, shape]) => [
+      name,
+      JSON.parse(shape.replaceAll('"#self"', `"#/components/schemas/${name}"`)),
+    ]),
+  );
 
 const error = {
   description: 'error',
