@@ -103,7 +103,7 @@ describe('laneflow run here', { timeout: 120_000 }, () => {
     expect(r.code).toBe(1);
   });
 
-  it('exits 2 for an invalid DAG, a malformed --input or --start-tier, 1 for a tier the ladder lacks', async () => {
+  it('exits 2 for an invalid DAG, a malformed --input or --start-tier, a tier the ladder lacks or a refused input', async () => {
     const bad = await laneflow(['run', file('bad2.json', { id: 'x', nodes: [] })]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a valid DAG');
@@ -112,8 +112,22 @@ describe('laneflow run here', { timeout: 120_000 }, () => {
     expect(tier.code).toBe(2);
     expect(tier.stderr).toContain('--start-tier "" must be auto, a tier index or a tier name');
     const unknown = await laneflow(['run', file('ok4.json', quickDag('ok4')), '--start-tier', 'huge']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('startTier "huge" is not a model tier of the ladder');
+    expect(unknown.stderr).not.toContain('the server answered');
+    // Typed inputs: a declared string takes digits as text; a number out of range is refused, by name.
+    const typed = file('typed.json', {
+      ...quickDag('typed'),
+      inputSchema: {
+        type: 'object',
+        properties: { topic: { type: 'string' }, count: { type: 'integer', maximum: 5 } },
+      },
+    });
+    const digits = await laneflow(['run', typed, '--input', 'topic=12345', '--input', 'count=3']);
+    expect(digits.code, digits.stderr).toBe(0);
+    const tooMany = await laneflow(['run', typed, '--input', 'topic=x', '--input', 'count=9']);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('inputs.count: must be at most 5');
   });
 });
 

@@ -130,6 +130,7 @@ describe('OpenAPI document', () => {
           for (const c of Object.values(content)) expect(typeof c.schema, `${where} ${code}`).toBe('object');
         }
         if (where !== 'GET /api/health') expect(codes, where).toContain('401');
+        else expect(codes, where).not.toContain('401');
         if (['POST', 'PUT'].includes(method.toUpperCase()) && !path.endsWith('/cancel'))
           expect(op.requestBody?.content?.['application/json']?.schema, where).toBeTypeOf('object');
       }

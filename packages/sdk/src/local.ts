@@ -293,7 +293,7 @@ export const createLocalTransport = (
       const run = await getRun(runId);
       const view = viewOf(run);
       if (!run.handle || isFinished(view))
-        throw new HttpError(409, 'run_finished', `run ${runId} has already ${view.status}`);
+        throw new HttpError(409, 'run_finished', `run ${runId} has already ended (${view.status})`);
       run.handle.cancel(reason ?? `cancelled by ${options.user ?? 'local user'}`);
     },
     watch: (runId, o) =>

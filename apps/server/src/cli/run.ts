@@ -8,27 +8,34 @@ import {
   type Lane,
   laneLabel,
   laneTable,
+  type RunInputsSchema,
   type RunView,
   type StartTier,
   StartTierSchema,
   trustedApiKeys,
 } from '@laneflow/core';
-import { createLocalTransport, createRemoteTransport, type RunTransport } from '@laneflow/sdk';
+import { createLocalTransport, createRemoteTransport, HttpError, type RunTransport } from '@laneflow/sdk';
 import { readConfig } from '../config.ts';
 import { UsageError } from './usage.ts';
 import { loadDag } from './validate.ts';
 
 const ended = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
 
-/** `name=value`: the value is JSON when it parses (`n=3`, `tags=["a"]`), else the text itself. */
-export const parseInput = (pair: string): [string, Json] => {
+/**
+ * `name=value`: the value is JSON when it parses (`n=3`, `tags=["a"]`), else the text itself; an
+ * input the DAG declares as a string is always the text (`topic=12345` is "12345", not a number).
+ */
+export const parseInput = (pair: string, schema?: RunInputsSchema): [string, Json] => {
   const at = pair.indexOf('=');
   if (at < 1) throw new UsageError(`--input "${pair}" must be name=value`);
+  const name = pair.slice(0, at);
   const raw = pair.slice(at + 1);
+  if (schema && Object.hasOwn(schema.properties, name) && schema.properties[name]?.type === 'string')
+    return [name, raw];
   try {
-    return [pair.slice(0, at), JSON.parse(raw) as Json];
+    return [name, JSON.parse(raw) as Json];
   } catch {
-    return [pair.slice(0, at), raw];
+    return [name, raw];
   }
 };
 
@@ -106,15 +113,20 @@ export const run = async (args: string[]): Promise<number> => {
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one DAG file');
   const dag = await loadDag(positionals[0]);
-  const inputs = Object.fromEntries((values.input ?? []).map(parseInput));
+  const inputs = Object.fromEntries((values.input ?? []).map((pair) => parseInput(pair, dag.inputSchema)));
   const startTier = values['start-tier'] === undefined ? undefined : parseStartTier(values['start-tier']);
   const server = values.server ?? process.env.LANEFLOW_SERVER;
   const transport = transportFor(server, values.token ?? process.env.LANEFLOW_TOKEN);
-  const { runId } = await transport.startRun({
-    dag,
-    ...(values.input && { inputs }),
-    ...(startTier !== undefined && { startTier }),
-  });
+  const { runId } = await transport
+    .startRun({
+      dag,
+      ...(values.input && { inputs }),
+      ...(startTier !== undefined && { startTier }),
+    })
+    .catch((err: unknown) => {
+      // A refused start (an input or tier the DAG cannot take) is a bad call, here or on a server.
+      throw err instanceof HttpError && err.status === 400 ? new UsageError(err.message) : err;
+    });
   console.log(`laneflow: run ${runId} of ${dag.name ?? dag.id} ${server ? `on ${server}` : 'here'}\n`);
   const view = createRunView();
   const screen = display(view);

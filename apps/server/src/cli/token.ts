@@ -12,6 +12,7 @@ export const token = async (args: string[]): Promise<number> => {
   });
   const [action, name, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (!action) throw new UsageError('give an action: create <name> --role R, list, or revoke <name>');
   const adminToken = values.token ?? process.env.LANEFLOW_TOKEN;
   if (!adminToken) throw new UsageError('an admin token is needed: --token or LANEFLOW_TOKEN');
   const server = createRemoteTransport({
@@ -23,7 +24,7 @@ export const token = async (args: string[]): Promise<number> => {
       console.log(`${t.name.padEnd(24)} ${t.role.padEnd(9)} ${t.source.padEnd(11)} ${t.createdAt}`);
     return 0;
   }
-  if (!name) throw new UsageError(`give the token's name: laneflow token ${action ?? 'create'} <name>`);
+  if (!name) throw new UsageError(`give the token's name: laneflow token ${action} <name>`);
   if (action === 'create') {
     const role = RoleSchema.safeParse(values.role);
     if (!role.success) throw new UsageError(`--role must be one of ${roles.join(', ')}`);

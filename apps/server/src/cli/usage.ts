@@ -28,7 +28,9 @@ Starts the API and the dashboard on http://127.0.0.1:8787 with an embedded Postg
 
 Environment: DATABASE_URL (a real PostgreSQL), LANEFLOW_LADDER (JSON ladder), LANEFLOW_TOKENS
 (name:role:token,...), LANEFLOW_CORS_ORIGINS, LANEFLOW_MAX_BODY_BYTES, LANEFLOW_CLUSTER=1 with
-LANEFLOW_WORKER_CONCURRENCY and LANEFLOW_RUN_LEASE_SECONDS. Logs are JSON lines at LANEFLOW_LOG_LEVEL
+LANEFLOW_WORKER_CONCURRENCY and LANEFLOW_RUN_LEASE_SECONDS, LANEFLOW_WEBHOOKS (JSON subscriptions),
+LANEFLOW_POLICY_HALF_LIFE_RUNS, _MIN_RUNS, _EXPLORE and _SAMPLED_RUNS (the start-tier policy).
+Logs are JSON lines at LANEFLOW_LOG_LEVEL
 (default info); OTEL_EXPORTER_OTLP_ENDPOINT (and the other OTEL_* variables) exports runs as traces;
 GET /metrics serves Prometheus metrics to admin and metrics tokens.`,
   worker: `Usage: laneflow worker
@@ -41,7 +43,8 @@ the environment of \`laneflow serve\`.`,
 Runs a DAG and redraws its lane table until it ends. Without --server the engine runs in this process
 (simulated tiers, or LANEFLOW_LADDER); with it, the run happens on that server.
 
-  --input name=value   a run input (repeatable); the value is JSON if it parses, else text
+  --input name=value   a run input (repeatable); the value is JSON if it parses, else text (always
+                       text for an input the DAG declares as a string)
   --start-tier T       where nodes that set no startTier start: auto (learned from their history),
                        a tier index or a tier name
   --server URL         run on a laneflow server (env LANEFLOW_SERVER)

@@ -4,7 +4,7 @@ import { UsageError } from './usage.ts';
 
 /** Reads and parses a DAG file; a file that cannot be read or is not JSON is a usage error. */
 export const readDagFile = async (path: string | undefined): Promise<unknown> => {
-  if (!path) throw new UsageError('give the DAG file, e.g. laneflow run dag.json');
+  if (!path) throw new UsageError('give the DAG file, a path to its JSON');
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -142,7 +142,7 @@ export const route = <R extends Omit<RouteConfig, 'responses'>>(
         }),
       },
       ...Object.fromEntries(
-        [...new Set([400, 401, ...(role === 'public' ? [] : [403]), ...(body ? [415] : []), ...errors])].map(
+        [...new Set([400, ...(role === 'public' ? [] : [401, 403]), ...(body ? [415] : []), ...errors])].map(
           (s) => [s, error],
         ),
       ),

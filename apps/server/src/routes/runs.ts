@@ -218,7 +218,7 @@ export const runRoutes = ({ store, runs, auth, ladder, heartbeatMs, streams }: R
     const run = await store.runSummary(id);
     if (!run) throw new HttpError(404, 'not_found', `no run "${id}"`);
     if (!(await runs.cancel(run.id, b.reason ?? `cancelled by ${c.get('principal').name}`)))
-      throw new HttpError(409, 'run_finished', `run ${run.id} has already ${run.status}`);
+      throw new HttpError(409, 'run_finished', `run ${run.id} has already ended (${run.status})`);
     return c.json({ ok: true as const }, 202);
   });
   return r;
