@@ -48,7 +48,8 @@ describe('compare rows', () => {
         elapsedMs: 600,
         output: { q: 1 },
       },
-      { id: 'ok', lane: 'succeeded', tier: 0, costUsd: 0, elapsedMs: 5000, output: 'yes' },
+      // An approval node's work takes 0 ms; what it took was the person's 5 s.
+      { id: 'ok', lane: 'succeeded', tier: 0, costUsd: 0, elapsedMs: 0, waitedMs: 5000, output: 'yes' },
     ]);
     const b = snap([
       { id: 'plan', label: 'Plan', lane: 'escalated', tier: 0, costUsd: 0.001, elapsedMs: 400 },

@@ -126,6 +126,8 @@ export const SnapshotNodeSchema = z.object({
   tier: z.number().int(),
   parentId: z.string().optional(),
   elapsedMs: z.number().nonnegative().optional(),
+  /** Time spent waiting for people's decisions (an approval node's whole time). */
+  waitedMs: z.number().nonnegative().optional(),
   costUsd: z.number().nonnegative(),
   output: JsonSchema.optional(),
   error: ErrorInfoSchema.optional(),
@@ -154,6 +156,7 @@ export const snapshotNodes = (view: RunView): SnapshotNode[] =>
     tier: n.tier,
     ...(n.parentId !== undefined && { parentId: n.parentId }),
     ...(n.elapsedMs !== undefined && { elapsedMs: n.elapsedMs }),
+    ...(n.waitedMs !== undefined && { waitedMs: n.waitedMs }),
     costUsd: n.usage.costUsd,
     ...(n.output !== undefined && { output: n.output }),
     ...(n.error !== undefined && { error: n.error }),

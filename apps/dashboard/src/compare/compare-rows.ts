@@ -28,7 +28,8 @@ const sideOf = (snap: RunSnapshot, tiers: readonly string[], n: SnapshotNode): N
     lane: n.lane,
     tier: kind === 'approval' || kind === 'transform' ? kind : (tierName ?? `tier ${n.tier}`),
     costUsd: n.costUsd,
-    elapsedMs: n.elapsedMs,
+    // An approval node does no work of its own: its time is the person's wait.
+    elapsedMs: kind === 'approval' ? (n.waitedMs ?? n.elapsedMs) : n.elapsedMs,
     output: text(n.output),
   };
 };
