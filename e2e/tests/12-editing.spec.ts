@@ -83,9 +83,14 @@ test('12 editing: placement, arrowheads, edges from the keyboard, Ctrl+K, copy/p
   await expect(page.getByTestId('validity')).toHaveText('valid');
 });
 
-test('12b deleting several nodes asks first; Cancel keeps them, undo brings them back', async ({ page }) => {
+test('12b deleting several nodes asks first; Cancel keeps them, one undo brings them and their edges back', async ({
+  page,
+}) => {
   await page.goto('/#/editor');
   await expect(page.getByTestId('validity')).toHaveText('valid');
+  const edges = page.locator('.react-flow__edge');
+  const edgeCount = await edges.count();
+  expect(edgeCount).toBeGreaterThan(2);
   await page.getByTestId('editor-node-plan').click();
   await page.getByTestId('editor-node-market').click({ modifiers: ['Shift'] });
   await page.keyboard.press('Delete');
@@ -101,4 +106,14 @@ test('12b deleting several nodes asks first; Cancel keeps them, undo brings them
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(page.getByTestId('editor-node-plan')).toBeVisible();
   await expect(page.getByTestId('editor-node-market')).toBeVisible();
+  await expect(edges).toHaveCount(edgeCount);
+
+  // One connected node: Delete takes it and its edges in one step, and one Undo gives all back.
+  await page.getByTestId('editor-node-market').click();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('editor-node-market')).toHaveCount(0);
+  expect(await edges.count()).toBeLessThan(edgeCount);
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(page.getByTestId('editor-node-market')).toBeVisible();
+  await expect(edges).toHaveCount(edgeCount);
 });

@@ -179,12 +179,6 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
               n.id === c.id ? { ...n, position: { x: Math.round(pos.x), y: Math.round(pos.y) } } : n,
             ),
           };
-        } else if (c.type === 'remove') {
-          next = {
-            ...next,
-            nodes: next.nodes.filter((n) => n.id !== c.id),
-            edges: next.edges.filter((e) => e.source !== c.id && e.target !== c.id),
-          };
         }
       }
       followCanvasSelection(changes);
@@ -199,14 +193,26 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
       setEdges((prev) => applyEdgeChanges(changes, prev));
-      const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
       for (const c of changes) if (c.type === 'select' && c.selected) select({ type: 'edge', id: c.id });
-      if (removed.size > 0) {
-        const d = useEditor.getState().doc;
-        change({ ...d, edges: d.edges.filter((e) => !removed.has(e.id)) });
-      }
     },
-    [change, select],
+    [select],
+  );
+
+  // One Delete is one undo step: React Flow reports a node's removal and its edges' in separate
+  // change batches, so the document follows the one onDelete that names them all.
+  const onDelete = useCallback(
+    ({ nodes: goneNodes, edges: goneEdges }: { nodes: EditorFlowNode[]; edges: Edge[] }) => {
+      const nodeIds = new Set(goneNodes.flatMap((n) => (isGhostId(n.id) ? [] : [n.id])));
+      const edgeIds = new Set(goneEdges.map((e) => e.id));
+      const d = useEditor.getState().doc;
+      const next = {
+        ...d,
+        nodes: d.nodes.filter((n) => !nodeIds.has(n.id)),
+        edges: d.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.source) && !nodeIds.has(e.target)),
+      };
+      if (next.nodes.length !== d.nodes.length || next.edges.length !== d.edges.length) change(next);
+    },
+    [change],
   );
 
   const onConnect = useCallback(
@@ -259,6 +265,7 @@ export const Canvas = ({ issues }: { issues: IssueIndex }) => {
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
+      onDelete={onDelete}
       onConnect={onConnect}
       onPaneClick={(e) => {
         const hit = scene && nodeAt(scene, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
