@@ -18,12 +18,22 @@ export const laneLabel = (lane: Lane, color: boolean): string =>
  * failed), escalation children under their parent, then lane counts and cost. For terminals (the demo,
  * `laneflow run`); `color` adds ANSI colours.
  */
-export const laneTable = (view: RunView, now: number, color: boolean): string => {
+export const laneTable = (
+  view: RunView,
+  now: number,
+  color: boolean,
+  /** Each DAG node's kind: work no model does shows its kind for a tier, an approval its wait. */
+  kinds: Readonly<Record<string, string>> = {},
+): string => {
   const rows = [...view.nodes.values()].map((n) => {
-    const tier = view.ladder[n.tier]?.name ?? String(n.tier);
-    const since = n.startedAt
+    const kind = Object.hasOwn(kinds, n.id) ? kinds[n.id] : undefined;
+    const tier =
+      kind === 'approval' || kind === 'transform' ? kind : (view.ladder[n.tier]?.name ?? String(n.tier));
+    const worked = n.startedAt
       ? Date.parse(n.endedAt ?? new Date(now).toISOString()) - Date.parse(n.startedAt)
       : 0;
+    const waiting = n.pendingApproval ? now - Date.parse(n.pendingApproval.since) : undefined;
+    const since = kind === 'approval' ? (waiting ?? n.waitedMs ?? worked) : worked;
     const note =
       n.escalation?.reason ??
       n.error?.message ??

@@ -67,12 +67,12 @@ const ask = async (question: string): Promise<boolean> => {
 };
 
 /** Redraws the lane table in place on a terminal; elsewhere prints each lane change once. */
-const display = (view: RunView) => {
+const display = (view: RunView, kinds: Record<string, string>) => {
   const tty = process.stdout.isTTY === true;
   let drawn = 0;
   const seen = new Map<string, Lane>();
   const draw = () => {
-    const text = laneTable(view, Date.now(), tty);
+    const text = laneTable(view, Date.now(), tty, kinds);
     if (drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
     process.stdout.write(`${text}\n`);
     drawn = text.split('\n').length;
@@ -93,7 +93,7 @@ const display = (view: RunView) => {
     end() {
       clearInterval(timer);
       if (tty) draw();
-      else console.log(laneTable(view, Date.now(), false));
+      else console.log(laneTable(view, Date.now(), false, kinds));
     },
   };
 };
@@ -129,7 +129,7 @@ export const run = async (args: string[]): Promise<number> => {
     });
   console.log(`laneflow: run ${runId} of ${dag.name ?? dag.id} ${server ? `on ${server}` : 'here'}\n`);
   const view = createRunView();
-  const screen = display(view);
+  const screen = display(view, Object.fromEntries(dag.nodes.map((n) => [n.id, n.kind])));
   const watch = transport.watch(runId);
   try {
     for await (const s of watch) {
