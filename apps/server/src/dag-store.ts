@@ -44,8 +44,8 @@ export const createDagStore = (db: Db) => ({
           spec: { ...spec, version },
         };
       });
+      // Lost to a concurrent save: read the newest again (a save from `base` is now stale).
       if (saved) return saved;
-      if (base !== undefined) throw new StaleVersionError(spec.id, base + 1);
     }
   },
 
