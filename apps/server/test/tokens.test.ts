@@ -12,6 +12,16 @@ import { type Backend, backends, client, removeTempDirs, storageFor } from './he
 
 afterAll(removeTempDirs);
 
+/** A server on a free port, with the default ladder and no example DAGs; each test adds its store. */
+const quietServer = {
+  host: '127.0.0.1',
+  port: 0,
+  ladder: defaultLadder,
+  corsOrigins: [],
+  maxBodyBytes: 1_048_576,
+  loadExamples: false,
+};
+
 describe.each(backends)('tokens on %s', (backend: Backend) => {
   /** Starts the server on `storage` with `tokensEnv`, returns what `check` saw, and stops it. */
   const withServer = async <T>(
@@ -24,13 +34,8 @@ describe.each(backends)('tokens on %s', (backend: Backend) => {
     ) => Promise<T>,
   ): Promise<T> => {
     const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
+      ...quietServer,
       ...storage,
-      ladder: defaultLadder,
-      corsOrigins: [],
-      maxBodyBytes: 1_048_576,
-      loadExamples: false,
       ...(opts.tokensEnv && { tokensEnv: opts.tokensEnv }),
       ...(opts.rotateAdminToken && { rotateAdminToken: true }),
     });
@@ -127,13 +132,8 @@ describe('LANEFLOW_TOKENS', () => {
   it('warns at start about a short token, naming its entry and never the token', async () => {
     const lines: string[] = [];
     const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
+      ...quietServer,
       dataDir: 'memory://',
-      ladder: defaultLadder,
-      corsOrigins: [],
-      maxBodyBytes: 1_048_576,
-      loadExamples: false,
       tokensEnv: 'ci:operator:short-one,root:admin:a-long-random-token-of-32-chars!',
       logger: createLogger({ LANEFLOW_LOG_LEVEL: 'warn' }, { write: (l: string) => void lines.push(l) }),
     });
