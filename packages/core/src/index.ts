@@ -14,6 +14,7 @@ export * from './issues.ts';
 export * from './lane-style.ts';
 export * from './lane-table.ts';
 export * from './lanes.ts';
+export * from './node-display.ts';
 export * from './parse-signal.ts';
 export * from './projection.ts';
 export * from './providers/openai/index.ts';

@@ -1,5 +1,6 @@
 import { laneStyles } from './lane-style.ts';
 import { type Lane, lanes } from './lanes.ts';
+import { shownMs, tierOrKind } from './node-display.ts';
 import type { RunView } from './run-view.ts';
 
 /** 24-bit terminal colour for `text`, or the text alone. */
@@ -27,13 +28,15 @@ export const laneTable = (
 ): string => {
   const rows = [...view.nodes.values()].map((n) => {
     const kind = Object.hasOwn(kinds, n.id) ? kinds[n.id] : undefined;
-    const tier =
-      kind === 'approval' || kind === 'transform' ? kind : (view.ladder[n.tier]?.name ?? String(n.tier));
+    const tier = tierOrKind(kind, view.ladder[n.tier]?.name ?? String(n.tier));
     const worked = n.startedAt
       ? Date.parse(n.endedAt ?? new Date(now).toISOString()) - Date.parse(n.startedAt)
       : 0;
-    const waiting = n.pendingApproval ? now - Date.parse(n.pendingApproval.since) : undefined;
-    const since = kind === 'approval' ? (waiting ?? n.waitedMs ?? worked) : worked;
+    // An approval node still waiting has waited until now.
+    const since =
+      kind === 'approval' && n.pendingApproval
+        ? now - Date.parse(n.pendingApproval.since)
+        : (shownMs(kind, { elapsedMs: worked, waitedMs: n.waitedMs }) ?? worked);
     const note =
       n.escalation?.reason ??
       n.error?.message ??

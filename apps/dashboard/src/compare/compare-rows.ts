@@ -1,4 +1,4 @@
-import type { RunSnapshot, SnapshotNode } from '@laneflow/core';
+import { type RunSnapshot, type SnapshotNode, shownMs, tierOrKind } from '@laneflow/core';
 
 /** One node of one run, as the comparison shows it. */
 export interface NodeSide {
@@ -26,10 +26,9 @@ const sideOf = (snap: RunSnapshot, tiers: readonly string[], n: SnapshotNode): N
   const kind = snap.dag.nodes.find((d) => d.id === n.id)?.kind;
   return {
     lane: n.lane,
-    tier: kind === 'approval' || kind === 'transform' ? kind : (tierName ?? `tier ${n.tier}`),
+    tier: tierOrKind(kind, tierName ?? `tier ${n.tier}`),
     costUsd: n.costUsd,
-    // An approval node does no work of its own: its time is the person's wait.
-    elapsedMs: kind === 'approval' ? (n.waitedMs ?? n.elapsedMs) : n.elapsedMs,
+    elapsedMs: shownMs(kind, n),
     output: text(n.output),
   };
 };

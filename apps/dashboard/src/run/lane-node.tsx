@@ -1,4 +1,4 @@
-import { laneStyles } from '@laneflow/core';
+import { laneStyles, shownMs, tierOrKind } from '@laneflow/core';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { LaneIcon } from '../lanes/lane-icon.tsx';
@@ -60,12 +60,11 @@ export const LaneNode = memo(({ data, selected }: NodeProps<LaneFlowNode>) => {
       </div>
       <div className="lf-node-meta">
         <span style={{ color: laneText(node.lane), fontWeight: 600 }}>{style.label}</span>
-        <span>{kind === 'transform' || kind === 'approval' ? kind : tierName}</span>
+        <span>{tierOrKind(kind, tierName)}</span>
         {node.attempt > 1 && <span>#{node.attempt}</span>}
         {node.lane === 'running' && node.startedAt ? <Elapsed since={node.startedAt} /> : null}
         {node.lane !== 'running' && node.elapsedMs !== undefined ? (
-          // An approval node does no work of its own: its time is the person's wait.
-          <span>{formatMs(kind === 'approval' ? (node.waitedMs ?? node.elapsedMs) : node.elapsedMs)}</span>
+          <span>{formatMs(shownMs(kind, node) ?? node.elapsedMs)}</span>
         ) : null}
       </div>
       {node.lane === 'running' && <OutputPreview nodeId={node.id} />}

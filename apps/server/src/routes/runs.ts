@@ -7,7 +7,6 @@ import {
   isHumanTier,
   type Ladder,
   lanes,
-  maxSeq,
   OkSchema,
   RunConfigError,
   RunListQuerySchema,
@@ -41,7 +40,7 @@ const resumeHeader = (raw: string | undefined): number | undefined => {
   const r = SeqPositionSchema.safeParse(raw);
   if (r.success) return r.data;
   throw new HttpError(400, 'invalid_request', `Last-Event-ID "${raw.slice(0, 40)}" is not a seq`, [
-    { path: 'Last-Event-ID', code: 'invalid_seq', message: `must be a whole number from 0 to ${maxSeq}` },
+    { path: 'Last-Event-ID', code: 'invalid_seq', message: r.error.issues[0]?.message ?? 'is not a seq' },
   ]);
 };
 
